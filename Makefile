@@ -1,0 +1,58 @@
+# nslab - every target a learner, an instructor or CI types.
+# `make help` lists them.
+
+STEPS := 01-uts 02-ipc 03-pid
+
+# Steps that teach running without root never go through sudo.
+ROOTLESS_STEPS :=
+
+# Root runs the demos directly; anyone else through sudo.
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
+# The step directory for a number: $(call step,03) -> 03-pid
+step = $(filter $(1)-%,$(STEPS))
+
+# Variables passed down to the step builds.
+SUBMAKE = $(MAKE) --no-print-directory -C $(1) CC='$(CC)' WERROR='$(WERROR)' SANITIZE='$(SANITIZE)' $(if $(BINDIR),BINDIR='$(abspath $(BINDIR))')
+
+NUMS := $(foreach s,$(STEPS),$(firstword $(subst -, ,$(s))))
+
+.DEFAULT_GOAL := all
+
+all: $(STEPS)     ## build every step into bin/
+
+$(STEPS):
+	@$(call SUBMAKE,$@)
+
+$(addprefix run-,$(NUMS)): run-%: ## build and run step NN's demo (ARGS='...' passes options)
+	@$(call SUBMAKE,$(call step,$*))
+	$(if $(filter $(call step,$*),$(ROOTLESS_STEPS)),,$(SUDO)) ./bin/$(call step,$*) $(ARGS)
+
+$(addprefix check-,$(NUMS)): check-%: ## run step NN's lab checks
+	@$(call SUBMAKE,$(call step,$*))
+	@tests/run tests/$(call step,$*).bats
+
+test: all ## run every check; ends with "N passed, N failed, N skipped"
+	@tests/run tests/*.bats
+
+sanitize: ## build with ASan+UBSan and run every check under it
+	@$(MAKE) --no-print-directory SANITIZE=1 test
+
+help: ## list the targets
+	@echo "nslab - Linux namespaces, one step at a time"
+	@echo
+	@echo "  make               build every step into bin/"
+	@echo "  make run-NN        build and run step NN's demo, e.g. make run-01"
+	@echo "                     (options: make run-01 ARGS='-n myhost -- uname -n')"
+	@echo "  make check-NN      run step NN's lab checks, e.g. make check-01"
+	@echo "  make test          run every check"
+	@echo "  make sanitize      build with ASan+UBSan and run every check"
+	@echo "  make clean         remove bin/"
+	@echo
+	@echo "  build options: WERROR=1 (warnings are errors), CC=clang, SANITIZE=1, V=1"
+	@echo "  steps: $(STEPS)"
+
+clean: ## remove build outputs
+	rm -rf bin
+
+.PHONY: all $(STEPS) test sanitize help clean $(addprefix run-,$(NUMS)) $(addprefix check-,$(NUMS))

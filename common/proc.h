@@ -1,0 +1,47 @@
+/* proc.h - starting, waiting for and stopping the demo's processes. */
+#ifndef NSLAB_PROC_H
+#define NSLAB_PROC_H
+
+#include <signal.h>
+#include <sys/types.h>
+
+/* Run FN(ARG) in a new process made by clone(2) with FLAGS | SIGCHLD, so
+ * the parent can wait for it as for a forked child. The child gets a stack
+ * of its own (a private copy: without CLONE_VM the parent's memory is
+ * copied, so the parent frees its mapping right after). stdout and stderr
+ * are flushed first, so buffered lines are not printed twice. Returns the
+ * child's pid as the caller sees it, or -1 with errno set. */
+pid_t proc_clone(int (*fn)(void *), void *arg, int flags);
+
+/* Wait for PID and return its status the way a shell reports it: the exit
+ * code, or 128 + the signal that killed it. A signal caught by
+ * proc_trap_signals() while waiting is passed on to PID once, and the
+ * wait goes on, so the child can end (and be reaped) first. Returns -1
+ * with errno set if waitpid() fails. */
+int proc_wait(pid_t pid);
+
+/* The signal (SIGINT, SIGTERM or SIGHUP) that asked the demo to stop, or 0.
+ * Set by the handler proc_trap_signals() installs. */
+extern volatile sig_atomic_t proc_stop_signal;
+
+/* Catch SIGINT, SIGTERM and SIGHUP so that Ctrl-C does not kill the demo in
+ * the middle: blocking calls return EINTR instead, and the demo cleans up
+ * what it made on the host, then exits 128 + proc_stop_signal. SIGPIPE is
+ * ignored, so posting to a pipe whose reader died fails with EPIPE
+ * instead of killing the demo before it cleans up. */
+int proc_trap_signals(void);
+
+/* Put back the default action of every signal proc_trap_signals() changed.
+ * Call it before exec: an ignored signal stays ignored across execve(2),
+ * and a command started with SIGPIPE ignored misbehaves in pipelines. */
+int proc_default_signals(void);
+
+/* In a child: proc_default_signals() (a clone()d child inherits its
+ * parent's handlers), then ask for SIGKILL when the parent dies, so a
+ * killed demo never leaves a child behind. */
+int proc_child_setup(void);
+
+/* A shell-like status from a waitpid() status word. */
+int proc_status(int wstatus);
+
+#endif
