@@ -117,21 +117,6 @@ static int rename_uts(const char *name)
 	return 0;
 }
 
-/* Replace this process with CMD. Only returns on failure, with the exit
- * status a shell would give: 127 not found, 126 not executable. */
-static int run_cmd(char **cmd)
-{
-	int err;
-
-	say_more("execvp(\"%s\")", cmd[0]);
-	proc_default_signals();
-	fflush(stderr);
-	execvp(cmd[0], cmd);
-	err = errno; /* nsl_error() prints, and printing may change errno */
-	nsl_error(err, "execvp(\"%s\")", cmd[0]);
-	return err == ENOENT ? 127 : 126;
-}
-
 static int child(void *arg)
 {
 	struct demo *d = arg;
@@ -153,7 +138,7 @@ static int child(void *arg)
 	if (sync_post(d->ready[1]) == -1 || sync_wait(d->go[0]) == -1)
 		return EXIT_FAIL;
 	if (d->o->cmd != NULL)
-		return run_cmd(d->o->cmd);
+		return proc_exec(d->o->cmd);
 	return EXIT_OK;
 }
 
@@ -244,7 +229,7 @@ static int demo_unshare(const struct opts *o)
 	close(moved[1]);
 	proc_wait(witness);
 	if (status == EXIT_OK && o->cmd != NULL)
-		return run_cmd(o->cmd);
+		return proc_exec(o->cmd);
 	return status;
 }
 

@@ -1,8 +1,11 @@
 /* proc.c - clone, wait and signal helpers; see proc.h. */
 #define _GNU_SOURCE
 #include "proc.h"
+#include "say.h"
+#include "syscalls.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <sched.h>
 #include <stdio.h>
 #include <sys/mman.h>
@@ -44,20 +47,61 @@ int proc_status(int wstatus)
 	return WEXITSTATUS(wstatus);
 }
 
+/* Block until PID has exited (it is then a zombie, not yet reaped), while
+ * passing on a stop signal once. The stop signals stay blocked except
+ * inside ppoll(), which unblocks them atomically with going to sleep: a
+ * signal that comes before the call wakes it at once, and one that comes
+ * later interrupts it. Checking a flag and then calling waitpid() leaves a
+ * gap where the signal is noticed by nobody. */
+static int wait_exit(pid_t pid, int *forwarded)
+{
+	struct pollfd pfd = { .events = POLLIN };
+	sigset_t stop, old;
+	int ret = 0;
+
+	pfd.fd = pidfd_open(pid, 0);
+	if (pfd.fd == -1)
+		return -1; /* before Linux 5.3: the caller falls back */
+	sigemptyset(&stop);
+	for (size_t i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
+		sigaddset(&stop, stop_signals[i]);
+	sigprocmask(SIG_BLOCK, &stop, &old);
+	for (;;) {
+		if (proc_stop_signal != 0 && !*forwarded) {
+			kill(pid, proc_stop_signal);
+			*forwarded = 1;
+		}
+		if (ppoll(&pfd, 1, NULL, &old) == 1)
+			break;
+		if (errno != EINTR) {
+			ret = -1;
+			break;
+		}
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	close(pfd.fd);
+	return ret;
+}
+
 int proc_wait(pid_t pid)
 {
 	int forwarded = 0;
 	int wstatus;
 
-	while (waitpid(pid, &wstatus, 0) == -1) {
-		if (errno != EINTR)
-			return -1;
+	/* If the pidfd wait is not available, the plain loop below still
+	 * passes a signal on, but one arriving just before waitpid() is
+	 * noticed only when the child exits by itself. */
+	wait_exit(pid, &forwarded);
+	for (;;) {
 		if (proc_stop_signal != 0 && !forwarded) {
 			kill(pid, proc_stop_signal);
 			forwarded = 1;
 		}
+		if (waitpid(pid, &wstatus, 0) != -1)
+			return proc_status(wstatus);
+		if (errno != EINTR)
+			return -1;
 	}
-	return proc_status(wstatus);
 }
 
 static void on_stop_signal(int sig)
@@ -101,4 +145,18 @@ int proc_child_setup(void)
 	 * nslab child then waits on a pipe from its parent, whose EOF tells
 	 * it the same thing without a race. */
 	return prctl(PR_SET_PDEATHSIG, SIGKILL);
+}
+
+int proc_exec(char **cmd)
+{
+	int err;
+
+	say_more("execvp(\"%s\")", cmd[0]);
+	proc_default_signals();
+	fflush(stdout);
+	fflush(stderr);
+	execvp(cmd[0], cmd);
+	err = errno; /* nsl_error() prints, and printing may change errno */
+	nsl_error(err, "execvp(\"%s\")", cmd[0]);
+	return err == ENOENT ? 127 : 126;
 }

@@ -41,6 +41,12 @@ int proc_default_signals(void);
  * killed demo never leaves a child behind. */
 int proc_child_setup(void);
 
+/* Replace the calling process with CMD (execvp(3): looked up in PATH),
+ * with the default signal actions back in place. Returns only when exec
+ * failed, after reporting it, with the status a shell gives: 127 when the
+ * command was not found, 126 when it could not be executed. */
+int proc_exec(char **cmd);
+
 /* A shell-like status from a waitpid() status word. */
 int proc_status(int wstatus);
 

@@ -26,6 +26,8 @@ static void prefix(void)
 	fprintf(stderr, "[%s %*d] ", role, width > 0 ? width : 0, (int)getpid());
 }
 
+static void vline(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+
 static void vline(const char *fmt, va_list ap)
 {
 	prefix();
@@ -90,16 +92,96 @@ static const struct {
 	  "the queue exists but its mode does not let you use it" },
 	{ "mq_open", ENOSYS,
 	  "this kernel was built without POSIX message queues (CONFIG_POSIX_MQUEUE)" },
+	{ "msgget", EEXIST,
+	  "a queue with this key exists already (see ipcs -q): pick another key, "
+	  "or if it is a leftover of yours, remove it with ipcrm -Q KEY" },
+	{ "mq_open", EEXIST,
+	  "a queue with this name exists already: pick another name, or if it is "
+	  "a leftover of yours, remove it with mq_unlink(3) or rm /dev/mqueue/NAME" },
 	{ "mount", EPERM,
 	  "mounting needs CAP_SYS_ADMIN in the mount namespace's owner: run as "
 	  "root, or see 05-user" },
+	{ "mount", EINVAL,
+	  "a remount or propagation change needs a mount point as its target, "
+	  "and the target must be in the caller's own mount namespace" },
+	{ "mount", ENOENT,
+	  "the source or the target does not exist, as seen from the caller's "
+	  "mount namespace and root" },
+	{ "pivot_root", EINVAL,
+	  "pivot_root wants new_root to be a mount point (bind it onto itself) "
+	  "other than /, put_old at or under new_root, no shared mount among "
+	  "new_root, its parent and / (mount / MS_REC|MS_PRIVATE first), and a / "
+	  "that is not the initramfs rootfs (use switch_root or chroot there)" },
+	{ "pivot_root", EPERM,
+	  "pivot_root needs CAP_SYS_ADMIN in the mount namespace's owner: run as "
+	  "root, or see 05-user" },
+	{ "umount2", EBUSY,
+	  "the mount is in use (a working directory, an open file or a submount "
+	  "under it): MNT_DETACH detaches it now and frees it once unused" },
+	{ "umount2", EINVAL,
+	  "the path is not a mount point, or the mount is locked because it came "
+	  "from a more privileged mount namespace" },
+	{ "chroot", EPERM, "chroot needs CAP_SYS_CHROOT: run as root" },
+	{ "openat2", EXDEV,
+	  "the path would leave the directory through \"..\" or a symlink "
+	  "(an absolute symlink counts): give one that stays inside" },
+	{ "openat2", ENOSYS, "openat2 needs Linux 5.6 or newer" },
 	{ "open", ENOENT, "check the path (and that the process still exists)" },
+};
+
+/* Rows for an errno whose cause depends on the arguments: they match when
+ * the call's arguments also contain WITH ("clone(CLONE_NEWUSER|...)"), and
+ * are tried before hints[], so they win over its plain row. */
+static const struct {
+	const char *call;
+	const char *with;
+	int err;
+	const char *hint;
+} hints_with[] = {
+	{ "clone", "CLONE_NEWUSER", EPERM,
+	  "unprivileged user namespaces are forbidden here (Debian's sysctl "
+	  "kernel.unprivileged_userns_clone=0, Ubuntu's AppArmor "
+	  "kernel.apparmor_restrict_unprivileged_userns=1, a seccomp filter, or "
+	  "a chroot): ask the admin, or run as root" },
+	{ "unshare", "CLONE_NEWUSER", EPERM,
+	  "unprivileged user namespaces are forbidden here (Debian's sysctl "
+	  "kernel.unprivileged_userns_clone=0, Ubuntu's AppArmor "
+	  "kernel.apparmor_restrict_unprivileged_userns=1, a seccomp filter, or "
+	  "a chroot): ask the admin, or run as root" },
+	{ "clone", "CLONE_NEWUSER", ENOSPC,
+	  "user namespaces are switched off or used up: see "
+	  "/proc/sys/user/max_user_namespaces (0 means off); root raises it "
+	  "with sysctl -w user.max_user_namespaces=N" },
+	{ "unshare", "CLONE_NEWUSER", ENOSPC,
+	  "user namespaces are switched off or used up: see "
+	  "/proc/sys/user/max_user_namespaces (0 means off); root raises it "
+	  "with sysctl -w user.max_user_namespaces=N" },
+	{ "write", "uid_map", EPERM,
+	  "without privilege you may map only your own uid, on one line with "
+	  "COUNT 1, and only once; wider maps need newuidmap (package uidmap) "
+	  "and an /etc/subuid entry, see subuid(5); Ubuntu's AppArmor may "
+	  "forbid even that" },
+	{ "write", "gid_map", EPERM,
+	  "without privilege, write \"deny\" to /proc/PID/setgroups before "
+	  "gid_map, and map only your own gid, on one line with COUNT 1; wider "
+	  "maps need newgidmap (package uidmap) and an /etc/subgid entry" },
+	{ "write", "setgroups", EPERM,
+	  "setgroups can be written only before gid_map, and \"deny\" can "
+	  "never be turned back into \"allow\"" },
 };
 
 static void hint_for(const char *call, int err)
 {
 	size_t n = strcspn(call, "(");
 
+	for (size_t i = 0; i < sizeof(hints_with) / sizeof(hints_with[0]); i++) {
+		if (hints_with[i].err == err && strlen(hints_with[i].call) == n &&
+		    strncmp(hints_with[i].call, call, n) == 0 &&
+		    strstr(call + n, hints_with[i].with) != NULL) {
+			nsl_hint("%s", hints_with[i].hint);
+			return;
+		}
+	}
 	for (size_t i = 0; i < sizeof(hints) / sizeof(hints[0]); i++) {
 		if (hints[i].err == err && strlen(hints[i].call) == n &&
 		    strncmp(hints[i].call, call, n) == 0) {

@@ -34,7 +34,7 @@ need_cmd() { # need_cmd CMD PACKAGE
 # Ubuntu's AppArmor restriction can each forbid them. Try one for real.
 need_userns() {
 	need_cmd unshare util-linux
-	as_nobody unshare -U true 2>/dev/null ||
+	as_unprivileged unshare -U true 2>/dev/null ||
 		skip "unprivileged user namespaces are disabled here (see /proc/sys/user/max_user_namespaces)"
 }
 
@@ -74,13 +74,10 @@ host_mqueues() {
 	fi
 }
 
-# Processes still running one of nslab's programs.
+# Processes still running one of nslab's programs (pid and program).
 nslab_processes() {
-	local p exe
-	for p in /proc/[0-9]*; do
-		exe=$(readlink "$p/exe" 2>/dev/null) || continue
-		case "$exe" in "$NSLAB_BIN"/*) echo "${p#/proc/} $exe" ;; esac
-	done
+	find /proc -mindepth 2 -maxdepth 2 -path '/proc/[0-9]*/exe' \
+		-lname "$NSLAB_BIN/*" -printf '%h %l\n' 2>/dev/null | sort
 }
 
 # Everything a demo could leave behind, in one text: compare two of them.
@@ -97,8 +94,11 @@ host_state() {
 	host_mqueues
 	echo "--- nslab processes"
 	nslab_processes
+	# What a demo could leave in /tmp: its own nslab* files, or mktemp's
+	# default tmp.* names. Other programs' files come and go on their own.
 	echo "--- /tmp"
-	ls -A /tmp | grep -v '^bats' || true
+	find /tmp /var/tmp -maxdepth 1 \( -name 'nslab*' -o -name 'tmp.*' \) \
+		! -name 'nslab-tests.*' 2>/dev/null | sort
 }
 
 host_snapshot() {
@@ -119,4 +119,37 @@ assert_host_unchanged() {
 # The lines of "$stderr" (from run --separate-stderr) spoken by ROLE.
 said_by() { # said_by ROLE
 	grep -E "^\[$1 *[0-9]+\] " <<<"$stderr"
+}
+
+# --- running unprivileged (added with 05-user) ----------------------------------
+
+# Run a command as an unprivileged user: nobody when the checks run as
+# root, the caller itself otherwise (who is unprivileged already). The
+# steps that teach running without root run their demos this way.
+as_unprivileged() {
+	if [ "$(id -u)" -eq 0 ]; then
+		as_nobody "$@"
+	else
+		"$@"
+	fi
+}
+
+# --- a guard against a hanging check ---------------------------------------------
+
+# watchdog_start TARGET [SECONDS]: if the check is still waiting after
+# SECONDS (20), SIGKILL TARGET (a pid, or -PGID for a process group), so a
+# demo that never ends fails its check (status 137) instead of hanging the
+# suite. It never acts on a demo that behaves: watchdog_stop closes the
+# pipe the watchdog reads, and at that end of file it leaves quietly. No
+# signal is ever sent to it (a signal can reach a fork of bats before it
+# becomes the watchdog, and bats would then report a test of its own), and
+# it holds neither fd 3 nor bats' output, or bats would wait for it.
+watchdog_start() {
+	exec {watchdog_fd}> >(exec bash -c '
+		read -r -t "$2" _; [ $? -gt 128 ] && kill -KILL -- "$1"' _ "$1" "${2:-20}" \
+		>/dev/null 2>&1 3>&-)
+}
+
+watchdog_stop() {
+	exec {watchdog_fd}>&-
 }

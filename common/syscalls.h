@@ -1,0 +1,68 @@
+/* syscalls.h - system calls that glibc does not wrap, one small wrapper
+ * each, named and ordered like the man page.
+ *
+ * syscall(2) is the generic door: it takes the call's number (SYS_xxx) and
+ * its raw arguments, and returns -1 with errno set on failure, like any
+ * glibc wrapper. Where the headers predate a call, the wrapper fails with
+ * ENOSYS, the same answer an old kernel gives, so callers handle both in
+ * one place.
+ */
+#ifndef NSLAB_SYSCALLS_H
+#define NSLAB_SYSCALLS_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h> /* struct open_how, RESOLVE_* */
+#include <sys/syscall.h>
+#include <unistd.h>
+
+/* pivot_root(2): make NEW_ROOT the root mount of the caller's mount
+ * namespace and move the old root mount to PUT_OLD, which must be at or
+ * under NEW_ROOT. */
+static inline int pivot_root(const char *new_root, const char *put_old)
+{
+#ifdef SYS_pivot_root
+	return (int)syscall(SYS_pivot_root, new_root, put_old);
+#else
+	(void)new_root;
+	(void)put_old;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+/* openat2(2) (Linux 5.6): openat() with a say in how the path is walked.
+ * RESOLVE_BENEATH makes the kernel refuse, with EXDEV, any path that would
+ * leave DIRFD on the way, through ".." or a symlink. */
+static inline int openat2(int dirfd, const char *path, struct open_how *how,
+			  size_t size)
+{
+#ifdef SYS_openat2
+	return (int)syscall(SYS_openat2, dirfd, path, how, size);
+#else
+	(void)dirfd;
+	(void)path;
+	(void)how;
+	(void)size;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+/* pidfd_open(2) (Linux 5.3): a file descriptor that refers to process
+ * PID itself, not to its number. It becomes readable (POLLIN) when the
+ * process exits, so a process can be waited for with poll(2) - together
+ * with signals, through ppoll(2). */
+static inline int pidfd_open(pid_t pid, unsigned int flags)
+{
+#ifdef SYS_pidfd_open
+	return (int)syscall(SYS_pidfd_open, pid, flags);
+#else
+	(void)pid;
+	(void)flags;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+#endif
