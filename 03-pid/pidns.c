@@ -1,0 +1,277 @@
+/* pidns.c - the PID namespace piece; see pidns.h. */
+#define _GNU_SOURCE
+#include "pidns.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "proc.h"
+
+/* Find the line of /proc/PID/status that starts with KEY ("NSpid:") and
+ * copy what follows into BUF. */
+static int status_field(pid_t pid, const char *key, char *buf, size_t len)
+{
+	char path[64], line[512];
+	size_t klen = strlen(key);
+	FILE *f;
+
+	if (pid == 0)
+		snprintf(path, sizeof(path), "/proc/self/status");
+	else
+		snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "re");
+	if (f == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (strncmp(line, key, klen) == 0) {
+			snprintf(buf, len, "%s", line + klen);
+			fclose(f);
+			return 0;
+		}
+	}
+	fclose(f);
+	errno = ENOENT; /* a kernel older than 4.1 has no NSpid line */
+	return -1;
+}
+
+int pidns_nspid(pid_t pid, pid_t *pids, int max)
+{
+	char buf[512], *p, *end;
+	int n = 0;
+
+	if (status_field(pid, "NSpid:", buf, sizeof(buf)) == -1)
+		return -1;
+	/* "\t4243\t1\n": one number per namespace, outermost first. */
+	for (p = buf; n < max; p = end) {
+		long v = strtol(p, &end, 10);
+
+		if (end == p)
+			break;
+		pids[n++] = (pid_t)v;
+	}
+	return n;
+}
+
+int pidns_init_accepts(pid_t pid, int sig)
+{
+	char blk[64], cgt[64];
+	unsigned long long mask;
+
+	/* The exception: from an ancestor namespace these are forced. */
+	if (sig == SIGKILL || sig == SIGSTOP)
+		return 1;
+	if (status_field(pid, "SigBlk:", blk, sizeof(blk)) == -1 ||
+	    status_field(pid, "SigCgt:", cgt, sizeof(cgt)) == -1)
+		return -1;
+	/* Two hex masks, bit N-1 for signal N. A blocked signal is never
+	 * dropped, since a handler may be installed before it is unblocked
+	 * (or the init reads it from a signalfd, as pidns_init() does); a
+	 * caught one has a handler. Anything else sent to an init is
+	 * discarded by the kernel at the moment it is sent. One blind spot:
+	 * while a process sits in sigwaitinfo(), SigBlk leaves out the
+	 * signals it waits for, so an init built that way reads as 0. */
+	mask = strtoull(blk, NULL, 16) | strtoull(cgt, NULL, 16);
+	return (int)((mask >> (sig - 1)) & 1);
+}
+
+int pidns_channel(int sv[2])
+{
+	int on = 1;
+
+	/* SOCK_SEQPACKET keeps each pid its own message, and like a pipe it
+	 * reads EOF (0) when the other side is gone. */
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1)
+		return -1;
+	/* Without SO_PASSCRED the receiver gets the byte but not the pid. */
+	if (setsockopt(sv[0], SOL_SOCKET, SO_PASSCRED, &on, sizeof(on)) == -1) {
+		int saved = errno;
+
+		close(sv[0]);
+		close(sv[1]);
+		errno = saved;
+		return -1;
+	}
+	return 0;
+}
+
+/* One byte of payload and room for one struct ucred. */
+struct cred_msg {
+	char byte;
+	struct iovec iov;
+	struct msghdr msg;
+	union { /* aligned for a cmsghdr, as CMSG_FIRSTHDR() expects */
+		struct cmsghdr align;
+		char buf[CMSG_SPACE(sizeof(struct ucred))];
+	} control;
+};
+
+static void cred_msg_init(struct cred_msg *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->iov.iov_base = &m->byte;
+	m->iov.iov_len = 1;
+	m->msg.msg_iov = &m->iov;
+	m->msg.msg_iovlen = 1;
+	m->msg.msg_control = m->control.buf;
+	m->msg.msg_controllen = sizeof(m->control.buf);
+}
+
+int pidns_send_self(int fd)
+{
+	/* We state our pid as we see it; the kernel refuses a pid that is not
+	 * ours (EPERM) and hands the receiver the same process's pid in the
+	 * receiver's namespace. */
+	struct ucred cred = { .pid = getpid(), .uid = getuid(), .gid = getgid() };
+	struct cred_msg m;
+	struct cmsghdr *c;
+
+	cred_msg_init(&m);
+	m.byte = 'p';
+	c = CMSG_FIRSTHDR(&m.msg);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_CREDENTIALS;
+	c->cmsg_len = CMSG_LEN(sizeof(cred));
+	memcpy(CMSG_DATA(c), &cred, sizeof(cred));
+	if (sendmsg(fd, &m.msg, 0) == -1)
+		return -1;
+	return 0;
+}
+
+pid_t pidns_recv_pid(int fd)
+{
+	struct cred_msg m;
+	struct cmsghdr *c;
+	struct ucred cred;
+	ssize_t n;
+
+	cred_msg_init(&m);
+	n = recvmsg(fd, &m.msg, 0);
+	if (n == -1)
+		return -1;
+	if (n == 0) {
+		errno = EPIPE;
+		return -1;
+	}
+	for (c = CMSG_FIRSTHDR(&m.msg); c != NULL; c = CMSG_NXTHDR(&m.msg, c)) {
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS) {
+			memcpy(&cred, CMSG_DATA(c), sizeof(cred));
+			return cred.pid;
+		}
+	}
+	errno = EPROTO;
+	return -1;
+}
+
+/* The signals the init waits for: children that end, and the three that
+ * ask a program to stop, which it passes on. */
+static void init_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGCHLD);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGHUP);
+}
+
+int pidns_init_block(sigset_t *saved)
+{
+	sigset_t set;
+
+	init_signals(&set);
+	return sigprocmask(SIG_BLOCK, &set, saved);
+}
+
+/* Reap every child that has already exited, orphans included: an orphan
+ * of this namespace was re-parented to us when its parent died, so it is
+ * our child now. One SIGCHLD may stand for several exits (a pending
+ * signal is not counted), hence the loop. Returns 1 once MAIN_CHILD has
+ * been reaped, with its status in *STATUS. */
+static int reap_exited(pid_t main_child, int *status, pidns_report_fn *report)
+{
+	int wstatus, main_done = 0;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &wstatus, WNOHANG)) > 0) {
+		if (report != NULL)
+			report(PIDNS_REAPED, pid, proc_status(wstatus));
+		if (pid == main_child) {
+			*status = proc_status(wstatus);
+			main_done = 1;
+		}
+	}
+	return main_done;
+}
+
+/* The main child is gone. As PID 1, kill(-1, SIGKILL) reaches every other
+ * process of this namespace and of the namespaces below it, never the
+ * caller and never a process outside (those have no pid here). Anywhere
+ * else kill(-1) would reach every process the caller may signal on the
+ * machine, so only PID 1 does it; another caller reaps what has exited. */
+static void reap_rest(pidns_report_fn *report)
+{
+	int wstatus, flags = WNOHANG;
+	pid_t pid;
+
+	if (getpid() == 1) {
+		flags = 0;
+		if (kill(-1, SIGKILL) == 0 && report != NULL)
+			report(PIDNS_KILLED, -1, SIGKILL);
+	}
+	for (;;) {
+		pid = waitpid(-1, &wstatus, flags);
+		if (pid == -1 && errno == EINTR)
+			continue;
+		if (pid <= 0) /* ECHILD: no child left; 0: none has exited */
+			break;
+		if (report != NULL)
+			report(PIDNS_REAPED, pid, proc_status(wstatus));
+	}
+}
+
+int pidns_init(pid_t main_child, pidns_report_fn *report)
+{
+	struct signalfd_siginfo si;
+	int fd, status = 0, done = 0;
+	sigset_t set;
+	ssize_t n;
+
+	if (main_child <= 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	/* The signals are blocked (pidns_init_block()), so none of them
+	 * interrupts us or is lost: each waits, pending, until we read it
+	 * from the signalfd - even one that came before the signalfd was
+	 * made. Being blocked is also what lets SIGTERM reach an init at all,
+	 * and a signalfd (unlike sigwaitinfo(), which unblocks what it waits
+	 * for while it waits) keeps them blocked, so SigBlk in
+	 * /proc/PID/status shows the host that this init takes them. */
+	init_signals(&set);
+	fd = signalfd(-1, &set, SFD_CLOEXEC);
+	if (fd == -1)
+		return -1;
+	while (!done) {
+		n = read(fd, &si, sizeof(si));
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n != (ssize_t)sizeof(si)) {
+			close(fd);
+			if (n != -1)
+				errno = EIO;
+			return -1;
+		}
+		if ((int)si.ssi_signo == SIGCHLD)
+			done = reap_exited(main_child, &status, report);
+		else if (kill(main_child, (int)si.ssi_signo) == 0 && report != NULL)
+			report(PIDNS_FORWARDED, main_child, (int)si.ssi_signo);
+	}
+	close(fd);
+	reap_rest(report);
+	return status;
+}
