@@ -1,0 +1,233 @@
+/* 04-mount - a root filesystem of one's own: clone(CLONE_NEWNS).
+ *
+ * The parent clones a child into new mount, PID and UTS namespaces. The
+ * child makes its copy of the mount tree private, so that nothing it
+ * mounts can propagate back to the host, bind-mounts the rootfs onto
+ * itself, binds the volumes, pivot_root()s into it, detaches the host's
+ * tree, mounts a fresh /proc, and runs a command under a small init.
+ * The parent compares the two mount tables while the child lives, and its
+ * own table before and after: they must be identical.
+ *
+ * --chroot and --no-pidns each leave one door open on purpose, to show
+ * what chroot and a missing PID namespace let through (leaks.c).
+ *
+ * Read: mount_namespaces(7), pivot_root(2), mount(2), umount(2),
+ * chroot(2), proc(5).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "demo.h"
+#include "ns.h"
+#include "proc.h"
+#include "say.h"
+#include "sync.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: " PROG " [-q] [-v] [-r ROOTFS] [-V HOST:CTR[:ro]]... [--chroot]\n"
+		"                [--no-pidns] [-- CMD [ARG...]]\n"
+		"\n"
+		"Run CMD in new mount, PID and UTS namespaces, in ROOTFS, and show that\n"
+		"the host's mount table does not change.\n"
+		"\n"
+		"  -r, --rootfs DIR     the root filesystem (default: ./rootfs, or else the\n"
+		"                       rootfs/ beside this program's bin/; `make rootfs`)\n"
+		"  -V, --volume HOST:CTR[:ro]\n"
+		"                       bind-mount HOST at CTR inside, read-only with :ro\n"
+		"      --chroot         chroot instead of pivot_root, and show the escape\n"
+		"      --no-pidns       keep the host's PID namespace, and show the way out\n"
+		"                       through /proc/1/root\n"
+		"  -q, --quiet          no narration, errors only\n"
+		"  -v, --verbose        more detail\n"
+		"  -h, --help           this text\n"
+		"\n"
+		"Without CMD, a short tour runs inside: ps, mount, ls /. CMD's output is on\n"
+		"stdout and its exit status becomes " PROG "'s. Exit: 0 ok, 1 failure,\n"
+		"2 usage.\n");
+}
+
+static int parse(int argc, char **argv, struct opts *o)
+{
+	static const struct option longopts[] = {
+		{ "rootfs", required_argument, NULL, 'r' },
+		{ "volume", required_argument, NULL, 'V' },
+		{ "chroot", no_argument, NULL, 'c' },
+		{ "no-pidns", no_argument, NULL, 'P' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	opterr = 0;
+	/* '+': stop at the command; ':': a missing argument returns ':'. */
+	while ((c = getopt_long(argc, argv, "+:r:V:qvh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'r': o->rootfs = optarg; break;
+		case 'V':
+			if (o->nvol == MAX_VOLUMES)
+				return usage_error(PROG, "at most %d volumes", MAX_VOLUMES);
+			if (mnt_parse_volume(optarg, &o->vol[o->nvol]) == -1)
+				return usage_error(PROG, "volume \"%s\" is not HOST:CTR[:ro] "
+						   "with an absolute CTR other than /", optarg);
+			o->nvol++;
+			break;
+		case 'c': o->use_chroot = 1; break;
+		case 'P': o->no_pidns = 1; break;
+		case 'q': say_level = 0; break;
+		case 'v': say_level = 2; break;
+		case 'h': usage(stdout); exit(EXIT_OK);
+		case ':': return usage_error(PROG, "option '%s' needs an argument", argv[optind - 1]);
+		default: return usage_error(PROG, "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		o->cmd = &argv[optind];
+	return EXIT_OK;
+}
+
+/* The evidence from outside, while the child waits: its mount table and
+ * ours, read from /proc. */
+static void compare(pid_t pid, size_t host_mounts)
+{
+	char theirs[NS_ID_MAX] = "?", mine[NS_ID_MAX] = "?";
+	size_t n = 0;
+	char *table = mnt_table(pid, &n);
+
+	if (table == NULL) {
+		nsl_error(errno, "%s", mnt_failed_call());
+		return;
+	}
+	ns_id(pid, "mnt", theirs, sizeof(theirs));
+	ns_id(0, "mnt", mine, sizeof(mine));
+	say("the child in %s sees %zu mounts in /proc/%d/mountinfo; I see %zu in %s",
+	    theirs, n, (int)pid, host_mounts, mine);
+	free(table);
+}
+
+/* Clone the child, let it set up, look, let it run, wait. */
+static int run_child(struct demo *d, size_t host_mounts)
+{
+	int flags = CLONE_NEWNS | CLONE_NEWUTS | (d->o->no_pidns ? 0 : CLONE_NEWPID);
+	const char *names = d->o->no_pidns ? "CLONE_NEWNS|CLONE_NEWUTS|SIGCHLD"
+					   : "CLONE_NEWNS|CLONE_NEWPID|CLONE_NEWUTS|SIGCHLD";
+	pid_t pid;
+	int status;
+
+	if (sync_open(d->ready) == -1 || sync_open(d->go) == -1) {
+		nsl_error(errno, "pipe2(O_CLOEXEC)");
+		sync_close(d->ready);
+		return EXIT_FAIL;
+	}
+	pid = proc_clone(child_main, d, flags);
+	if (pid == -1) {
+		nsl_error(errno, "clone(%s)", names);
+		sync_close(d->ready);
+		sync_close(d->go);
+		return EXIT_FAIL;
+	}
+	say("clone(%s) = %d", names, (int)pid);
+	close(d->ready[1]);
+	close(d->go[0]);
+	/* If the child fails, it exits without posting and we read EOF. */
+	if (sync_post(d->go[1]) == 0 && sync_wait(d->ready[0]) == 0)
+		compare(pid, host_mounts);
+	sync_post(d->go[1]);
+	close(d->ready[0]);
+	close(d->go[1]);
+	/* proc_wait() passes on a stop signal that interrupts its wait; one
+	 * that came during the handshake above must be passed on here. */
+	if (proc_stop_signal != 0)
+		kill(pid, proc_stop_signal);
+	status = proc_wait(pid);
+	say("child %d exited with status %d", (int)pid, status);
+	return status;
+}
+
+/* Our own mount table after the child, against the one before. */
+static int check_host(const char *before, size_t n_before)
+{
+	size_t n_after = 0;
+	char *after = mnt_table(0, &n_after);
+	int same;
+
+	if (after == NULL) {
+		nsl_error(errno, "%s", mnt_failed_call());
+		return -1;
+	}
+	same = strcmp(before, after) == 0;
+	if (same)
+		say("my mount table is unchanged: the same %zu mounts as before", n_after);
+	else /* not hidden by -q: this is what the demo exists to prevent */
+		nsl_hint("my mount table CHANGED: %zu mounts before, %zu after; a "
+			 "mount propagated here (was / made private first?)", n_before, n_after);
+	free(after);
+	return same ? 0 : -1;
+}
+
+static int run(struct demo *d)
+{
+	char prop[128] = "?", id[NS_ID_MAX] = "?";
+	char *before;
+	size_t n = 0;
+	int status = EXIT_FAIL;
+
+	before = mnt_table(0, &n);
+	if (before == NULL) {
+		nsl_error(errno, "%s", mnt_failed_call());
+		return EXIT_FAIL;
+	}
+	ns_id(0, "mnt", id, sizeof(id));
+	mnt_propagation("/", prop, sizeof(prop));
+	say("my mount table has %zu mounts, %s; my / is %s", n, id, prop);
+	if (make_targets(d) == 0 &&
+	    ((!d->o->use_chroot && !d->o->no_pidns) || make_marker(d) == 0))
+		status = run_child(d, n);
+	/* Whatever happened, put the host back as it was. The child's
+	 * mounts died with its namespace; what may be left on disk is the
+	 * put_old directory (if the child died halfway), the mount points
+	 * made above, and the marker. */
+	remove_put_old(d);
+	remove_targets(d);
+	remove_marker(d);
+	if (check_host(before, n) == -1 && status == EXIT_OK)
+		status = EXIT_FAIL;
+	free(before);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	static struct opts o;
+	static struct demo d = { .ready = { -1, -1 }, .go = { -1, -1 } };
+	int status;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	status = parse(argc, argv, &o);
+	if (status != EXIT_OK)
+		return status;
+	if (proc_trap_signals() == -1) {
+		nsl_error(errno, "sigaction()");
+		return EXIT_FAIL;
+	}
+	d.o = &o;
+	if (find_rootfs(o.rootfs, d.rootfs) == -1)
+		return EXIT_FAIL;
+	/* put_old is named by the parent, so the parent can remove it too. */
+	snprintf(d.put_old, sizeof(d.put_old), "/.put_old.%d", (int)getpid());
+	status = run(&d);
+	if (proc_stop_signal != 0)
+		return 128 + proc_stop_signal;
+	return status;
+}

@@ -1,0 +1,302 @@
+#!/usr/bin/env bats
+# Lab checks for 04-mount: the container gets a root filesystem and a /proc
+# of its own, volumes where it asked for them, and the host's mount table
+# never changes - not even on a host whose root mount is shared. The
+# checks read the container's view from what it prints (its own mountinfo,
+# its own ps) and the host's view from /proc on the host.
+
+load helpers
+
+# The rootfs every check runs in: the repository's rootfs/ (or
+# NSLAB_ROOTFS), built once: scripts/mkrootfs.sh returns at once when it is
+# already there.
+setup_file() {
+	ROOTFS=${NSLAB_ROOTFS:-$NSLAB_ROOT/rootfs}
+	if ! "$NSLAB_ROOT/scripts/mkrootfs.sh" "$ROOTFS" >"$BATS_FILE_TMPDIR/mkrootfs.log" 2>&1; then
+		ROOTFS=
+	fi
+	export ROOTFS
+}
+
+setup() {
+	M=$NSLAB_BIN/04-mount
+	host_snapshot
+	if [ -n "$ROOTFS" ]; then
+		rootfs_state >"$BATS_TEST_TMPDIR/rootfs.before"
+	fi
+}
+
+need_rootfs() {
+	[ -n "$ROOTFS" ] ||
+		skip "no rootfs: scripts/mkrootfs.sh could not build one ($(tail -n 1 "$BATS_FILE_TMPDIR/mkrootfs.log"))"
+}
+
+# Every path in the rootfs: a run must leave none behind (no put_old, no
+# volume mount point it made).
+rootfs_state() {
+	find "$ROOTFS" -xdev | sort
+}
+
+assert_rootfs_unchanged() {
+	rootfs_state >"$BATS_TEST_TMPDIR/rootfs.after"
+	diff -u "$BATS_TEST_TMPDIR/rootfs.before" "$BATS_TEST_TMPDIR/rootfs.after"
+}
+
+@test "04.1 ps inside lists only the container: PID 1 is 04-mount, then ps itself" {
+	need_root
+	need_rootfs
+	run --separate-stderr "$M" -r "$ROOTFS" -- ps -A -o pid,comm
+	assert_success
+	# A header and two processes; the host has many more.
+	assert_equal "${#lines[@]}" 3
+	assert_equal "$(awk '$1 == 1 { print $2 }' <<<"$output")" 04-mount
+	assert_equal "$(awk '$1 == 2 { print $2 }' <<<"$output")" ps
+	[ "$(ls -d /proc/[0-9]* | wc -l)" -gt 3 ]
+	said_by host | grep -F 'my mount table is unchanged'
+	assert_host_unchanged
+	assert_rootfs_unchanged
+}
+
+@test "04.2 inside, / is the rootfs and /proc the only other mount; the host keeps all of its own" {
+	need_root
+	need_rootfs
+	run --separate-stderr "$M" -q -r "$ROOTFS" -- cat /proc/self/mountinfo
+	assert_success
+	# Field 4 is the mount's root within its filesystem, field 5 where it
+	# is mounted: / is the rootfs directory, seen from its filesystem.
+	root=$(awk '$5 == "/" { print $4 }' <<<"$output")
+	[ -n "$root" ]
+	[[ "$ROOTFS" == *"$root" ]]
+	assert_equal "$(awk '{ print $5 }' <<<"$output" | sort | tr '\n' ' ')" "/ /proc "
+	# The host's own mounts (its /sys, /dev, ...) are all still there.
+	[ "$(wc -l </proc/self/mountinfo)" -gt 2 ]
+	assert_host_unchanged
+	assert_rootfs_unchanged
+}
+
+@test "04.3 the tour runs ps, mount and ls inside, and the parent compares the tables" {
+	need_root
+	need_rootfs
+	run --separate-stderr "$M" -r "$ROOTFS"
+	assert_success
+	assert_line '$ ps -ef'
+	assert_line '$ mount'
+	assert_line --partial 'proc on /proc type proc'
+	said_by child | grep -F 'MS_REC|MS_PRIVATE'
+	said_by child | grep -F 'pivot_root('
+	said_by host | grep -E 'sees 2 mounts in /proc/[0-9]+/mountinfo; I see [0-9]+'
+	assert_host_unchanged
+	assert_rootfs_unchanged
+}
+
+@test "04.4 volumes: a host file shows inside, :ro refuses writes (EROFS), a rw write lands on the host" {
+	need_root
+	need_rootfs
+	name=$(random_name)
+	mkdir "$BATS_TEST_TMPDIR/ro" "$BATS_TEST_TMPDIR/rw"
+	echo "$name" >"$BATS_TEST_TMPDIR/ro/$name.txt"
+	run --separate-stderr "$M" -q -r "$ROOTFS" \
+		-V "$BATS_TEST_TMPDIR/ro:/data/$name:ro" -V "$BATS_TEST_TMPDIR/rw:/out" -- \
+		sh -c 'cat "/data/$1/$1.txt"; echo x >"/data/$1/new" || echo refused; echo "$1" >"/out/$1"' _ "$name"
+	assert_success
+	assert_line --index 0 "$name"
+	assert_line --index 1 refused
+	grep -F 'Read-only file system' <<<"$stderr"
+	[ ! -e "$BATS_TEST_TMPDIR/ro/new" ]
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/rw/$name")" "$name"
+	# The mount points /data/NAME and /out were made for the run and are
+	# gone again.
+	assert_host_unchanged
+	assert_rootfs_unchanged
+}
+
+@test "04.5 a volume target that resolves outside the rootfs is refused; nothing is made" {
+	need_root
+	need_rootfs
+	link=$(random_name)
+	target=$(random_name)
+	mkdir "$BATS_TEST_TMPDIR/v"
+	ln -s / "$ROOTFS/$link"
+	rootfs_state >"$BATS_TEST_TMPDIR/rootfs.before"
+	run --separate-stderr "$M" -r "$ROOTFS" -V "$BATS_TEST_TMPDIR/v:/$link/$target" -- true
+	status_link=$status
+	stderr_link=$stderr
+	run --separate-stderr "$M" -r "$ROOTFS" -V "$BATS_TEST_TMPDIR/v:/../../$target" -- true
+	status_dots=$status
+	rm "$ROOTFS/$link"
+	assert_equal "$status_link" 1
+	grep -F "openat2(\"$ROOTFS\", \"$link/$target\", RESOLVE_BENEATH): Invalid cross-device link" <<<"$stderr_link"
+	grep -F 'hint:' <<<"$stderr_link"
+	refute grep -q 'clone(' <<<"$stderr_link"
+	assert_equal "$status_dots" 1
+	grep -F 'Invalid cross-device link' <<<"$stderr"
+	[ ! -e "/$target" ]
+	rootfs_state >"$BATS_TEST_TMPDIR/rootfs.before"
+	assert_rootfs_unchanged
+	assert_host_unchanged
+}
+
+@test "04.6 --chroot: a nested chroot climbs out to the host's / and reads its marker; nothing is left" {
+	need_root
+	need_rootfs
+	run --separate-stderr "$M" -r "$ROOTFS" --chroot -- true
+	assert_success
+	# The parent's marker: a path and a word the child could not guess.
+	marker=$(said_by host | sed -n 's/.*wrote \(.*\) on the host, holding.*/\1/p')
+	token=$(said_by host | sed -n 's/.*holding "\(host-only-[0-9a-f]*\)".*/\1/p')
+	[ -n "$marker" ] && [ -n "$token" ]
+	said_by escape | grep -F "cat $marker: \"$token\""
+	# What the escaped process lists as / is the host's root.
+	listed=$(said_by escape | sed -n 's/.*out\. ls \/ shows [0-9]* entries: //p')
+	assert_equal "$listed" "$(cd / && LC_ALL=C ls -A | tr '\n' ' ' | sed 's/ $//')"
+	[ ! -e "$marker" ]
+	[ ! -e "$(dirname "$marker")" ]
+	assert_host_unchanged
+	assert_rootfs_unchanged
+}
+
+@test "04.7 --no-pidns: /proc/PID/root of a host process reaches a file the test made; a PID namespace closes it" {
+	need_root
+	need_rootfs
+	name=$(random_name)
+	echo "$name" >"$BATS_TEST_TMPDIR/marker"
+	# PID 1 is the classic door. Some hosts guard their PID 1 even from
+	# root; any host process is the same door, so then use this shell.
+	door=1
+	ls /proc/1/root/ >/dev/null 2>&1 || door=$$
+	run --separate-stderr "$M" -r "$ROOTFS" --no-pidns -- cat "/proc/$door/root$BATS_TEST_TMPDIR/marker"
+	assert_success
+	assert_output "$name"
+	said_by child | grep -F "but it opens the host's /"
+	# The default, with a PID namespace: no such process inside, or PID 1
+	# is the container's own init, whose root is the rootfs.
+	run --separate-stderr "$M" -q -r "$ROOTFS" -- cat "/proc/$door/root$BATS_TEST_TMPDIR/marker"
+	assert_failure
+	refute_output "$name"
+	assert_host_unchanged
+	assert_rootfs_unchanged
+}
+
+@test "04.8 a missing rootfs: an error that names make rootfs, status 1, no namespace" {
+	need_root
+	run --separate-stderr "$M" -r "$BATS_TEST_TMPDIR/no-such-rootfs"
+	assert_failure 1
+	grep -F "error: realpath(\"$BATS_TEST_TMPDIR/no-such-rootfs\"): No such file or directory" <<<"$stderr"
+	grep -F 'make rootfs' <<<"$stderr"
+	refute grep -q 'clone(' <<<"$stderr"
+	# A directory that is no root filesystem (no proc/ in it).
+	mkdir "$BATS_TEST_TMPDIR/empty"
+	run --separate-stderr "$M" -r "$BATS_TEST_TMPDIR/empty"
+	assert_failure 1
+	grep -F 'make rootfs' <<<"$stderr"
+	assert_host_unchanged
+}
+
+@test "04.9 bad volume specs and options: one line, status 2, no namespace" {
+	for args in "-V foo" "-V /tmp:relative" "-V /tmp:/x:rx" "-V /tmp:/" "-V :/x" \
+		"-V /tmp:/x:ro:more" "-V" "-r" "--bogus" "-x"; do
+		eval "run --separate-stderr \"\$M\" $args"
+		assert_equal "$status" 2
+		assert_equal "$(wc -l <<<"$stderr")" 1
+		assert_equal "$output" ""
+		refute grep -q clone <<<"$stderr"
+	done
+	run --separate-stderr "$M" -V /tmp:rel
+	assert_equal "$stderr" "04-mount: volume \"/tmp:rel\" is not HOST:CTR[:ro] with an absolute CTR other than / (try '04-mount --help')"
+}
+
+@test "04.10 without privilege: one error with a hint, status 1, host untouched" {
+	need_cmd setpriv util-linux
+	need_rootfs
+	run --separate-stderr as_nobody "$M" -r "$ROOTFS"
+	assert_failure 1
+	grep -F 'error: clone(CLONE_NEWNS|CLONE_NEWPID|CLONE_NEWUTS|SIGCHLD): Operation not permitted' <<<"$stderr"
+	grep -F 'hint:' <<<"$stderr"
+	assert_host_unchanged
+	assert_rootfs_unchanged
+}
+
+@test "04.11 SIGTERM while the command runs: status 143, nothing left running or mounted" {
+	need_root
+	need_rootfs
+	need_cmd pgrep procps
+	# The fifos reach the command through a volume: inside, only the
+	# rootfs and the volumes exist.
+	mkdir "$BATS_TEST_TMPDIR/f"
+	mkfifo "$BATS_TEST_TMPDIR/f/up" "$BATS_TEST_TMPDIR/f/down"
+	"$M" -q -r "$ROOTFS" -V "$BATS_TEST_TMPDIR/f:/f" -- \
+		sh -c 'echo $$ >/f/up; read x </f/down' 2>"$BATS_TEST_TMPDIR/stderr" &
+	demo=$!
+	read -r inside <"$BATS_TEST_TMPDIR/f/up"
+	assert_equal "$inside" 2 # PID 1 is the demo's init, the command comes next
+	init=$(pgrep -P "$demo")
+	cmd=$(pgrep -P "$init")
+	[ -n "$init" ] && [ -n "$cmd" ]
+	kill -TERM "$demo"
+	# The demo passes SIGTERM to its init, which passes it to the command;
+	# no fifo write is needed to end it.
+	status=0
+	wait "$demo" || status=$?
+	assert_equal "$status" 143
+	[ ! -d "/proc/$init" ]
+	[ ! -d "/proc/$cmd" ]
+	assert_host_unchanged
+	assert_rootfs_unchanged
+}
+
+@test "04.12 on a host whose / is shared (systemd's way), the mount table is still unchanged" {
+	need_root
+	need_rootfs
+	need_cmd unshare util-linux
+	mkdir "$BATS_TEST_TMPDIR/v"
+	# A throwaway namespace, cut off from the real host first (private),
+	# then made shared inside: its mounts are peers of nothing on the
+	# host, so even a demo that leaked could only leak into it. (unshare
+	# --propagation shared alone would keep a systemd host's peer groups.)
+	run --separate-stderr unshare -m --propagation private sh -c '
+		mount --make-rshared / || exit 3
+		awk "\$5 == \"/\"" /proc/self/mountinfo | grep -q "shared:" || exit 4
+		cat /proc/self/mountinfo >"$3/before"
+		"$1" -r "$2" -V "$3/v:/data:ro" -- true || exit 5
+		cat /proc/self/mountinfo >"$3/after"
+		diff "$3/before" "$3/after"' _ "$M" "$ROOTFS" "$BATS_TEST_TMPDIR"
+	assert_success
+	assert_output ""
+	said_by child | grep -F 'a peer of the host'"'"'s /'
+	assert_host_unchanged
+	assert_rootfs_unchanged
+}
+
+@test "04.13 the command's status becomes the demo's; -q leaves stderr empty; --help goes to stdout" {
+	need_root
+	need_rootfs
+	run "$M" -q -r "$ROOTFS" -- sh -c 'exit 7'
+	assert_equal "$status" 7
+	run -127 --separate-stderr "$M" -q -r "$ROOTFS" -- /no/such/command
+	grep -F 'looked up inside the rootfs' <<<"$stderr"
+	run --separate-stderr "$M" -q -r "$ROOTFS" -- echo payload
+	assert_success
+	assert_output payload
+	assert_equal "$stderr" ""
+	run --separate-stderr "$M" --help
+	assert_success
+	assert_line --partial 'Usage: 04-mount'
+	assert_equal "$stderr" ""
+	assert_host_unchanged
+	assert_rootfs_unchanged
+}
+
+@test "04.14 mkrootfs.sh: a second run returns at once; the no-busybox fallback makes a rootfs that works" {
+	need_root
+	need_rootfs
+	run "$NSLAB_ROOT/scripts/mkrootfs.sh" "$ROOTFS"
+	assert_success
+	assert_output --partial 'already built'
+	run "$NSLAB_ROOT/scripts/mkrootfs.sh" --from host "$BATS_TEST_TMPDIR/hostcopy"
+	assert_success
+	assert_output --partial 'copying this machine'
+	run --separate-stderr "$M" -q -r "$BATS_TEST_TMPDIR/hostcopy" -- ps -A -o pid,comm
+	assert_success
+	assert_equal "${#lines[@]}" 3
+	assert_host_unchanged
+}
