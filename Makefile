@@ -1,10 +1,10 @@
 # nslab - every target a learner, an instructor or CI types.
 # `make help` lists them.
 
-STEPS := 01-uts 02-ipc 03-pid
+STEPS := 01-uts 02-ipc 03-pid 04-mount 05-user
 
 # Steps that teach running without root never go through sudo.
-ROOTLESS_STEPS :=
+ROOTLESS_STEPS := 05-user
 
 # Root runs the demos directly; anyone else through sudo.
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
@@ -35,6 +35,9 @@ $(addprefix check-,$(NUMS)): check-%: ## run step NN's lab checks
 test: all ## run every check; ends with "N passed, N failed, N skipped"
 	@tests/run tests/*.bats
 
+rootfs: ## assemble the busybox rootfs in rootfs/ (offline where it can)
+	@scripts/mkrootfs.sh rootfs
+
 sanitize: ## build with ASan+UBSan and run every check under it
 	@$(MAKE) --no-print-directory SANITIZE=1 test
 
@@ -47,12 +50,18 @@ help: ## list the targets
 	@echo "  make check-NN      run step NN's lab checks, e.g. make check-01"
 	@echo "  make test          run every check"
 	@echo "  make sanitize      build with ASan+UBSan and run every check"
+	@echo "  make rootfs        assemble the busybox rootfs for 04 and later"
 	@echo "  make clean         remove bin/"
 	@echo
 	@echo "  build options: WERROR=1 (warnings are errors), CC=clang, SANITIZE=1, V=1"
 	@echo "  steps: $(STEPS)"
 
-clean: ## remove build outputs
+clean: ## remove build outputs (rootfs/ stays: make clean-rootfs)
 	rm -rf bin
 
-.PHONY: all $(STEPS) test sanitize help clean $(addprefix run-,$(NUMS)) $(addprefix check-,$(NUMS))
+# --one-file-system: should anything still be mounted under rootfs/, the
+# files behind that mount (a volume's host directory) are not deleted.
+clean-rootfs:
+	rm -rf --one-file-system rootfs
+
+.PHONY: all $(STEPS) test sanitize rootfs help clean $(addprefix run-,$(NUMS)) $(addprefix check-,$(NUMS))
