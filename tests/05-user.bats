@@ -330,8 +330,11 @@ deny"
 	host_snapshot
 	# max_user_namespaces is kept per user namespace: set it to 0 in a
 	# throwaway one, and the host's own limit never changes.
+	# The program is named relative to bin/: an unprivileged exec of its
+	# absolute path fails where the checkout sits in a home of mode 700.
+	cd "$(dirname "$USERNS")"
 	run --separate-stderr as_unprivileged unshare -U -r sh -c \
-		'echo 0 >/proc/sys/user/max_user_namespaces && exec "$0" -- true' "$USERNS"
+		'echo 0 >/proc/sys/user/max_user_namespaces && exec "$0" -- true' "./${USERNS##*/}"
 	assert_failure 1
 	grep -F 'error: clone(CLONE_NEWUSER|CLONE_NEWNS|SIGCHLD): No space left on device' <<<"$stderr"
 	grep -F 'hint:' <<<"$stderr" | grep -F 'max_user_namespaces'

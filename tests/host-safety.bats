@@ -145,20 +145,45 @@ sighup() { interrupt_with "$1" HUP 129 DEMO; }
 # made private first and then shared again: that starts a peer group of
 # its own, so even a leaking demo reaches only the throwaway copy - never
 # the real host, whatever propagation the real host uses.
-on_shared_root() {
-	need_cmd unshare util-linux
-	run unshare -m --propagation private bash -c '
+# Run CMD... in a throwaway mount namespace with a shared root; print how
+# that namespace's mount table changed (nothing, for a safe demo).
+shared_root_diff() { # shared_root_diff CMD...
+	unshare -m --propagation private bash -c '
 		mount --make-rshared / || exit 3
 		grep -q "shared:" <(awk "\$5 == \"/\"" /proc/self/mountinfo) || { echo "root is not shared"; exit 3; }
 		before=$(awk "{ print \$5, \$4, \$6 }" /proc/self/mountinfo)
 		"$@" -q -- true || exit 4
 		after=$(awk "{ print \$5, \$4, \$6 }" /proc/self/mountinfo)
-		diff <(echo "$before") <(echo "$after")' _ "${demo_cmd[@]}"
+		diff <(echo "$before") <(echo "$after")' _ "$@"
+}
+
+on_shared_root() {
+	need_cmd unshare util-linux
+	run shared_root_diff "${demo_cmd[@]}"
 	assert_success
 	assert_output ""
 }
 
 @test "host-safety.7 on a host whose root mount is shared, no demo changes the mount table" {
 	for_each_demo on_shared_root
+	assert_host_unchanged
+}
+
+# The check above must be able to fail. Build a 04-mount that skips the
+# MS_REC|MS_PRIVATE remount and run it the same way: the throwaway
+# namespace must show the damage (or the demo must fail), while the real
+# host and the rootfs stay exactly as they were.
+@test "host-safety.8 the shared-root check catches a 04-mount that skips MS_PRIVATE" {
+	need_cmd make make
+	local m=$BATS_TEST_TMPDIR/mutant
+	mkdir -p "$m"
+	cp -r "$NSLAB_ROOT/common" "$NSLAB_ROOT/mk" "$NSLAB_ROOT/04-mount" "$m/"
+	sed -i 's/if (mnt_make_private() == -1)/if (0)/' "$m/04-mount/child.c"
+	grep -q 'if (0)' "$m/04-mount/child.c" # the mutation took
+	make -s -C "$m/04-mount" BINDIR="$m/bin" >/dev/null
+	find "$ROOTFS" -xdev | sort >"$BATS_TEST_TMPDIR/rootfs.before"
+	run shared_root_diff "$m/bin/04-mount" -r "$ROOTFS"
+	assert_failure
+	find "$ROOTFS" -xdev | sort | diff "$BATS_TEST_TMPDIR/rootfs.before" -
 	assert_host_unchanged
 }
