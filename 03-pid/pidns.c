@@ -13,41 +13,14 @@
 
 #include "proc.h"
 
-/* Find the line of /proc/PID/status that starts with KEY ("NSpid:") and
- * copy what follows into BUF. */
-static int status_field(pid_t pid, const char *key, char *buf, size_t len)
-{
-	char path[64], line[512];
-	size_t klen = strlen(key);
-	FILE *f;
-
-	if (pid == 0)
-		snprintf(path, sizeof(path), "/proc/self/status");
-	else
-		snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	f = fopen(path, "re");
-	if (f == NULL)
-		return -1;
-	while (fgets(line, sizeof(line), f) != NULL) {
-		if (strncmp(line, key, klen) == 0) {
-			snprintf(buf, len, "%s", line + klen);
-			fclose(f);
-			return 0;
-		}
-	}
-	fclose(f);
-	errno = ENOENT; /* a kernel older than 4.1 has no NSpid line */
-	return -1;
-}
-
 int pidns_nspid(pid_t pid, pid_t *pids, int max)
 {
 	char buf[512], *p, *end;
 	int n = 0;
 
-	if (status_field(pid, "NSpid:", buf, sizeof(buf)) == -1)
+	if (proc_status_field(pid, "NSpid", buf, sizeof(buf)) == -1)
 		return -1;
-	/* "\t4243\t1\n": one number per namespace, outermost first. */
+	/* "4243 1": one number per namespace, outermost first. */
 	for (p = buf; n < max; p = end) {
 		long v = strtol(p, &end, 10);
 
@@ -66,8 +39,8 @@ int pidns_init_accepts(pid_t pid, int sig)
 	/* The exception: from an ancestor namespace these are forced. */
 	if (sig == SIGKILL || sig == SIGSTOP)
 		return 1;
-	if (status_field(pid, "SigBlk:", blk, sizeof(blk)) == -1 ||
-	    status_field(pid, "SigCgt:", cgt, sizeof(cgt)) == -1)
+	if (proc_status_field(pid, "SigBlk", blk, sizeof(blk)) == -1 ||
+	    proc_status_field(pid, "SigCgt", cgt, sizeof(cgt)) == -1)
 		return -1;
 	/* Two hex masks, bit N-1 for signal N. A blocked signal is never
 	 * dropped, since a handler may be installed before it is unblocked

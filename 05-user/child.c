@@ -59,7 +59,7 @@ static void show_unmapped(void)
 	say_more("/proc/sys/kernel/overflowuid is %ld, overflowgid %ld",
 		 read_sysctl("/proc/sys/kernel/overflowuid"),
 		 read_sysctl("/proc/sys/kernel/overflowgid"));
-	status_field(0, "CapEff", caps, sizeof(caps));
+	proc_status_field(0, "CapEff", caps, sizeof(caps));
 	set = strtoull(caps, NULL, 16);
 	n = __builtin_popcountll(set);
 	say("CapEff %s: %d capabilities%s, good only for what my new user namespace owns",

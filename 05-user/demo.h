@@ -50,6 +50,5 @@ void host_suggest_ranges(void);
 
 /* host.c: the value of FIELD ("CapEff", "Uid") in /proc/PID/status (PID 0:
  * self), tabs turned into spaces. 0, or -1 with errno. */
-int status_field(pid_t pid, const char *field, char *buf, size_t len);
 
 #endif

@@ -16,38 +16,6 @@
 #include "say.h"
 #include "sync.h"
 
-int status_field(pid_t pid, const char *field, char *buf, size_t len)
-{
-	size_t flen = strlen(field);
-	char path[64], line[256];
-	FILE *f;
-
-	if (pid == 0)
-		snprintf(path, sizeof(path), "/proc/self/status");
-	else
-		snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	f = fopen(path, "re");
-	if (f == NULL)
-		return -1;
-	while (fgets(line, sizeof(line), f) != NULL) {
-		char *v = line + flen + 1;
-
-		if (strncmp(line, field, flen) != 0 || line[flen] != ':')
-			continue;
-		v += strspn(v, " \t");
-		v[strcspn(v, "\n")] = '\0';
-		for (char *p = v; *p != '\0'; p++)
-			if (*p == '\t')
-				*p = ' ';
-		snprintf(buf, len, "%s", v);
-		fclose(f);
-		return 0;
-	}
-	fclose(f);
-	errno = ENOENT;
-	return -1;
-}
-
 /* TEXT as C would write it, "0 1000 1\n", for narration and errors. */
 static void quote(const char *text, char *buf, size_t len)
 {
@@ -155,7 +123,7 @@ static void show_outside(const struct demo *d, pid_t pid)
 	char uid[64] = "?";
 	struct stat st;
 
-	status_field(pid, "Uid", uid, sizeof(uid));
+	proc_status_field(pid, "Uid", uid, sizeof(uid));
 	/* "Uid: 1000 1000 1000 1000": real, effective, saved and fs uid. */
 	say("to the host, child %d is uid %.*s (/proc/%d/status)", (int)pid,
 	    (int)strcspn(uid, " "), uid, (int)pid);

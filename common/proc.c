@@ -8,6 +8,7 @@
 #include <poll.h>
 #include <sched.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -159,4 +160,36 @@ int proc_exec(char **cmd)
 	err = errno; /* nsl_error() prints, and printing may change errno */
 	nsl_error(err, "execvp(\"%s\")", cmd[0]);
 	return err == ENOENT ? 127 : 126;
+}
+
+int proc_status_field(pid_t pid, const char *field, char *buf, size_t len)
+{
+	size_t flen = strlen(field);
+	char path[64], line[512];
+	FILE *f;
+
+	if (pid == 0)
+		snprintf(path, sizeof(path), "/proc/self/status");
+	else
+		snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "re");
+	if (f == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		char *v = line + flen + 1;
+
+		if (strncmp(line, field, flen) != 0 || line[flen] != ':')
+			continue;
+		v += strspn(v, " \t");
+		v[strcspn(v, "\n")] = '\0';
+		for (char *t = v; *t != '\0'; t++)
+			if (*t == '\t')
+				*t = ' ';
+		snprintf(buf, len, "%s", v);
+		fclose(f);
+		return 0;
+	}
+	fclose(f);
+	errno = ENOENT;
+	return -1;
 }

@@ -3,6 +3,7 @@
 #define NSLAB_PROC_H
 
 #include <signal.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 /* Run FN(ARG) in a new process made by clone(2) with FLAGS | SIGCHLD, so
@@ -46,6 +47,12 @@ int proc_child_setup(void);
  * failed, after reporting it, with the status a shell gives: 127 when the
  * command was not found, 126 when it could not be executed. */
 int proc_exec(char **cmd);
+
+/* Copy the value of FIELD ("NSpid", "CapEff", "Uid", ...) from
+ * /proc/PID/status into BUF, with the tabs between numbers turned into
+ * spaces ("4243 1"). PID 0 means the caller. Returns 0, or -1 with errno
+ * set (ENOENT: no such field, as for NSpid before Linux 4.1). See proc(5). */
+int proc_status_field(pid_t pid, const char *field, char *buf, size_t len);
 
 /* A shell-like status from a waitpid() status word. */
 int proc_status(int wstatus);
