@@ -223,6 +223,9 @@ static int demo_unshare(const struct opts *o)
 		proc_wait(witness);
 		return EXIT_FAIL;
 	}
+	/* Same process, new namespace: from here on it no longer speaks for
+	 * the host. */
+	say_role("moved");
 	show_uts("unshare(CLONE_NEWUTS): I moved myself, name copied:");
 	status = rename_uts(o->hostname) == -1 ? EXIT_FAIL : EXIT_OK;
 	sync_post(moved[1]);

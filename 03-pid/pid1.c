@@ -98,7 +98,8 @@ static int pid1_inside(void *arg)
 	close(l->chan[1]);
 	if (p->use_init)
 		return run_under_init(p->cmd);
-	say("execvp(\"%s\"): the command is PID 1 now (no init: see --init)", p->cmd[0]);
+	say("execvp(\"%s\"): if it succeeds, the command is PID 1 (no init: see --init)",
+	    p->cmd[0]);
 	return proc_exec(p->cmd);
 }
 

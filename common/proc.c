@@ -140,8 +140,17 @@ int proc_default_signals(void)
 
 int proc_child_setup(void)
 {
-	if (proc_default_signals() == -1)
-		return -1;
+	struct sigaction sa = { .sa_handler = SIG_DFL };
+
+	/* The stop signals get their default action back, so Ctrl-C ends
+	 * the child. SIGPIPE stays ignored until proc_exec(): a child whose
+	 * narration goes to a pipe that closed (`| head`) must get EPIPE and
+	 * go on with its part, not die in the middle of a handshake and leave
+	 * its partner waiting. */
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
+		if (sigaction(stop_signals[i], &sa, NULL) == -1)
+			return -1;
 	/* If the parent is already gone, this comes too late to fire; every
 	 * nslab child then waits on a pipe from its parent, whose EOF tells
 	 * it the same thing without a race. */

@@ -37,8 +37,9 @@ int proc_trap_signals(void);
  * and a command started with SIGPIPE ignored misbehaves in pipelines. */
 int proc_default_signals(void);
 
-/* In a child: proc_default_signals() (a clone()d child inherits its
- * parent's handlers), then ask for SIGKILL when the parent dies, so a
+/* In a child: the default actions of SIGINT, SIGTERM and SIGHUP back (a
+ * clone()d child inherits its parent's handlers; SIGPIPE stays ignored
+ * until proc_exec()), then ask for SIGKILL when the parent dies, so a
  * killed demo never leaves a child behind. */
 int proc_child_setup(void);
 

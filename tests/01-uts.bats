@@ -75,7 +75,8 @@ resume() {
 	assert_success
 	assert_output "$name"
 	said_by witness | grep -F "my hostname is still \"$(hostname)\""
-	said_by host | grep -F 'unshare(CLONE_NEWUTS)'
+	said_by moved | grep -F 'unshare(CLONE_NEWUTS): I moved myself'
+	said_by moved | grep -F "hostname is now \"$name\""
 	assert_host_unchanged
 }
 
@@ -124,7 +125,7 @@ resume() {
 
 @test "01.9 without privilege: one error with a hint, status 1, host untouched" {
 	need_cmd setpriv util-linux
-	run --separate-stderr as_nobody "$UTS"
+	run --separate-stderr as_unprivileged "$UTS"
 	assert_failure 1
 	grep -F 'error: clone(CLONE_NEWUTS|SIGCHLD): Operation not permitted' <<<"$stderr"
 	grep -F 'hint:' <<<"$stderr"

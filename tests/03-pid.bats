@@ -357,12 +357,12 @@ wait_demo() {
 
 @test "03.14 without privilege: one error with a hint, status 1, host untouched" {
 	need_cmd setpriv util-linux
-	run --separate-stderr as_nobody "$PIDNS"
+	run --separate-stderr as_unprivileged "$PIDNS"
 	assert_failure 1
 	grep -F 'error: clone(CLONE_NEWPID|SIGCHLD): Operation not permitted' <<<"$stderr"
 	assert_equal "$(grep -c 'error:' <<<"$stderr")" 1
 	grep -F 'hint: creating a namespace needs CAP_SYS_ADMIN' <<<"$stderr"
-	run --separate-stderr as_nobody "$PIDNS" --only pitfall
+	run --separate-stderr as_unprivileged "$PIDNS" --only pitfall
 	assert_failure 1
 	grep -F 'error: unshare(CLONE_NEWPID): Operation not permitted' <<<"$stderr"
 	grep -F 'hint:' <<<"$stderr"

@@ -208,11 +208,11 @@ assert_rootfs_unchanged() {
 @test "04.10 without privilege: one error with a hint, status 1, host untouched" {
 	need_cmd setpriv util-linux
 	need_rootfs
-	run --separate-stderr as_nobody "$M" -r "$ROOTFS"
+	run --separate-stderr as_unprivileged "$M" -r "$ROOTFS"
 	assert_failure 1
 	# Where nobody can reach the rootfs, the clone is what fails; a
 	# checkout in a home of mode 700 fails one step earlier, as honestly.
-	if as_nobody test -x "$ROOTFS"; then
+	if as_unprivileged test -x "$ROOTFS"; then
 		grep -F 'error: clone(CLONE_NEWNS|CLONE_NEWPID|CLONE_NEWUTS|SIGCHLD): Operation not permitted' <<<"$stderr"
 	else
 		grep -F "error: realpath(\"$ROOTFS\"): Permission denied" <<<"$stderr"
