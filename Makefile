@@ -1,7 +1,7 @@
 # nslab - every target a learner, an instructor or CI types.
 # `make help` lists them.
 
-STEPS := 01-uts 02-ipc 03-pid 04-mount 05-user
+STEPS := 01-uts 02-ipc 03-pid 04-mount 05-user 06-setns
 
 # Steps that teach running without root never go through sudo.
 ROOTLESS_STEPS := 05-user

@@ -127,6 +127,20 @@ static const struct {
 	  "(an absolute symlink counts): give one that stays inside" },
 	{ "openat2", ENOSYS, "openat2 needs Linux 5.6 or newer" },
 	{ "open", ENOENT, "check the path (and that the process still exists)" },
+	{ "open", ESRCH,
+	  "no process has that pid in the PID namespace this /proc shows: "
+	  "check it with ps -p PID" },
+	{ "pidfd_open", ESRCH,
+	  "no process has that pid in your PID namespace: check it with ps -p PID" },
+	{ "pidfd_open", ENOSYS, "pidfd_open needs Linux 5.3 or newer" },
+	{ "setns", EPERM,
+	  "joining needs CAP_SYS_ADMIN in the user namespace that owns the "
+	  "namespace (a mount namespace also CAP_SYS_CHROOT): run as root, or, "
+	  "if you own the target's user namespace, join that too (--user)" },
+	{ "setns", EINVAL,
+	  "setns refuses a PID namespace that is not yours or below it, your own "
+	  "user namespace, and a mount or user namespace while the caller has threads" },
+	{ "setns", ESRCH, "the target process has exited" },
 };
 
 /* Rows for an errno whose cause depends on the arguments: they match when
@@ -168,6 +182,31 @@ static const struct {
 	{ "write", "setgroups", EPERM,
 	  "setgroups can be written only before gid_map, and \"deny\" can "
 	  "never be turned back into \"allow\"" },
+	{ "setns", "CLONE_NEWNS", EINVAL,
+	  "only a single-threaded process may join a mount namespace: threads "
+	  "share one root and cwd (the kernel's fs_struct), which the join would "
+	  "move under the other threads too; join before starting threads, or "
+	  "fork and join in the child" },
+	{ "setns", "CLONE_NEWUSER", EINVAL,
+	  "only a single-threaded process may join a user namespace (threads "
+	  "share credentials), and never the one it is in already" },
+	{ "setns", "CLONE_NEWTIME", EUSERS,
+	  "only a single-threaded process may join a time namespace" },
+	{ "setns", "CLONE_NEWPID", EINVAL,
+	  "a PID namespace can be joined only from its parent namespace or an "
+	  "ancestor, never from a sibling or from below" },
+	{ "stat", "/ns/", ENOENT,
+	  "the process is there, but this kernel has no such namespace type "
+	  "(time came with Linux 5.6, cgroup with 4.6): ls /proc/self/ns lists "
+	  "the types it has" },
+	{ "stat", "/ns/", EACCES,
+	  "looking into another process's namespaces needs ptrace read access "
+	  "to it: be the user it runs as, or root (CAP_SYS_PTRACE); see ptrace(2), "
+	  "\"Ptrace access mode checking\"" },
+	{ "open", "/proc/", EACCES,
+	  "opening another process's namespaces, root or cwd needs ptrace read "
+	  "access to it: be the user it runs as, or root (CAP_SYS_PTRACE); see "
+	  "ptrace(2), \"Ptrace access mode checking\"" },
 };
 
 static void hint_for(const char *call, int err)
