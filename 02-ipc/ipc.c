@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ipc.h>
@@ -30,6 +31,20 @@ key_t ipc_default_key(pid_t pid)
 	/* pid_max is at most 2^22 (PID_MAX_LIMIT), so the pid fits below the
 	 * top byte, and two demos running at once never share a key. */
 	return (key_t)(IPC_KEY_BASE | (unsigned int)pid);
+}
+
+pid_t ipc_key_pid(key_t key)
+{
+	unsigned int k = (unsigned int)key;
+
+	if ((k & 0xff000000u) != IPC_KEY_BASE)
+		return 0;
+	return (pid_t)(k & 0x00ffffffu);
+}
+
+void ipc_default_mq_name(pid_t pid, char *buf, size_t len)
+{
+	snprintf(buf, len, IPC_MQ_PREFIX "%d", (int)pid);
 }
 
 int ipc_parse_key(const char *s, key_t *key)
@@ -100,6 +115,34 @@ int ipc_msg_stat(int msqid, long *count, pid_t *last_sender)
 		return -1;
 	*count = (long)ds.msg_qnum;
 	*last_sender = ds.msg_lspid;
+	return 0;
+}
+
+int ipc_msg_next(int *slot, int *msqid, key_t *key)
+{
+	struct msqid_ds ds;
+	struct msginfo info;
+	int last, id;
+
+	/* MSG_INFO fills a struct msginfo through the msqid_ds pointer, and
+	 * returns the index of the highest slot in use. */
+	last = msgctl(0, MSG_INFO, (struct msqid_ds *)(void *)&info);
+	if (last == -1)
+		return -1;
+	for (; *slot <= last; (*slot)++) {
+		id = msgctl(*slot, MSG_STAT, &ds);
+		/* EINVAL: an empty slot, or one just emptied. EACCES: a queue
+		 * the caller may not read, which it could not remove either. */
+		if (id == -1 && (errno == EINVAL || errno == EACCES))
+			continue;
+		if (id == -1)
+			return -1;
+		(*slot)++;
+		*msqid = id;
+		/* glibc and musl both spell the key's field __key. */
+		*key = ds.msg_perm.__key;
+		return 1;
+	}
 	return 0;
 }
 

@@ -20,6 +20,9 @@
 /* Default SysV keys are IPC_KEY_BASE | pid ('n' in the top byte). */
 #define IPC_KEY_BASE 0x6e000000u
 
+/* Default POSIX queue names are IPC_MQ_PREFIX and the pid. */
+#define IPC_MQ_PREFIX "/nslab-02-"
+
 /* Longest message text; also the POSIX queue's mq_msgsize. */
 #define IPC_TEXT_MAX 64
 
@@ -28,6 +31,13 @@
 
 /* A key no other running demo uses: IPC_KEY_BASE | PID. */
 key_t ipc_default_key(pid_t pid);
+
+/* The other way round: the pid a default key was made from, or 0 when KEY
+ * is not of that form. */
+pid_t ipc_key_pid(key_t key);
+
+/* The default POSIX queue name for PID, "/nslab-02-PID", into BUF. */
+void ipc_default_mq_name(pid_t pid, char *buf, size_t len);
 
 /* Parse a key written in decimal, octal (0...) or hex (0x...), 1 to
  * 0xffffffff. 0 is refused: it is IPC_PRIVATE, which always makes a new
@@ -53,6 +63,14 @@ int ipc_msg_send(int msqid, const char *text);
 /* msgctl(IPC_STAT): how many messages wait, and the pid of the last
  * process that sent one (0 if none did). */
 int ipc_msg_stat(int msqid, long *count, pid_t *last_sender);
+
+/* The next SysV queue of the caller's IPC namespace, walked the way
+ * ipcs(1) does: msgctl(0, MSG_INFO) gives the highest slot of the
+ * kernel's table in use, msgctl(SLOT, MSG_STAT) the queue in a slot
+ * (EINVAL: an empty one; a queue the caller may not read is skipped).
+ * *SLOT starts at 0. Returns 1 with *MSQID and *KEY filled, 0 when there
+ * is no more, or -1 with errno. */
+int ipc_msg_next(int *slot, int *msqid, key_t *key);
 
 /* msgctl(IPC_RMID): remove the queue now, with its messages. */
 int ipc_msg_remove(int msqid);

@@ -6,7 +6,8 @@
  * under the same key and name. While the child lives, the parent looks
  * again: the key and the name still lead to its own queues and messages.
  * The child's queues die with its namespace; the parent removes its own
- * before it exits, also after a failure and on Ctrl-C or SIGTERM.
+ * before it exits, also after a failure and on Ctrl-C or SIGTERM. Only
+ * SIGKILL leaves them: the next run removes them first thing (stale.c).
  *
  * Read: ipc_namespaces(7), sysvipc(7), msgget(2), msgctl(2),
  * mq_overview(7), mq_open(3), clone(2).
@@ -25,6 +26,7 @@
 #include "ns.h"
 #include "proc.h"
 #include "say.h"
+#include "stale.h"
 #include "sync.h"
 
 #define PROG "02-ipc"
@@ -86,7 +88,7 @@ static int parse(int argc, char **argv, struct opts *o)
 	int c;
 
 	o->key = ipc_default_key(getpid());
-	snprintf(o->mq_default, sizeof(o->mq_default), "/nslab-02-%d", (int)getpid());
+	ipc_default_mq_name(getpid(), o->mq_default, sizeof(o->mq_default));
 	o->mq_name = o->mq_default;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:k:m:qvh", longopts, NULL)) != -1) {
@@ -119,7 +121,9 @@ static void show_ns(const char *what)
 }
 
 /* Make a SysV queue under the key and a POSIX queue under the name, put
- * TEXT in each, and record in Q what was made. */
+ * TEXT in each, and record in Q what was made. The SysV queue comes first
+ * and goes last (host_clean()): a run killed in between leaves it as the
+ * record by which the next run finds the POSIX queue too (stale.c). */
 static int make_queues(const struct opts *o, const char *text, struct queues *q)
 {
 	mqd_t mq;
@@ -153,24 +157,25 @@ static int make_queues(const struct opts *o, const char *text, struct queues *q)
 	return 0;
 }
 
-/* Remove what the host made. SysV queues and POSIX queues both have
- * kernel persistence: no process exit removes them, only this (or the end
- * of the namespace, which for the host's never comes). */
+/* Remove what the host made, the POSIX queue first (see make_queues()).
+ * SysV queues and POSIX queues both have kernel persistence: no process
+ * exit removes them, only this (or the end of the namespace, which for
+ * the host's never comes). */
 static int host_clean(const struct opts *o, const struct queues *q)
 {
 	int status = EXIT_OK;
 
-	if (q->msqid != -1 && ipc_msg_remove(q->msqid) == -1) {
-		nsl_error(errno, "msgctl(%d, IPC_RMID)", q->msqid);
-		status = EXIT_FAIL;
-	} else if (q->msqid != -1) {
-		say("msgctl(%d, IPC_RMID): my SysV queue is removed", q->msqid);
-	}
 	if (q->mq_made && ipc_mq_remove(o->mq_name) == -1) {
 		nsl_error(errno, "mq_unlink(\"%s\")", o->mq_name);
 		status = EXIT_FAIL;
 	} else if (q->mq_made) {
 		say("mq_unlink(\"%s\"): my POSIX queue is removed", o->mq_name);
+	}
+	if (q->msqid != -1 && ipc_msg_remove(q->msqid) == -1) {
+		nsl_error(errno, "msgctl(%d, IPC_RMID)", q->msqid);
+		status = EXIT_FAIL;
+	} else if (q->msqid != -1) {
+		say("msgctl(%d, IPC_RMID): my SysV queue is removed", q->msqid);
 	}
 	return status;
 }
@@ -376,6 +381,7 @@ int main(int argc, char **argv)
 		nsl_error(errno, "sigaction()");
 		return EXIT_FAIL;
 	}
+	stale_sweep();
 	show_ns("my IPC namespace is");
 	say_more("SysV key 0x%08x, POSIX queue name \"%s\"", (unsigned int)o.key, o.mq_name);
 	status = make_queues(&o, HOST_TEXT, &host) == -1 ? EXIT_FAIL : EXIT_OK;

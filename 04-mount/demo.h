@@ -5,6 +5,8 @@
  *            the before/after check of the host's mount table
  *   host.c   what the host's side makes and removes: the rootfs check,
  *            the volumes' mount points, the marker file
+ *   stale.c  what the host's side does first: remove what earlier runs,
+ *            killed with SIGKILL, left in the rootfs and in /tmp
  *   child.c  the container's side: private tree, bind, pivot_root, /proc,
  *            volumes, then a tiny init that runs the command
  *   leaks.c  the two teaching flags: --chroot's escape and --no-pidns's
@@ -19,6 +21,10 @@
 
 #define PROG "04-mount"
 #define MAX_VOLUMES 16
+
+/* The marker lives in /tmp/MARKER_PREFIX.PID.XXXXXX/MARKER_FILE. */
+#define MARKER_PREFIX "nslab-04."
+#define MARKER_FILE "marker"
 
 struct opts {
 	const char *rootfs; /* -r; NULL: rootfs/ here, else the repo's */
@@ -36,9 +42,8 @@ struct demo {
 	char marker[PATH_MAX]; /* a file only the host has, or "" */
 	int ready[2];          /* child -> parent: "set up, look now" */
 	int go[2];             /* parent -> child: "start", then "run CMD" */
-	/* The parent's own: what make_targets() made, for each volume. */
-	int created[MAX_VOLUMES]; /* path components made */
-	int is_dir[MAX_VOLUMES];
+	/* The parent's own: the mount points it made, in the rootfs. */
+	struct mnt_record record;
 };
 
 /* host.c, all in the parent. */
@@ -47,18 +52,24 @@ struct demo {
  * that it is one; reports and returns -1 if not. */
 int find_rootfs(const char *given, char *out);
 
-/* Make the volumes' missing mount points inside the rootfs; undo it. */
+/* Make the volumes' missing mount points inside the rootfs, noting each
+ * in the record first; undo it, going by the record. */
 int make_targets(struct demo *d);
 void remove_targets(struct demo *d);
 
-/* A file in a new /tmp/nslab-04.XXXXXX/ holding a random word, which the
- * container should have no way to read (--chroot, --no-pidns); undo it. */
+/* A file in a new /tmp/nslab-04.PID.XXXXXX/ holding a random word, which
+ * the container should have no way to read (--chroot, --no-pidns); undo
+ * it. */
 int make_marker(struct demo *d);
 void remove_marker(struct demo *d);
 
 /* Remove the child's put_old directory if it is still there: the child
  * removes it itself, unless it died between mkdir and rmdir. */
 void remove_put_old(const struct demo *d);
+
+/* stale.c: remove the put_old directories and the mount points (by their
+ * record) that runs now gone left in the rootfs, and their markers. */
+void stale_sweep(const struct demo *d);
 
 /* child.c: clone()'s entry point, in the new namespaces. */
 int child_main(void *arg);

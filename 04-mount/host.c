@@ -73,53 +73,63 @@ int find_rootfs(const char *given, char *out)
 	return 0;
 }
 
+/* Make the mount point of volume V, if it is missing. */
+static int make_target(struct demo *d, const struct mnt_volume *v)
+{
+	struct stat st;
+	int fd, created;
+
+	if (stat(v->host, &st) == -1) {
+		nsl_error(errno, "stat(\"%s\")", v->host);
+		return -1;
+	}
+	fd = mnt_make_target(d->rootfs, v->ctr, S_ISDIR(st.st_mode), &d->record, &created);
+	if (fd == -1) {
+		nsl_error(errno, "%s", mnt_failed_call());
+		return -1;
+	}
+	close(fd);
+	if (created > 0)
+		say("made the mount point %s inside the rootfs (removed again at the end)", v->ctr);
+	return 0;
+}
+
 /* A bind mount needs a mount point of the same kind as its source: a
  * directory for a directory, a file for a file. The parent makes the
- * missing ones here, on the host's side, before the child exists, and so
- * knows exactly what to remove when the child is gone. A target that
- * would resolve outside the rootfs fails here with EXDEV, and nothing is
- * made. */
+ * missing ones here, on the host's side, before the child exists. A
+ * directory outlives whoever made it, so each path goes into a record in
+ * the rootfs, .nslab-made.PID, before it is made: the parent removes
+ * exactly what the record lists at the end, and if a SIGKILL keeps it from
+ * that, the next run does (stale.c). A target that would resolve outside
+ * the rootfs fails here with EXDEV, and nothing is made. */
 int make_targets(struct demo *d)
 {
-	const struct opts *o = d->o;
-	struct stat st;
-	int fd;
+	int ret = 0;
 
-	for (int i = 0; i < o->nvol; i++) {
-		if (stat(o->vol[i].host, &st) == -1) {
-			nsl_error(errno, "stat(\"%s\")", o->vol[i].host);
-			return -1;
-		}
-		d->is_dir[i] = S_ISDIR(st.st_mode);
-		fd = mnt_make_target(d->rootfs, o->vol[i].ctr, d->is_dir[i], &d->created[i]);
-		if (fd == -1) {
-			nsl_error(errno, "%s", mnt_failed_call());
-			return -1;
-		}
-		close(fd);
-		if (d->created[i] > 0)
-			say("made the mount point %s inside the rootfs (removed again at the end)",
-			    o->vol[i].ctr);
-	}
-	return 0;
+	mnt_record_init(&d->record, d->rootfs, getpid());
+	for (int i = 0; i < d->o->nvol && ret == 0; i++)
+		ret = make_target(d, &d->o->vol[i]);
+	mnt_record_close(&d->record);
+	return ret;
 }
 
 void remove_targets(struct demo *d)
 {
-	for (int i = d->o->nvol - 1; i >= 0; i--) {
-		if (d->created[i] == 0)
-			continue;
-		if (mnt_remove_created(d->rootfs, d->o->vol[i].ctr, d->is_dir[i], d->created[i]) == -1)
-			nsl_error(errno, "%s", mnt_failed_call());
-		else
-			say_more("removed the mount point %s", d->o->vol[i].ctr);
-		d->created[i] = 0;
-	}
+	int removed;
+
+	if (d->record.name[0] == '\0') /* nothing was made */
+		return;
+	if (mnt_record_undo(d->rootfs, d->record.name, &removed) == -1)
+		nsl_error(errno, "%s", mnt_failed_call());
+	else
+		say_more("removed the %d mount point%s listed in %s/%s, and the list", removed,
+			 removed == 1 ? "" : "s", d->rootfs, d->record.name);
+	d->record.name[0] = '\0';
 }
 
 int make_marker(struct demo *d)
 {
-	char dir[] = "/tmp/nslab-04.XXXXXX", token[32], line[40];
+	char dir[64], token[32], line[40];
 	unsigned char rnd[6];
 	int fd, len;
 
@@ -129,11 +139,13 @@ int make_marker(struct demo *d)
 	}
 	snprintf(token, sizeof(token), "host-only-%02x%02x%02x%02x%02x%02x",
 		 rnd[0], rnd[1], rnd[2], rnd[3], rnd[4], rnd[5]);
+	/* The pid in the name tells a later run whose it is (stale.c). */
+	snprintf(dir, sizeof(dir), "/tmp/" MARKER_PREFIX "%d.XXXXXX", (int)getpid());
 	if (mkdtemp(dir) == NULL) {
 		nsl_error(errno, "mkdtemp(\"%s\")", dir);
 		return -1;
 	}
-	snprintf(d->marker, sizeof(d->marker), "%s/marker", dir);
+	snprintf(d->marker, sizeof(d->marker), "%s/" MARKER_FILE, dir);
 	len = snprintf(line, sizeof(line), "%s\n", token);
 	fd = open(d->marker, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (fd == -1 || write(fd, line, (size_t)len) != len) {

@@ -197,7 +197,8 @@ static int run(struct demo *d)
 	/* Whatever happened, put the host back as it was. The child's
 	 * mounts died with its namespace; what may be left on disk is the
 	 * put_old directory (if the child died halfway), the mount points
-	 * made above, and the marker. */
+	 * made above, and the marker. Only a SIGKILL of ours can keep us from
+	 * this: then the next run's stale_sweep() does it. */
 	remove_put_old(d);
 	remove_targets(d);
 	remove_marker(d);
@@ -224,8 +225,11 @@ int main(int argc, char **argv)
 	d.o = &o;
 	if (find_rootfs(o.rootfs, d.rootfs) == -1)
 		return EXIT_FAIL;
-	/* put_old is named by the parent, so the parent can remove it too. */
+	/* put_old is named by the parent, so the parent can remove it too;
+	 * the pid in its name tells a later run whose it is. */
 	snprintf(d.put_old, sizeof(d.put_old), "/.put_old.%d", (int)getpid());
+	/* Before making anything: what runs killed with SIGKILL left. */
+	stale_sweep(&d);
 	status = run(&d);
 	if (proc_stop_signal != 0)
 		return 128 + proc_stop_signal;

@@ -11,8 +11,9 @@
  * Read: mount_namespaces(7), mount(2), pivot_root(2), umount(2),
  * chroot(2), openat2(2), proc(5).
  *
- * The piece is two files, one header: mnt.c (the tree, the root, /proc)
- * and volume.c (volumes and their mount points).
+ * The piece is three files, one header: mnt.c (the tree, the root,
+ * /proc), volume.c (volumes and their mount points) and record.c (the
+ * record of the mount points made, which outlives a SIGKILL).
  *
  * Every function returns 0 (or a file descriptor, or a pointer) on
  * success. On failure it returns -1 (or NULL) with errno set, and
@@ -39,9 +40,14 @@ struct mnt_volume {
  * it is only meaningful right after a function here failed. */
 const char *mnt_failed_call(void);
 
-/* For the piece's own files (mnt.c, volume.c): record the call that
- * failed, for mnt_failed_call(), and return -1 with errno untouched. */
+/* For the piece's own files (mnt.c, volume.c, record.c): record the call
+ * that failed, for mnt_failed_call(), and return -1 with errno untouched. */
 int mnt_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* For the piece's own files: openat2(DIRFD, PATH) with O_PATH and
+ * RESOLVE_BENEATH|RESOLVE_NO_MAGICLINKS, a descriptor that cannot lead
+ * outside DIRFD. */
+int mnt_open_beneath(int dirfd, const char *path);
 
 /* Parse "HOST:CTR", "HOST:CTR:ro" or "HOST:CTR:rw" into V. CTR must be
  * absolute and not "/" itself; paths containing ':' cannot be given. A
@@ -71,14 +77,45 @@ int mnt_bind_rootfs(const char *rootfs);
  * missing (a directory, or an empty file when IS_DIR is 0) along with any
  * missing parent directories. The path is resolved by the kernel with
  * RESOLVE_BENEATH, so one that would leave ROOTFS through ".." or a
- * symlink fails with EXDEV and nothing is created. *CREATED gets how many
- * path components were made (0: it existed). Returns an O_PATH descriptor;
- * close it. */
-int mnt_make_target(const char *rootfs, const char *ctr, int is_dir, int *created);
+ * symlink fails with EXDEV and nothing is created. Each component is
+ * written to RECORD (or to none, if NULL) before it is made. *CREATED
+ * gets how many path components were made (0: it existed). Returns an
+ * O_PATH descriptor; close it. */
+struct mnt_record;
+int mnt_make_target(const char *rootfs, const char *ctr, int is_dir,
+		    struct mnt_record *record, int *created);
 
-/* Undo mnt_make_target(): remove the CREATED last components of CTR, the
- * deepest first. Fails with ENOTEMPTY when something was written there. */
-int mnt_remove_created(const char *rootfs, const char *ctr, int is_dir, int created);
+/* The record of the mount points a run makes in a rootfs: the file
+ * ROOTFS/.nslab-made.PID. A directory outlives the process that made it;
+ * if the run is killed with SIGKILL, the record is what lets the next run
+ * find and remove exactly what it made, and nothing else. */
+#define MNT_RECORD_PREFIX ".nslab-made."
+
+struct mnt_record {
+	const char *rootfs;
+	pid_t pid;     /* the run's, for the name */
+	int fd;        /* -1 until the first path is written */
+	char name[32]; /* ".nslab-made.PID" once made, "" before */
+};
+
+/* A record for ROOTFS, made (O_EXCL) only when the first path goes in:
+ * a run that makes nothing leaves no trace. */
+void mnt_record_init(struct mnt_record *r, const char *rootfs, pid_t pid);
+
+/* For the piece's own files: append one path, a directory or a file. */
+int mnt_record_add(struct mnt_record *r, int is_dir, const char *rel);
+
+/* Close the record's descriptor; the name stays, for mnt_record_undo(). */
+void mnt_record_close(struct mnt_record *r);
+
+/* Undo the record NAME in ROOTFS: remove what it lists, the last made
+ * first - a directory only if empty, a file only if empty; a path that is
+ * not there counts as done - then the record itself. *REMOVED gets how
+ * many paths were removed. Returns 0, or -1 with errno for the first path
+ * that could not be removed (ENOTEMPTY: something was put there since).
+ * Once read, the record goes even when a path stays, so that the failure
+ * is reported once, not by every later run. */
+int mnt_record_undo(const char *rootfs, const char *name, int *removed);
 
 /* Bind-mount V->host at V->ctr under ROOTFS (resolved as above, never
  * created here), then, for ":ro", remount the bind read-only. */

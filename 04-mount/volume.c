@@ -74,7 +74,7 @@ static int relative(const char *ctr, char *rel, size_t len)
 
 /* The kernel resolves PATH under DIRFD and refuses (EXDEV) to leave it:
  * no "..", no absolute or escaping symlink, no /proc magic link. */
-static int open_beneath(int dirfd, const char *path)
+int mnt_open_beneath(int dirfd, const char *path)
 {
 	struct open_how how = {
 		.flags = O_PATH | O_CLOEXEC,
@@ -93,101 +93,91 @@ static int open_dir(const char *dir)
 	return fd;
 }
 
-/* mnt_make_target() for REL under ROOTFD: open it, or make its parent
+/* What make_beneath() carries down its recursion. */
+struct target {
+	const char *rootfs; /* for messages */
+	int rootfd;
+	struct mnt_record *record; /* each path goes here before it is made */
+	int created; /* path components made */
+};
+
+/* Make LEAF in the directory PFD: a directory, or an empty file. REL is
+ * its path under the rootfs, which goes into the record first. Written
+ * ahead, the record never lacks a path that exists: at worst it names
+ * one that a SIGKILL kept from being made. */
+static int make_leaf(struct target *t, int pfd, const char *rel, const char *leaf, int is_dir)
+{
+	int fd;
+
+	if (t->record != NULL && mnt_record_add(t->record, is_dir, rel) == -1)
+		return -1;
+	if (is_dir) {
+		if (mkdirat(pfd, leaf, 0755) == -1)
+			return mnt_fail("mkdir(\"%s/%s\")", t->rootfs, rel);
+		return 0;
+	}
+	fd = openat(pfd, leaf, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd == -1)
+		return mnt_fail("creat(\"%s/%s\")", t->rootfs, rel);
+	return close(fd);
+}
+
+/* mnt_make_target() for REL under the rootfs: open it, or make its parent
  * (recursively) and then it. REL is modified on the way and restored. */
-static int make_beneath(const char *rootfs, int rootfd, char *rel, int is_dir, int *created)
+static int make_beneath(struct target *t, char *rel, int is_dir)
 {
 	char *slash, *leaf;
-	int fd, pfd, made;
+	int fd, pfd;
 
-	fd = open_beneath(rootfd, rel);
+	fd = mnt_open_beneath(t->rootfd, rel);
 	if (fd != -1)
 		return fd;
 	if (errno != ENOENT)
-		return mnt_fail("openat2(\"%s\", \"%s\", RESOLVE_BENEATH)", rootfs, rel);
+		return mnt_fail("openat2(\"%s\", \"%s\", RESOLVE_BENEATH)", t->rootfs, rel);
 	slash = strrchr(rel, '/');
 	leaf = slash != NULL ? slash + 1 : rel;
 	if (strcmp(leaf, "..") == 0 || strcmp(leaf, ".") == 0)
-		return mnt_fail("openat2(\"%s\", \"%s\", RESOLVE_BENEATH)", rootfs, rel);
+		return mnt_fail("openat2(\"%s\", \"%s\", RESOLVE_BENEATH)", t->rootfs, rel);
 	if (slash != NULL) {
 		*slash = '\0';
-		pfd = make_beneath(rootfs, rootfd, rel, 1, created);
+		pfd = make_beneath(t, rel, 1);
 		*slash = '/';
 	} else {
-		pfd = open_beneath(rootfd, ".");
+		pfd = mnt_open_beneath(t->rootfd, ".");
 	}
 	if (pfd == -1)
 		return -1;
-	if (is_dir) {
-		made = mkdirat(pfd, leaf, 0755);
-	} else {
-		made = openat(pfd, leaf, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-		if (made != -1)
-			made = close(made);
-	}
-	if (made == -1) {
-		mnt_fail("%s(\"%s/%s\")", is_dir ? "mkdir" : "creat", rootfs, rel);
+	if (make_leaf(t, pfd, rel, leaf, is_dir) == -1) {
 		close(pfd);
 		return -1;
 	}
-	(*created)++;
-	fd = open_beneath(pfd, leaf);
+	t->created++;
+	fd = mnt_open_beneath(pfd, leaf);
 	if (fd == -1)
-		mnt_fail("openat2(\"%s\", \"%s\", RESOLVE_BENEATH)", rootfs, rel);
+		mnt_fail("openat2(\"%s\", \"%s\", RESOLVE_BENEATH)", t->rootfs, rel);
 	close(pfd);
 	return fd;
 }
 
-int mnt_make_target(const char *rootfs, const char *ctr, int is_dir, int *created)
+int mnt_make_target(const char *rootfs, const char *ctr, int is_dir,
+		    struct mnt_record *record, int *created)
 {
+	struct target t = { .rootfs = rootfs, .record = record };
 	char rel[PATH_MAX];
-	int rootfd, fd, saved;
+	int fd, saved;
 
 	*created = 0;
 	if (relative(ctr, rel, sizeof(rel)) == -1)
 		return -1;
-	rootfd = open_dir(rootfs);
-	if (rootfd == -1)
+	t.rootfd = open_dir(rootfs);
+	if (t.rootfd == -1)
 		return -1;
-	fd = make_beneath(rootfs, rootfd, rel, is_dir, created);
+	fd = make_beneath(&t, rel, is_dir);
 	saved = errno;
-	close(rootfd);
+	close(t.rootfd);
+	*created = t.created;
 	errno = saved;
 	return fd;
-}
-
-int mnt_remove_created(const char *rootfs, const char *ctr, int is_dir, int created)
-{
-	char rel[PATH_MAX];
-	int rootfd, pfd, saved, ret = 0;
-
-	if (relative(ctr, rel, sizeof(rel)) == -1)
-		return -1;
-	rootfd = open_dir(rootfs);
-	if (rootfd == -1)
-		return -1;
-	for (int i = 0; i < created && ret == 0; i++) {
-		char *slash = strrchr(rel, '/');
-		const char *leaf = slash != NULL ? slash + 1 : rel;
-		int flags = (i == 0 && !is_dir) ? 0 : AT_REMOVEDIR;
-
-		if (slash != NULL)
-			*slash = '\0';
-		pfd = open_beneath(rootfd, slash != NULL ? rel : ".");
-		if (slash != NULL)
-			*slash = '/';
-		if (pfd == -1 || unlinkat(pfd, leaf, flags) == -1)
-			ret = mnt_fail("%s(\"%s/%s\")", flags ? "rmdir" : "unlink", rootfs, rel);
-		if (pfd != -1)
-			close(pfd);
-		if (slash == NULL)
-			break;
-		*slash = '\0';
-	}
-	saved = errno;
-	close(rootfd);
-	errno = saved;
-	return ret;
 }
 
 /* Keep a mount's other flags when remounting it read-only: a remount sets
@@ -218,7 +208,7 @@ static int bind_at(const char *rootfs, int rootfd, const char *rel, const struct
 	char fdpath[64];
 	int fd, ret = 0;
 
-	fd = open_beneath(rootfd, rel);
+	fd = mnt_open_beneath(rootfd, rel);
 	if (fd == -1)
 		return mnt_fail("openat2(\"%s\", \"%s\", RESOLVE_BENEATH)", rootfs, rel);
 	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
@@ -230,7 +220,7 @@ static int bind_at(const char *rootfs, int rootfd, const char *rel, const struct
 	/* MS_RDONLY is ignored by the bind itself; a read-only bind takes a
 	 * second call that changes the new mount alone. Reopen the path: it
 	 * now leads onto the new mount. */
-	fd = open_beneath(rootfd, rel);
+	fd = mnt_open_beneath(rootfd, rel);
 	if (fd == -1)
 		return mnt_fail("openat2(\"%s\", \"%s\", RESOLVE_BENEATH)", rootfs, rel);
 	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);

@@ -30,6 +30,7 @@
 #include "ns.h"
 #include "proc.h"
 #include "say.h"
+#include "sweep.h"
 #include "sync.h"
 
 static void usage(FILE *f)
@@ -148,7 +149,13 @@ static int parse(int argc, char **argv, struct opts *o)
 	return build_maps(o, map_root, maps, n);
 }
 
-/* The host directory the child writes in, and the tmpfs mount point. */
+/* What a run puts in its directory (see make_dir()): the sweep of the
+ * directories of runs killed with SIGKILL removes these and nothing else. */
+static const char *const dir_entries[] = { "made-inside", "tmpfs", NULL };
+
+/* The host directory the child writes in, and the tmpfs mount point. Its
+ * name carries our pid, so that if we are killed with SIGKILL and cannot
+ * remove it, the next run can tell it is ours and that we are gone. */
 static int make_dir(struct demo *d)
 {
 	const char *tmp = getenv("TMPDIR");
@@ -156,19 +163,21 @@ static int make_dir(struct demo *d)
 
 	if (tmp == NULL || *tmp == '\0')
 		tmp = "/tmp";
-	/* Room for "/nslab-05.XXXXXX/made-inside" after TMPDIR. */
+	/* Before making ours: the directories of runs killed with SIGKILL. */
+	sweep_tmpdirs(tmp, "nslab-05.", dir_entries);
+	/* Room for "/nslab-05.PID.XXXXXX/made-inside" after TMPDIR. */
 	if (strlen(tmp) > sizeof(d->dir) - 64) {
 		nsl_error(ENAMETOOLONG, "mkdtemp(\"%.40s...\")", tmp);
 		return -1;
 	}
-	snprintf(d->dir, sizeof(d->dir), "%s/nslab-05.XXXXXX", tmp);
+	snprintf(d->dir, sizeof(d->dir), "%s/nslab-05.%d.XXXXXX", tmp, (int)getpid());
 	if (mkdtemp(d->dir) == NULL) {
 		nsl_error(errno, "mkdtemp(\"%s\")", d->dir);
 		d->dir[0] = '\0';
 		return -1;
 	}
-	if (snprintf(d->file, sizeof(d->file), "%s/made-inside", d->dir) < 0 ||
-	    snprintf(d->mnt, sizeof(d->mnt), "%s/tmpfs", d->dir) < 0)
+	if (snprintf(d->file, sizeof(d->file), "%s/%s", d->dir, dir_entries[0]) < 0 ||
+	    snprintf(d->mnt, sizeof(d->mnt), "%s/%s", d->dir, dir_entries[1]) < 0)
 		return -1;
 	if (mkdir(d->mnt, 0755) == -1) {
 		nsl_error(errno, "mkdir(\"%s\")", d->mnt);
