@@ -80,7 +80,12 @@ static int make_target(struct demo *d, const struct mnt_volume *v)
 	int fd, created;
 
 	if (stat(v->host, &st) == -1) {
-		nsl_error(errno, "stat(\"%s\")", v->host);
+		int err = errno;
+
+		nsl_error(err, "stat(\"%s\")", v->host);
+		if (err == ENOENT)
+			nsl_hint("the HOST side of -V %s:%s must exist; create it first "
+				 "(mkdir -p %s)", v->host, v->ctr, v->host);
 		return -1;
 	}
 	fd = mnt_make_target(d->rootfs, v->ctr, S_ISDIR(st.st_mode), &d->record, &created);

@@ -307,3 +307,17 @@ assert_rootfs_unchanged() {
 	assert_equal "${#lines[@]}" 3
 	assert_host_unchanged
 }
+
+@test "04.15 a volume whose host side is missing: one error, a hint, status 1, nothing made" {
+	need_root
+	need_rootfs
+	missing=/tmp/$(random_name)-absent
+	run --separate-stderr "$M" -q -r "$ROOTFS" -V "$missing:/data" -- true
+	assert_failure 1
+	assert_equal "$(grep -c 'error:' <<<"$stderr")" 1
+	grep -F "error: stat(\"$missing\"): No such file or directory" <<<"$stderr"
+	grep -F "hint: the HOST side of -V $missing:/data must exist" <<<"$stderr"
+	[ ! -e "$missing" ]
+	assert_host_unchanged
+	assert_rootfs_unchanged
+}
