@@ -189,7 +189,8 @@ static void show_inside(const struct target *tg, int joined)
 	say("uname(): hostname \"%s\"", name);
 	id = ipc_msg_find(tg->key);
 	if (id == -1)
-		say("msgget(0x%08x, 0): %s", (unsigned)tg->key, strerror(errno));
+		say("msgget(0x%08x, 0): %s%s", (unsigned)tg->key, strerror(errno),
+		    joined & CLONE_NEWIPC ? "" : ": I did not join the target's IPC namespace");
 	else
 		say("msgget(0x%08x, 0) = %d: the target's queue is here", (unsigned)tg->key, id);
 	table = mnt_table(0, &lines);
@@ -209,8 +210,12 @@ static void show_inside(const struct target *tg, int joined)
 		}
 	}
 	free(table);
-	say("/proc/self/mountinfo: %zu mounts, %d on /proc: the host's copy and, on "
-	    "top, the target's own procfs", lines, procs);
+	if ((joined & CLONE_NEWNS) && procs == 2)
+		say("/proc/self/mountinfo: %zu mounts, 2 on /proc: the host's copy and, on "
+		    "top, the target's own procfs", lines);
+	else
+		say("/proc/self/mountinfo: %zu mounts, %d on /proc%s", lines, procs,
+		    joined & CLONE_NEWNS ? "" : ": my own mount namespace, not the target's");
 }
 
 struct child_arg {

@@ -18,9 +18,10 @@
  *  - Mount namespace last. The join moves the caller's root and working
  *    directory to the namespace's root mount, after which paths, /proc
  *    included, resolve inside the target.
- *  - PID and time namespaces: a process never changes its pid, so joining
- *    a PID namespace changes only where the caller's children are born
- *    (/proc/self/ns/pid_for_children). The caller must fork.
+ *  - PID namespace: a process never changes its pid, so joining a PID
+ *    namespace changes only where the caller's children are born
+ *    (/proc/self/ns/pid_for_children). The caller must fork. (A time
+ *    namespace join, unlike its unshare, moves the caller at once.)
  *  - Mount and user namespaces (and time) can be joined only by a
  *    single-threaded process: threads share one root and cwd (the kernel's
  *    fs_struct) and one set of credentials, so one thread cannot move alone.

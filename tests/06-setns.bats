@@ -316,6 +316,7 @@ $(readlink "/proc/$target/ns/user")"
 	run --separate-stderr "$SETNS" --threaded --pidfd -t "$target" --mount -- true
 	assert_failure 1
 	grep -F "error: setns(pidfd of $target, CLONE_NEWNS): Invalid argument" <<<"$stderr"
+	grep -F "hint: only a single-threaded process may join a mount namespace" <<<"$stderr"
 	# The demo, threaded: it fails the same way and still removes its target.
 	run --separate-stderr "${guard[@]}" "$SETNS" --threaded
 	assert_failure 1
