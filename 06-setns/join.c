@@ -134,17 +134,47 @@ static int open_dir_at(const struct join_target *t, const char *name)
 	return fd;
 }
 
+/* 1 when the process whose /proc directory is DIR is a kernel thread
+ * (PF_KTHREAD in the flags of its stat file), with its name in COMM. */
+static int is_kthread(int dir, char *comm, size_t len)
+{
+	char buf[512];
+	const char *open_paren, *close_paren;
+	unsigned int flags = 0;
+	ssize_t n;
+	int fd = openat(dir, "stat", O_RDONLY | O_CLOEXEC);
+
+	if (fd == -1)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	open_paren = strchr(buf, '(');
+	close_paren = strrchr(buf, ')');
+	if (open_paren == NULL || close_paren == NULL || close_paren < open_paren ||
+	    sscanf(close_paren + 1, " %*c %*d %*d %*d %*d %*d %u", &flags) != 1)
+		return 0;
+	snprintf(comm, len, "%.*s", (int)(close_paren - open_paren - 1), open_paren + 1);
+	return (flags & 0x00200000) != 0; /* PF_KTHREAD */
+}
+
 /* What both ways of joining need, all opened while /proc is still ours:
  * both sides' ids, and the target's root and cwd. */
 static int open_common(struct join_target *t)
 {
-	char label[32];
+	char label[32], comm[32];
 	int i;
 
 	snprintf(label, sizeof(label), "/proc/%d", (int)t->pid);
 	t->piddir = join_open_piddir(t->pid);
 	if (t->piddir == -1)
 		return -1;
+	if (is_kthread(t->piddir, comm, sizeof(comm))) {
+		errno = EINVAL;
+		return join_fail("join(-t %d): %s is a kernel thread", (int)t->pid, comm);
+	}
 	t->self = join_open_piddir(0);
 	if (t->self == -1)
 		return -1;

@@ -203,6 +203,10 @@ static const struct {
 	  "looking into another process's namespaces needs ptrace read access "
 	  "to it: be the user it runs as, or root (CAP_SYS_PTRACE); see ptrace(2), "
 	  "\"Ptrace access mode checking\"" },
+	{ "join", "kernel thread", EINVAL,
+	  "a kernel thread ([in brackets] in ps, a child of pid 2) runs no "
+	  "program and has only the namespaces the system started with: give "
+	  "the pid of a process" },
 	{ "open", "/proc/", EACCES,
 	  "opening another process's namespaces, root or cwd needs ptrace read "
 	  "access to it: be the user it runs as, or root (CAP_SYS_PTRACE); see "

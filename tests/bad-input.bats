@@ -1,0 +1,219 @@
+#!/usr/bin/env bats
+# Bad input: every program, given something wrong, says what is wrong in
+# one line, exits with the documented status and leaves the host alone.
+#
+# The table below has one bad invocation a row:
+#
+#     STATUS | SUBSTRING | PROGRAM ARGS...
+#
+# ARGS are read as shell words (quotes work; $H65, $NOPE and the other
+# fixtures set in setup() expand). What every row must show:
+#
+#   - the exit status STATUS: 2 for a usage error, 1 for a runtime failure,
+#     127 for a command that is not there (DESIGN.md, "Exit status");
+#   - nothing on stdout;
+#   - on stderr, for a usage error (2): exactly one line, and it contains
+#     SUBSTRING. For a runtime error (1, 127) the row runs with -q (no
+#     narration) where the program takes it, and stderr is exactly one
+#     "error: " line that contains SUBSTRING, then at most one "hint: "
+#     line, and nothing else;
+#   - no sanitizer report (the rows also pass with `make SANITIZE=1`);
+#   - the host unchanged afterwards (host_state before and after).
+#
+# Every row is run, and every failing row is reported with its invocation
+# and what it printed, so one run shows all that is broken.
+
+load helpers
+
+setup() {
+	T=$BATS_TEST_TMPDIR
+	H64=$(printf 'h%.0s' {1..64})
+	H65=${H64}h
+	F=$T/a-file
+	: >"$F"
+	NOPE=$T/does-not-exist
+	EMPTY=$T/empty
+	mkdir "$EMPTY"
+	# A rootfs with the one directory 04-mount needs (proc/) and no
+	# commands at all.
+	SKEL=$T/skel
+	mkdir -p "$SKEL/proc"
+	ROOTFS=$NSLAB_ROOT/rootfs
+	# A pid that was just in use and is not any more.
+	sh -c 'exit 0' &
+	DEAD=$!
+	wait "$DEAD" || true
+	host_snapshot
+}
+
+rows() {
+	cat <<'EOF'
+# 01-uts: options, hostname length
+2   | unknown option '--bogus'         | 01-uts --bogus
+2   | unknown option '-x'              | 01-uts -x
+2   | option '-n' needs an argument    | 01-uts -n
+2   | option '--hostname' needs an argument | 01-uts --hostname
+2   | is 65 bytes                      | 01-uts -q -n $H65 -- true
+2   | is 65 bytes                      | 01-uts -q --unshare -n $H65 -- true
+2   | is 0 bytes                       | 01-uts -q -n '' -- true
+127 | execvp("/nonexistent-cmd")       | 01-uts -q -- /nonexistent-cmd
+# 02-ipc: keys, queue names
+2   | unknown option '--bogus'         | 02-ipc --bogus
+2   | option '-k' needs an argument    | 02-ipc -k
+2   | option '-m' needs an argument    | 02-ipc -m
+2   | key "0"                          | 02-ipc -q -k 0 -- true
+2   | key "zz"                         | 02-ipc -q -k zz -- true
+2   | key "0x"                         | 02-ipc -q -k 0x -- true
+2   | key "-1"                         | 02-ipc -q -k -1 -- true
+2   | key "99999999999"                | 02-ipc -q -k 99999999999 -- true
+2   | queue name "noslash"             | 02-ipc -q -m noslash -- true
+2   | queue name "/a/b"                | 02-ipc -q -m /a/b -- true
+2   | queue name "/"                   | 02-ipc -q -m / -- true
+2   | queue name ""                    | 02-ipc -q -m '' -- true
+2   | must be "/" and 1 to 254 more    | 02-ipc -q -m /$H64$H64$H64$H64 -- true
+127 | execvp("/nonexistent-cmd")       | 02-ipc -q -- /nonexistent-cmd
+# 03-pid: lessons, --init
+2   | unknown option '--bogus'         | 03-pid --bogus
+2   | option '--only' needs an argument | 03-pid --only
+2   | no lesson "bogus"                | 03-pid -q --only bogus
+2   | no lesson ""                     | 03-pid -q --only ''
+2   | --init needs a command           | 03-pid -q --init
+2   | a command runs in lesson pid1 only | 03-pid -q --only pid1 --init -- true
+127 | execvp("/nonexistent-cmd")       | 03-pid -q -- /nonexistent-cmd
+127 | execvp("/nonexistent-cmd")       | 03-pid -q --init -- /nonexistent-cmd
+# 04-mount: volumes, rootfs
+2   | unknown option '--bogus'         | 04-mount --bogus
+2   | option '-r' needs an argument    | 04-mount -r
+2   | option '-V' needs an argument    | 04-mount -V
+2   | volume "/tmp"                    | 04-mount -q -V /tmp -- true
+2   | volume "/tmp:"                   | 04-mount -q -V /tmp: -- true
+2   | volume ":/mnt"                   | 04-mount -q -V :/mnt -- true
+2   | volume ":"                       | 04-mount -q -V : -- true
+2   | volume "/tmp:mnt"                | 04-mount -q -V /tmp:mnt -- true
+2   | volume "/tmp:/"                  | 04-mount -q -V /tmp:/ -- true
+2   | volume "/tmp://"                 | 04-mount -q -V /tmp:// -- true
+# ".." that leaves the rootfs: refused when the mount point is opened
+# (openat2 RESOLVE_BENEATH, EXDEV), a runtime error as in 04.5. A ".."
+# that stays inside (/mnt/../etc) is a path like any other.
+1   | Invalid cross-device link        | 04-mount -q -V /tmp:/../../nslab-bad-input -- true
+1   | Invalid cross-device link        | 04-mount -q -V /tmp:/mnt/../../..:ro -- true
+1   | Invalid cross-device link        | 04-mount -q -V /tmp:/.. -- true
+2   | volume "/tmp:/mnt:bogus"         | 04-mount -q -V /tmp:/mnt:bogus -- true
+2   | volume "/tmp:/mnt:ro:x"          | 04-mount -q -V /tmp:/mnt:ro:x -- true
+1   | stat("$NOPE")                    | 04-mount -q -V $NOPE:/mnt -- true
+1   | realpath("$NOPE")                | 04-mount -q -r $NOPE -- true
+1   | /a-file/proc                     | 04-mount -q -r $F -- true
+# -r / (or a path that resolves to /): refused after realpath(), status 1;
+# pivot_root onto the host's own / would show nothing and could hide it.
+1   | rootfs "/"                       | 04-mount -q -r / -- true
+1   | rootfs "/tmp/.."                 | 04-mount -q -r /tmp/.. -- true
+1   | /empty/proc                      | 04-mount -q -r $EMPTY -- true
+127 | execvp("/bin/sh")                | 04-mount -q -r $SKEL -- /bin/sh
+127 | execvp("/nonexistent-cmd")       | 04-mount -q -r $ROOTFS -- /nonexistent-cmd
+# 05-user: id maps
+2   | unknown option '--bogus'         | 05-user --bogus
+2   | option '-m' needs an argument    | 05-user -m
+2   | COUNT must be at least 1         | 05-user -q -m 0:1000:0 -- true
+2   | -m '0:1000': expected            | 05-user -q -m 0:1000 -- true
+2   | -m '0::1': expected              | 05-user -q -m 0::1 -- true
+2   | -m ':1000:1': expected           | 05-user -q -m :1000:1 -- true
+2   | -m '': expected                  | 05-user -q -m '' -- true
+2   | -m 'a:b:c': expected             | 05-user -q -m a:b:c -- true
+2   | -m '0:1000:1x': expected         | 05-user -q -m 0:1000:1x -- true
+2   | -m '-1:1000:1': expected         | 05-user -q -m -1:1000:1 -- true
+2   | -m '0:1000:1:2': expected        | 05-user -q -m 0:1000:1:2 -- true
+2   | ids are 32 bits                  | 05-user -q -m 4294967296:1000:1 -- true
+2   | ids are 32 bits                  | 05-user -q -m 0:4294967296:1 -- true
+2   | ids are 32 bits                  | 05-user -q -m 0:1000:4294967296 -- true
+2   | ids are 32 bits                  | 05-user -q -m 4294967295:0:2 -- true
+2   | ids are 32 bits                  | 05-user -q -m 0:99999999999999999999:1 -- true
+2   | inside ids overlap               | 05-user -q -m 0:1000:10 -m 5:2000:10 -- true
+2   | outside ids overlap              | 05-user -q -m 0:1000:10 -m 20:1005:10 -- true
+127 | execvp("/nonexistent-cmd")       | 05-user -q -- /nonexistent-cmd
+# 06-setns: pids, --list, --compare
+2   | unknown option '--bogus'         | 06-setns --bogus
+2   | option '-t' needs an argument    | 06-setns -t
+2   | '0' is not a pid                 | 06-setns -q -t 0 --uts -- true
+2   | '-5' is not a pid                | 06-setns -q -t -5 --uts -- true
+2   | 'abc' is not a pid               | 06-setns -q -t abc --uts -- true
+2   | '99999999999999999999' is not a pid | 06-setns -q -t 99999999999999999999 --uts -- true
+2   | -t needs the namespaces to join  | 06-setns -q -t 1 -- true
+1   | open("/proc/$DEAD")              | 06-setns -q -t $DEAD --uts -- true
+1   | kthreadd is a kernel thread      | 06-setns -q -t 2 --uts -- true
+1   | kthreadd is a kernel thread      | 06-setns -q --pidfd -t 2 --all -- true
+127 | execvp("/nonexistent-cmd")       | 06-setns -q -t $$ --uts -- /nonexistent-cmd
+2   | option '--list' needs an argument | 06-setns --list
+2   | '0' is not a pid                 | 06-setns --list 0
+2   | 'abc' is not a pid               | 06-setns --list abc
+1   | open("/proc/$DEAD")              | 06-setns --list $DEAD
+2   | option '--compare' needs an argument | 06-setns --compare
+2   | --compare needs two pids         | 06-setns --compare 1
+2   | 'abc' is not a pid               | 06-setns --compare 1 abc
+2   | '0' is not a pid                 | 06-setns --compare 0 1
+1   | open("/proc/$DEAD")              | 06-setns --compare $$ $DEAD
+2   | give one of -t, --list and --compare | 06-setns --list 1 --compare 1 2
+2   | take no other option or command  | 06-setns --list 1 2
+EOF
+}
+
+trim() { # trim TEXT: without leading and trailing blanks
+	local s=$1
+	s=${s#"${s%%[![:space:]]*}"}
+	printf '%s' "${s%"${s##*[![:space:]]}"}"
+}
+
+# check_row STATUS SUBSTRING WORDS...: run one row; print what is wrong
+# with it (nothing when it behaves).
+check_row() {
+	local want_status=$1 want=$2 prog=$3 status out err nlines first second
+	shift 3
+	out=$T/row.out err=$T/row.err
+	"$NSLAB_BIN/$prog" "$@" >"$out" 2>"$err" </dev/null
+	status=$?
+	nlines=$(wc -l <"$err")
+	first=$(sed -n 1p "$err")
+	second=$(sed -n 2p "$err")
+	[ "$status" -eq "$want_status" ] || echo "exit status $status, expected $want_status"
+	[ ! -s "$out" ] || echo "stdout is not empty: $(head -c 200 "$out")"
+	if grep -qE 'Sanitizer|runtime error:' "$err"; then
+		echo "sanitizer report"
+	fi
+	if [ "$want_status" -eq 2 ]; then
+		[ "$nlines" -eq 1 ] || echo "$nlines lines on stderr, expected 1"
+	else
+		[[ $first == *"error: "* ]] || echo "first stderr line is not an error: line"
+		[ "$nlines" -le 1 ] || [[ $second == *"hint: "* ]] || echo "second stderr line is not a hint: line"
+		[ "$nlines" -le 2 ] || echo "$nlines lines on stderr, expected an error line and at most one hint"
+	fi
+	[[ $first == *"$want"* ]] || echo "first stderr line does not say: $want"
+	[ "$nlines" -gt 0 ] || echo "stderr is empty"
+}
+
+@test "bad input: each bad invocation fails with one line naming the problem and the documented status" {
+	need_root
+	local line st want inv words problems report="" nrows=0 nbad=0
+	while IFS= read -r line; do
+		[[ $line =~ ^[[:space:]]*(#|$) ]] && continue
+		IFS='|' read -r st want inv <<<"$line"
+		st=$(trim "$st")
+		want=$(trim "$want")
+		inv=$(trim "$inv")
+		want=${want//'$NOPE'/$NOPE}
+		want=${want//'$DEAD'/$DEAD}
+		eval "words=($inv)"
+		nrows=$((nrows + 1))
+		problems=$(check_row "$st" "$want" "${words[@]}")
+		if [ -n "$problems" ]; then
+			nbad=$((nbad + 1))
+			report+="--- bin/$inv  (expected status $st, stderr naming: $want)"$'\n'
+			report+="$(sed 's/^/    problem: /' <<<"$problems")"$'\n'
+			report+="$(sed 's/^/    stderr | /' "$T/row.err")"$'\n'
+		fi
+	done < <(rows)
+	[ "$nrows" -ge 40 ]
+	if [ "$nbad" -gt 0 ]; then
+		printf '%d of %d bad invocations misbehave:\n%s' "$nbad" "$nrows" "$report" >&2
+		return 1
+	fi
+	assert_host_unchanged
+}
