@@ -14,7 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define STACK_SIZE (1024 * 1024)
+#define STACK_SIZE ((size_t)1024 * 1024) /* 1 MiB; size_t, as mmap() takes */
 
 volatile sig_atomic_t proc_stop_signal;
 
@@ -26,7 +26,10 @@ pid_t proc_clone(int (*fn)(void *), void *arg, int flags)
 	pid_t pid;
 	int saved;
 
+	/* fd -1 is what mmap(2) asks for with MAP_ANONYMOUS; cppcheck's
+	 * posix.cfg does not know that. */
 	stack = mmap(NULL, STACK_SIZE, PROT_READ | PROT_WRITE,
+		     /* cppcheck-suppress invalidFunctionArg */
 		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
 	if (stack == MAP_FAILED)
 		return -1;

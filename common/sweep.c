@@ -54,7 +54,9 @@ static char proc_state(pid_t pid)
 		return '?';
 	buf[n] = '\0';
 	paren = strrchr(buf, ')');
-	return paren != NULL && paren[1] == ' ' ? paren[2] : '?';
+	if (paren == NULL || paren[1] != ' ')
+		return '?';
+	return paren[2];
 }
 
 int sweep_run_gone(pid_t pid)

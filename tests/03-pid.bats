@@ -370,6 +370,7 @@ wait_demo() {
 }
 
 @test "03.15 bad input: one line, status 2, no namespace made; --help: usage on stdout, 0" {
+	# shellcheck disable=SC2086 # $args holds several words: split on purpose
 	for args in "-x" "--only" "--only bogus" "--bogus" "--init" \
 		"--only pid1 -- true" "--pitfall -- true"; do
 		run --separate-stderr "$PIDNS" $args

@@ -18,10 +18,10 @@ ACCOUNT_FILES="/etc/passwd /etc/group /etc/shadow /etc/gshadow /etc/subuid /etc/
 # Keep a byte-for-byte copy of every account file (and note the ones that
 # do not exist), so teardown_file can put /etc back exactly.
 save_accounts() {
-	local f save=$BATS_FILE_TMPDIR/accounts
+	local base f save=$BATS_FILE_TMPDIR/accounts
 	mkdir -p "$save"
-	for f in $ACCOUNT_FILES; do
-		for f in "$f" "$f-"; do
+	for base in $ACCOUNT_FILES; do
+		for f in "$base" "$base-"; do
 			if [ -e "$f" ]; then
 				cp -a "$f" "$save/${f##*/}"
 			else
@@ -33,10 +33,10 @@ save_accounts() {
 }
 
 restore_accounts() {
-	local f save=$BATS_FILE_TMPDIR/accounts
+	local base f save=$BATS_FILE_TMPDIR/accounts
 	[ -f "$save/.etc-mtime" ] || return 0
-	for f in $ACCOUNT_FILES; do
-		for f in "$f" "$f-"; do
+	for base in $ACCOUNT_FILES; do
+		for f in "$base" "$base-"; do
 			if [ -e "$save/${f##*/}.absent" ]; then
 				rm -f "$f"
 			elif ! cmp -s "$save/${f##*/}" "$f"; then

@@ -45,7 +45,7 @@ fifo_read() { # fifo_read VAR FIFO
 # shell's pid as the host numbers it: COMMAND's child after unshare -f,
 # COMMAND itself when it execs its way to the shell).
 start_target() { # start_target NAME COMMAND...
-	local name=$1 line
+	local name=$1
 	shift
 	mkfifo -m 666 "$work/up" "$work/down"
 	"$@" sh -c 'if [ -n "$1" ]; then hostname "$1" || exit; fi
@@ -151,6 +151,7 @@ guard=(timeout -s KILL 10)
 	want=$(ids_of "$target" uts ipc pid mnt)
 	# Named one by one, then --all: every type, the user namespace left
 	# out since it is ours (joining it would fail with EINVAL).
+	# shellcheck disable=SC2086 # $mode holds several words: split on purpose
 	for mode in "--uts --ipc --pid --mount" "--pidfd --all"; do
 		run --separate-stderr "$SETNS" $mode -t "$target" -- \
 			sh -c 'hostname; ps -o comm= -p 1; for t in uts ipc pid mnt; do readlink /proc/$$/ns/$t; done'
@@ -311,6 +312,8 @@ $(readlink "/proc/$target/ns/user")"
 	grep -F "hint: only a single-threaded process may join a mount namespace: threads share one root and cwd (the kernel's fs_struct)" <<<"$stderr"
 	said_by join | grep -F 'pthread_create() = 0'
 	# It failed before its fork: no command ran.
+	# Not `! grep`: bats does not fail a test on a negated command.
+	# shellcheck disable=SC2143
 	[ -z "$(said_by join | grep -F 'fork()')" ]
 	# The same with a pidfd and the mount namespace alone.
 	run --separate-stderr "$SETNS" --threaded --pidfd -t "$target" --mount -- true
@@ -331,6 +334,7 @@ $(readlink "/proc/$target/ns/user")"
 
 @test "06.10 a pid that does not exist: one error line, status 1" {
 	none=99999999
+	# shellcheck disable=SC2086 # $args holds several words: split on purpose
 	for args in "-t $none --uts -- true" "--pidfd -t $none --uts -- true" \
 		"-t $none --all -- true" "--list $none" "--compare $$ $none"; do
 		run --separate-stderr "$SETNS" $args
@@ -345,6 +349,7 @@ $(readlink "/proc/$target/ns/user")"
 	need_root
 	need_cmd setpriv util-linux
 	# nobody against this (root's) shell: no ptrace access to its /proc.
+	# shellcheck disable=SC2086 # $args holds several words: split on purpose
 	for args in "-t $$ --uts" "-t $$ --all" "--pidfd -t $$ --mount" "--list $$"; do
 		run --separate-stderr as_nobody "$SETNS" $args
 		assert_failure 1
@@ -392,6 +397,7 @@ $(readlink "/proc/$target/ns/user")"
 }
 
 @test "06.13 bad input: one line, status 2, nothing joined; --help: usage on stdout, 0" {
+	# shellcheck disable=SC2086 # $args holds several words: split on purpose
 	for args in "-x" "--bogus" "-t" "-t abc" "-t 0" "-t -5" "-t 1" "--list" \
 		"--compare 1" "--compare 1 x" "--compare 1 2 3" "--list 1 --uts" \
 		"--list 1 -- true" "-t 1 --list 1" "-t 1 -t 2 --uts"; do
@@ -416,6 +422,7 @@ $(readlink "/proc/$target/ns/user")"
 	start_target "$(random_name)" unshare -u -p -m -f --mount-proc
 	printf 'data\n' >"$T/plain"
 	chmod 644 "$T/plain"
+	# shellcheck disable=SC2086 # $join holds several words: split on purpose
 	for join in "" "-t $target --uts --pid --mount"; do
 		run "${guard[@]}" "$SETNS" -q $join -- sh -c 'exit 7'
 		assert_equal "$status" 7

@@ -25,9 +25,16 @@
 
 load helpers
 
+# The rows that reach a command inside 04-mount's rootfs need one: build
+# it (at once when it is there already), as tests/04-mount.bats does.
+setup_file() {
+	"$NSLAB_ROOT/scripts/mkrootfs.sh" "$NSLAB_ROOT/rootfs" >/dev/null 2>&1 || true
+}
+
 setup() {
 	T=$BATS_TEST_TMPDIR
 	H64=$(printf 'h%.0s' {1..64})
+	# shellcheck disable=SC2034 # read by the rows, through eval
 	H65=${H64}h
 	F=$T/a-file
 	: >"$F"
@@ -38,6 +45,7 @@ setup() {
 	# commands at all.
 	SKEL=$T/skel
 	mkdir -p "$SKEL/proc"
+	# shellcheck disable=SC2034 # read by the rows, through eval
 	ROOTFS=$NSLAB_ROOT/rootfs
 	# A pid that was just in use and is not any more.
 	sh -c 'exit 0' &
@@ -206,6 +214,7 @@ check_row() {
 		if [ -n "$problems" ]; then
 			nbad=$((nbad + 1))
 			report+="--- bin/$inv  (expected status $st, stderr naming: $want)"$'\n'
+			# shellcheck disable=SC2001 # a prefix on every line, not one
 			report+="$(sed 's/^/    problem: /' <<<"$problems")"$'\n'
 			report+="$(sed 's/^/    stderr | /' "$T/row.err")"$'\n'
 		fi

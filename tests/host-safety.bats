@@ -94,7 +94,7 @@ fail_unprivileged() {
 # control (set -m) gives the background demo a process group of its own,
 # so the test can do the same with kill -INT -PGID.
 interrupt_with() { # interrupt_with DEMO SIGNAL EXPECTED_STATUS GROUP|DEMO
-	local demo status=0 inner
+	local demo status=0
 	make_fifos
 	# 04 runs its command inside the rootfs: the fifos get there through
 	# a volume.
@@ -103,7 +103,7 @@ interrupt_with() { # interrupt_with DEMO SIGNAL EXPECTED_STATUS GROUP|DEMO
 	"${demo_cmd[@]}" -q -- "${paused_cmd[@]}" &
 	demo=$!
 	set +m
-	read -r inner <"$BATS_TEST_TMPDIR/up"
+	read -r _ <"$BATS_TEST_TMPDIR/up"
 	if [ "$4" = GROUP ]; then
 		kill -"$2" -- "-$demo"
 	else
@@ -195,8 +195,7 @@ on_shared_root() {
 # the kernel gets to them: this polls for that fact, with a deadline
 # against a hang, and does not guess a time.
 wait_group_gone() { # wait_group_gone PGID
-	local i
-	for i in $(seq 500); do
+	for _ in $(seq 500); do
 		[ -z "$(group_members "$1")" ] && return 0
 		sleep 0.01
 	done
@@ -240,7 +239,7 @@ objects_of() { # objects_of DEMO PID
 # before it makes anything: after one more run, the host and the rootfs
 # are exactly as they were.
 killed() {
-	local demo inner
+	local demo
 	make_fifos
 	[ "$1" != 04-mount ] || demo_cmd+=(-V "$BATS_TEST_TMPDIR:$BATS_TEST_TMPDIR")
 	rootfs_state >"$BATS_TEST_TMPDIR/rootfs.before"
@@ -248,7 +247,7 @@ killed() {
 	"${demo_cmd[@]}" -q -- "${paused_cmd[@]}" &
 	demo=$!
 	set +m
-	read -r inner <"$BATS_TEST_TMPDIR/up"
+	read -r _ <"$BATS_TEST_TMPDIR/up"
 	kill -KILL "$demo"
 	wait "$demo" || true
 	wait_group_gone "$demo"
@@ -281,7 +280,7 @@ killed() {
 # itself removing what it made. N: how many objects the first run has at
 # least, by then (see objects_of).
 beside_a_live_run() { # beside_a_live_run DEMO N
-	local inner status=0
+	local status=0
 	make_fifos
 	rootfs_state >"$BATS_TEST_TMPDIR/rootfs.before"
 	local first_cmd=("${demo_cmd[@]}")
@@ -291,7 +290,7 @@ beside_a_live_run() { # beside_a_live_run DEMO N
 	[ "$1" != 04-mount ] || first_cmd+=(--chroot -V "$BATS_TEST_TMPDIR:$BATS_TEST_TMPDIR")
 	"${first_cmd[@]}" -q -- "${paused_cmd[@]}" 3>&- &
 	first_run=$!
-	read -r inner <"$BATS_TEST_TMPDIR/up"
+	read -r _ <"$BATS_TEST_TMPDIR/up"
 	[ "$1" != 04-mount ] || mkdir "$ROOTFS/.put_old.$first_run"
 	objects_of "$1" "$first_run" >"$BATS_TEST_TMPDIR/objects.before"
 	cat "$BATS_TEST_TMPDIR/objects.before"
@@ -385,7 +384,7 @@ proc_state() { # proc_state PID
 # the parent execs into a reader of a fifo, which never reaps, so the
 # zombie stays exactly as long as the check needs it.
 @test "host-safety.14 a killed run its parent has not reaped (a zombie) counts as gone" {
-	local demo inner i
+	local demo
 	demo_cmd 05-user
 	make_fifos
 	mkfifo "$BATS_TEST_TMPDIR/pid" "$BATS_TEST_TMPDIR/hold"
@@ -393,9 +392,9 @@ proc_state() { # proc_state PID
 		"$BATS_TEST_TMPDIR" "${demo_cmd[@]}" -q -- "${paused_cmd[@]}" 3>&- &
 	zombie_holder=$!
 	read -r demo <"$BATS_TEST_TMPDIR/pid"
-	read -r inner <"$BATS_TEST_TMPDIR/up"
+	read -r _ <"$BATS_TEST_TMPDIR/up"
 	kill -KILL "$demo"
-	for i in $(seq 500); do
+	for _ in $(seq 500); do
 		[ "$(proc_state "$demo")" != Z ] || break
 		sleep 0.01
 	done
@@ -403,7 +402,7 @@ proc_state() { # proc_state PID
 	run --separate-stderr "${demo_cmd[@]}" -- true
 	assert_success
 	said_by host | grep -F "left by run $demo, which is gone"
-	echo done >"$BATS_TEST_TMPDIR/hold"
+	echo "done" >"$BATS_TEST_TMPDIR/hold"
 	wait "$zombie_holder"
 	zombie_holder=
 	assert_host_unchanged
