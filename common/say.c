@@ -16,23 +16,62 @@ void say_role(const char *r)
 	role = r;
 }
 
-/* "[host  4242] ", "[child    1] ": role and pid fill ten columns, so the
- * lines of parent and child line up in a terminal; a space always
- * separates the two, however long the role or the pid. */
-static void prefix(void)
-{
-	int width = 9 - (int)strlen(role);
+/* One line of narration, built whole and written with one write(2):
+ * parent and child narrate at the same time, and a line written in
+ * pieces could be cut in the middle by the other's. "[host  4242] ",
+ * "[child    1] ": role and pid fill ten columns, so the lines of parent
+ * and child line up in a terminal; a space always separates the two,
+ * however long the role or the pid. LEAD ("error: ", "hint: ") comes
+ * before the text. A line too long for the buffer is cut, never lost. */
+static void vline_lead(const char *lead, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 
-	fprintf(stderr, "[%s %*d] ", role, width > 0 ? width : 0, (int)getpid());
+static void vline_lead(const char *lead, const char *fmt, va_list ap)
+{
+	int width = 9 - (int)strlen(role), saved = errno, n, m;
+	char buf[2048];
+	ssize_t w;
+
+	n = snprintf(buf, sizeof(buf), "[%s %*d] %s", role, width > 0 ? width : 0,
+		     (int)getpid(), lead);
+	if (n < 0)
+		n = 0;
+	if ((size_t)n > sizeof(buf) - 2)
+		n = sizeof(buf) - 2;
+	m = vsnprintf(buf + n, sizeof(buf) - 1 - (size_t)n, fmt, ap);
+	if (m > 0)
+		n += m;
+	if ((size_t)n > sizeof(buf) - 2)
+		n = sizeof(buf) - 2;
+	buf[n++] = '\n';
+	for (int off = 0; off < n; off += (int)w) {
+		w = write(STDERR_FILENO, buf + off, (size_t)(n - off));
+		if (w == -1 && errno == EINTR)
+			w = 0;
+		else if (w <= 0)
+			break;
+	}
+	errno = saved;
 }
 
 static void vline(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 static void vline(const char *fmt, va_list ap)
 {
-	prefix();
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	vline_lead("", fmt, ap);
+}
+
+/* The same with a lead and arguments of its own. */
+static void line_lead(const char *lead, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void line_lead(const char *lead, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vline_lead(lead, fmt, ap);
+	va_end(ap);
 }
 
 void say(const char *fmt, ...)
@@ -242,8 +281,7 @@ void nsl_error(int err, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(call, sizeof(call), fmt, ap);
 	va_end(ap);
-	prefix();
-	fprintf(stderr, "error: %s: %s\n", call, strerror(err));
+	line_lead("error: ", "%s: %s", call, strerror(err));
 	hint_for(call, err);
 }
 
@@ -252,10 +290,7 @@ void nsl_hint(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	prefix();
-	fputs("hint: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	vline_lead("hint: ", fmt, ap);
 	va_end(ap);
 }
 
