@@ -167,6 +167,10 @@ const char *sig_name(int sig)
 	case SIGINT: return "SIGINT";
 	case SIGKILL: return "SIGKILL";
 	case SIGTERM: return "SIGTERM";
+	case SIGQUIT: return "SIGQUIT";
+	case SIGUSR1: return "SIGUSR1";
+	case SIGUSR2: return "SIGUSR2";
+	case SIGWINCH: return "SIGWINCH";
 	default: return "a signal";
 	}
 }

@@ -69,7 +69,7 @@ static int run_under_init(char **cmd)
 	    cmd[0], (int)child);
 	status = pidns_init(child, narrate_init);
 	if (status == -1) {
-		nsl_error(errno, "signalfd(SIGCHLD|SIGTERM|SIGINT|SIGHUP)");
+		nsl_error(errno, "signalfd(SIGCHLD and the forwarded signals)");
 		return EXIT_FAIL;
 	}
 	return status;

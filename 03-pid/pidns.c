@@ -141,15 +141,26 @@ pid_t pidns_recv_pid(int fd)
 	return -1;
 }
 
-/* The signals the init waits for: children that end, and the three that
- * ask a program to stop, which it passes on. */
+/* The signals the init passes on to the main child: the three that ask a
+ * program to stop, SIGQUIT (Ctrl-\, stop with a core dump), the two left
+ * to applications (a server may reload or rotate its logs on them), and
+ * SIGWINCH (the terminal was resized): the signals a command is sent in
+ * the normal course of things (docker's tini passes on nearly all). An
+ * init that neither handles nor blocks a signal makes the kernel drop it
+ * (pid_namespaces(7)), so a signal left out here never reaches the
+ * command from outside. */
+static const int forwarded[] = {
+	SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH,
+};
+
+/* The signals the init waits for: children that end, and the ones it
+ * passes on. */
 static void init_signals(sigset_t *set)
 {
 	sigemptyset(set);
 	sigaddset(set, SIGCHLD);
-	sigaddset(set, SIGTERM);
-	sigaddset(set, SIGINT);
-	sigaddset(set, SIGHUP);
+	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+		sigaddset(set, forwarded[i]);
 }
 
 int pidns_init_block(sigset_t *saved)
@@ -207,6 +218,19 @@ static void reap_rest(pidns_report_fn *report)
 	}
 }
 
+/* Pass SIG on to MAIN_CHILD - to its whole process group when it leads
+ * one (it called setsid() or setpgid(0, 0), as 07's command does), the
+ * way a terminal sends Ctrl-C to every process of its foreground group:
+ * an interactive shell ignores SIGINT, and the command it runs is the one
+ * that should stop. The report names a group by its negative id. */
+static void pass_on(pid_t main_child, int sig, pidns_report_fn *report)
+{
+	pid_t to = getpgid(main_child) == main_child ? -main_child : main_child;
+
+	if (kill(to, sig) == 0 && report != NULL)
+		report(PIDNS_FORWARDED, to, sig);
+}
+
 int pidns_init(pid_t main_child, pidns_report_fn *report)
 {
 	struct signalfd_siginfo si;
@@ -241,8 +265,8 @@ int pidns_init(pid_t main_child, pidns_report_fn *report)
 		}
 		if ((int)si.ssi_signo == SIGCHLD)
 			done = reap_exited(main_child, &status, report);
-		else if (kill(main_child, (int)si.ssi_signo) == 0 && report != NULL)
-			report(PIDNS_FORWARDED, main_child, (int)si.ssi_signo);
+		else
+			pass_on(main_child, (int)si.ssi_signo, report);
 	}
 	close(fd);
 	reap_rest(report);

@@ -64,21 +64,25 @@ pid_t pidns_recv_pid(int fd);
 /* What pidns_init() saw, for a caller that wants to narrate it. */
 enum pidns_event {
 	PIDNS_REAPED,    /* PID was reaped; VALUE is its shell-like status */
-	PIDNS_FORWARDED, /* signal VALUE was passed on to PID, the main child */
+	PIDNS_FORWARDED, /* signal VALUE was passed on to PID, the main child
+			  * (-PID: to the process group it leads) */
 	PIDNS_KILLED,    /* the main child is gone: SIGKILL to all the rest */
 };
 typedef void pidns_report_fn(enum pidns_event event, pid_t pid, int value);
 
-/* Block the signals pidns_init() waits for (SIGCHLD, SIGTERM, SIGINT,
- * SIGHUP) and save the old mask in SAVED. Call it BEFORE forking the main
+/* Block the signals pidns_init() waits for (SIGCHLD and the signals it
+ * forwards: SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH)
+ * and save the old mask in SAVED. Call it BEFORE forking the main
  * child: a child that exits at once then leaves its SIGCHLD pending
  * instead of lost. The child puts SAVED back with sigprocmask() before it
  * runs its command, since a blocked mask survives execve(2). */
 int pidns_init_block(sigset_t *saved);
 
 /* Be the init for MAIN_CHILD, the caller's child: reap every child that
- * exits (orphans included), pass SIGTERM, SIGINT and SIGHUP on to the main
- * child, and once it is gone, SIGKILL and reap whatever is left (only when
+ * exits (orphans included), pass SIGTERM, SIGINT, SIGHUP, SIGQUIT,
+ * SIGUSR1, SIGUSR2 and SIGWINCH on to the main child (to its process
+ * group, when it leads one, as a terminal would), and once it is
+ * gone, SIGKILL and reap whatever is left (only when
  * the caller is PID 1: there kill(-1) reaches exactly its namespace).
  * REPORT, if not NULL, hears every event. Returns the main child's status
  * as a shell gives it (exit code, or 128 + signal), for the caller to exit
