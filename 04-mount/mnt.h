@@ -121,6 +121,14 @@ int mnt_record_undo(const char *rootfs, const char *name, int *removed);
  * created here), then, for ":ro", remount the bind read-only. */
 int mnt_bind_volume(const char *rootfs, const struct mnt_volume *v);
 
+/* The flags of the mount FD is on, as fstatvfs(2) reports them, in
+ * mount(2)'s terms (MS_NOSUID, MS_NODEV, MS_NOEXEC and the atime flags),
+ * or 0 if it cannot tell. A remount sets every flag at once: pass these
+ * along with MS_RDONLY so that making a mount read-only drops none of
+ * them (in a user namespace, dropping one that a more privileged
+ * namespace set fails with EPERM: the flag is locked). */
+unsigned long mnt_kept_flags(int fd);
+
 /* Make NEW_ROOT (a mount point) the root: create PUT_OLD, a path inside
  * the new root such as "/.put_old.42", pivot_root(2) into NEW_ROOT with
  * the old root moved to PUT_OLD, and chdir("/"). On failure PUT_OLD is
@@ -130,6 +138,13 @@ int mnt_pivot_root(const char *new_root, const char *put_old);
 /* After mnt_pivot_root(): umount2(PUT_OLD, MNT_DETACH), which takes the
  * whole old tree away from this namespace, then rmdir(PUT_OLD). */
 int mnt_detach_old_root(const char *put_old);
+
+/* Remove what runs killed with SIGKILL left in ROOTFS: a put_old
+ * directory (".put_old.PID") or a record of mount points
+ * (MNT_RECORD_PREFIX "PID") and what it lists, each only when no process
+ * has that PID any more. Says what it removed; reports what it could not.
+ * In stale.c, with the rest of 04's sweep; 07's runtime calls it too. */
+void mnt_sweep_rootfs(const char *rootfs);
 
 /* chroot(DIR) and chdir("/"), the older way in, kept to show its leak. */
 int mnt_chroot(const char *dir);

@@ -58,7 +58,7 @@ static void undo_record_of(const char *rootfs, const char *name, pid_t pid)
 	    rootfs, name, removed, removed == 1 ? "" : "s", (int)pid);
 }
 
-static void sweep_rootfs(const char *rootfs)
+void mnt_sweep_rootfs(const char *rootfs)
 {
 	const char *rest;
 	struct dirent *e;
@@ -85,6 +85,6 @@ void stale_sweep(const struct demo *d)
 {
 	static const char *const marker_entries[] = { MARKER_FILE, NULL };
 
-	sweep_rootfs(d->rootfs);
+	mnt_sweep_rootfs(d->rootfs);
 	sweep_tmpdirs("/tmp", MARKER_PREFIX, marker_entries);
 }

@@ -185,7 +185,7 @@ int mnt_make_target(const char *rootfs, const char *ctr, int is_dir,
 
 /* Keep a mount's other flags when remounting it read-only: a remount sets
  * all of them at once, so leaving out nosuid would quietly drop it. */
-static unsigned long kept_flags(int fd)
+unsigned long mnt_kept_flags(int fd)
 {
 	static const struct { unsigned long st, ms; } map[] = {
 		{ ST_NOSUID, MS_NOSUID }, { ST_NODEV, MS_NODEV },
@@ -227,7 +227,7 @@ static int bind_at(const char *rootfs, int rootfd, const char *rel, const struct
 	if (fd == -1)
 		return mnt_fail("openat2(\"%s\", \"%s\", RESOLVE_BENEATH)", rootfs, rel);
 	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
-	if (mount(NULL, fdpath, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | kept_flags(fd), NULL) == -1)
+	if (mount(NULL, fdpath, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | mnt_kept_flags(fd), NULL) == -1)
 		ret = mnt_fail("mount(NULL, \"%s%s\", NULL, MS_REMOUNT|MS_BIND|MS_RDONLY, NULL)",
 			   rootfs, v->ctr);
 	close(fd);

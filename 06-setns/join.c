@@ -4,9 +4,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -56,6 +58,26 @@ int join_type_index(const char *name)
 		if (strcmp(join_types[i].name, name) == 0)
 			return i;
 	return -1;
+}
+
+int join_parse_pid(const char *s, pid_t *pid)
+{
+	char *end;
+	long v;
+
+	/* strtol() alone would skip blanks and take a sign: " +42". */
+	if (s[0] < '0' || s[0] > '9') {
+		errno = EINVAL;
+		return -1;
+	}
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < 1 || v > INT_MAX) {
+		errno = EINVAL;
+		return -1;
+	}
+	*pid = (pid_t)v;
+	return 0;
 }
 
 void join_flag_names(int flags, char *buf, size_t len)

@@ -88,6 +88,11 @@ const char *join_failed_call(void);
 /* The index in join_types of a type NAME ("uts", "mnt"), or -1. */
 int join_type_index(const char *name);
 
+/* A pid as a user writes it (-t, --list, --compare): a positive decimal
+ * number, digits only (no blank, no sign), at most INT_MAX. A pure
+ * function, fuzzed by tests/fuzz/setns_pid.c. 0, or -1 with errno EINVAL. */
+int join_parse_pid(const char *s, pid_t *pid);
+
 /* FLAGS as "CLONE_NEWIPC|CLONE_NEWUTS" into BUF, in the table's order. */
 void join_flag_names(int flags, char *buf, size_t len);
 

@@ -18,7 +18,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <getopt.h>
-#include <limits.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,20 +64,6 @@ static void usage(FILE *f)
 		"Exit: 0 ok, 1 failure, 2 usage, else the command's status.\n");
 }
 
-/* A pid as a user writes it: a positive decimal number. */
-static int parse_pid(const char *s, pid_t *pid)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || v < 1 || v > INT_MAX)
-		return -1;
-	*pid = (pid_t)v;
-	return 0;
-}
-
 /* The checks that need all the options at hand. */
 static int check(int argc, char **argv, struct opts *o)
 {
@@ -87,7 +72,7 @@ static int check(int argc, char **argv, struct opts *o)
 	if (o->mode == MODE_COMPARE) {
 		if (optind >= argc)
 			return usage_error(PROG, "--compare needs two pids");
-		if (parse_pid(argv[optind], &o->pid2) == -1)
+		if (join_parse_pid(argv[optind], &o->pid2) == -1)
 			return usage_error(PROG, "'%s' is not a pid", argv[optind]);
 		optind++;
 	}
@@ -149,7 +134,7 @@ static int parse(int argc, char **argv, struct opts *o)
 			o->mode = c == 't' ? MODE_JOIN : c == 'l' ? MODE_LIST : MODE_COMPARE;
 			if (++modes > 1)
 				return usage_error(PROG, "give one of -t, --list and --compare, once");
-			if (parse_pid(optarg, &o->pid) == -1)
+			if (join_parse_pid(optarg, &o->pid) == -1)
 				return usage_error(PROG, "'%s' is not a pid", optarg);
 			break;
 		case 'a': o->all = 1; break;

@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h> /* struct __user_cap_{header,data}_struct */
 #include <linux/openat2.h> /* struct open_how, RESOLVE_* */
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -60,6 +61,59 @@ static inline int pidfd_open(pid_t pid, unsigned int flags)
 #else
 	(void)pid;
 	(void)flags;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+/* close_range(2) (Linux 5.9): close every descriptor from FIRST to LAST
+ * in one call, however many are open. glibc 2.34 and later declare it in
+ * <unistd.h> themselves (a wrapper of the same name would clash); either
+ * way an older kernel answers ENOSYS, and the caller walks /proc/self/fd. */
+#if !(defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 34))
+static inline int close_range(unsigned int first, unsigned int last,
+			      int flags)
+{
+#ifdef SYS_close_range
+	return (int)syscall(SYS_close_range, first, last, flags);
+#else
+	(void)first;
+	(void)last;
+	(void)flags;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+#endif
+
+/* capget(2), capset(2): read and set the calling thread's capability
+ * sets. Version 3 of the interface takes an array of two data structs,
+ * one per 32-bit half of the 64-bit sets. libcap wraps these; nslab
+ * calls the kernel directly, which is the lesson. */
+static inline int capget(struct __user_cap_header_struct *hdr,
+			 struct __user_cap_data_struct *data)
+{
+	return (int)syscall(SYS_capget, hdr, data);
+}
+
+static inline int capset(struct __user_cap_header_struct *hdr,
+			 const struct __user_cap_data_struct *data)
+{
+	return (int)syscall(SYS_capset, hdr, data);
+}
+
+/* seccomp(2) (Linux 3.17): install a BPF filter that every later system
+ * call of the thread passes through. Older kernels only know the prctl()
+ * door, prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, prog), which callers
+ * try on ENOSYS. */
+static inline int seccomp(unsigned int op, unsigned int flags, void *args)
+{
+#ifdef SYS_seccomp
+	return (int)syscall(SYS_seccomp, op, flags, args);
+#else
+	(void)op;
+	(void)flags;
+	(void)args;
 	errno = ENOSYS;
 	return -1;
 #endif
