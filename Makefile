@@ -1,7 +1,7 @@
 # nslab - every target a learner, an instructor or CI types.
 # `make help` lists them.
 
-STEPS := 01-uts 02-ipc 03-pid 04-mount 05-user 06-setns
+STEPS := 01-uts 02-ipc 03-pid 04-mount 05-user 06-setns 07-full-container
 
 # Steps that teach running without root never go through sudo.
 ROOTLESS_STEPS := 05-user
@@ -24,13 +24,37 @@ all: $(STEPS)     ## build every step into bin/
 $(STEPS):
 	@$(call SUBMAKE,$@)
 
-$(addprefix run-,$(NUMS)): run-%: ## build and run step NN's demo (ARGS='...' passes options)
+# 07 has no demo of its own to run: run-07 and shell-07 below run a
+# container in rootfs/.
+DEMO_NUMS := $(filter-out 07,$(NUMS))
+
+$(addprefix run-,$(DEMO_NUMS)): run-%: ## build and run step NN's demo (ARGS='...' passes options)
 	@$(call SUBMAKE,$(call step,$*))
 	$(if $(filter $(call step,$*),$(ROOTLESS_STEPS)),,$(SUDO)) ./bin/$(call step,$*) $(ARGS)
 
+# The tour run-07 runs inside the container, one command at a time, each
+# shown as a prompt line first. ($$ is make's way to write $.)
+TOUR_07 = for c in hostname id "ps -o pid,user,comm" mount "ip addr" "ls -C /dev" "grep Cap /proc/self/status"; \
+	do echo "\$$ $$c"; $$c || true; done
+NEED_ROOTFS = @test -x rootfs/bin/sh || { echo "rootfs/bin/sh is missing: run 'make rootfs' first" >&2; exit 1; }
+
+run-07: ## a short tour inside a container in rootfs/ (ARGS='--verbose' passes run's options)
+	@$(call SUBMAKE,07-full-container)
+	$(NEED_ROOTFS)
+	$(SUDO) ./bin/07-full-container run $(ARGS) rootfs /bin/sh -c '$(TOUR_07)'
+
+shell-07: ## an interactive shell in a container in rootfs/ (ARGS as for run-07)
+	@$(call SUBMAKE,07-full-container)
+	$(NEED_ROOTFS)
+	$(SUDO) ./bin/07-full-container run $(ARGS) rootfs /bin/sh
+
+# A step's checks are its own .bats file; 07's also include the security
+# suite, whose probes try from inside what a container must not allow.
+checks_of = tests/$(call step,$(1)).bats $(if $(filter 07,$(1)),tests/security.bats)
+
 $(addprefix check-,$(NUMS)): check-%: ## run step NN's lab checks
 	@$(call SUBMAKE,$(call step,$*))
-	@tests/run tests/$(call step,$*).bats
+	@tests/run $(call checks_of,$*)
 
 test: all ## run every check; ends with "N passed, N failed, N skipped"
 	@tests/run tests/*.bats
@@ -49,15 +73,28 @@ sanitize: ## build with ASan+UBSan and run every check under it
 # its advice, readdir_r(), is deprecated by glibc - readdir() is safe while
 # each DIR is used by one thread. Other suppressions are inline, with why.
 LINT_CFLAGS = -std=gnu11 -Icommon -I$(1) $(if $(filter 06-setns,$(1)),-pthread)
-SHELL_SCRIPTS = scripts/*.sh tests/run .ci/run tests/*.bash tests/*.bats
+# toomanyconfigs is off because seccomp.c guards each refused call with
+# #ifdef __NR_x, more configurations than cppcheck tries; it checks the
+# ones it can. The probes and the fuzz targets are linted the same way.
+SHELL_SCRIPTS = scripts/*.sh tests/run .ci/run tests/*.bash tests/*.bats tests/fuzz/run
+CPPCHECK = cppcheck -q --enable=warning,performance,portability --std=c11 --library=posix \
+	--error-exitcode=1 --inline-suppr --suppress=readdirCalled --suppress=toomanyconfigs
+FUZZ_INCS = -Itests/fuzz -I01-uts -I02-ipc -I04-mount -I05-user -I06-setns
 
 lint: ## cppcheck, clang-tidy and shellcheck; exits non-zero on any finding
-	cppcheck -q --enable=warning,performance,portability --std=c11 --library=posix \
-		--error-exitcode=1 --inline-suppr --suppress=readdirCalled \
-		-Icommon common/*.c $(addsuffix /*.c,$(STEPS))
+	$(CPPCHECK) -Icommon common/*.c $(addsuffix /*.c,$(STEPS))
 	clang-tidy --quiet common/*.c -- $(call LINT_CFLAGS,common)
 	$(foreach s,$(STEPS),clang-tidy --quiet $(s)/*.c -- $(call LINT_CFLAGS,$(s)) &&) true
+	$(CPPCHECK) -Icommon $(FUZZ_INCS) tests/fuzz/*.c
+	clang-tidy --quiet tests/fuzz/*.c -- -std=gnu11 -Icommon $(FUZZ_INCS)
+	@$(MAKE) --no-print-directory -C tests/probes lint
 	shellcheck $(SHELL_SCRIPTS)
+
+fuzz: ## fuzz every parser of user text, SECONDS each (default 60; needs clang)
+	@$(MAKE) --no-print-directory -C tests/fuzz run
+
+fuzz-replay: ## the fuzz seeds and regressions through gcc + ASan/UBSan, no libFuzzer
+	@$(MAKE) --no-print-directory -C tests/fuzz replay
 
 help: ## list the targets
 	@echo "nslab - Linux namespaces, one step at a time"
@@ -65,10 +102,13 @@ help: ## list the targets
 	@echo "  make               build every step into bin/"
 	@echo "  make run-NN        build and run step NN's demo, e.g. make run-01"
 	@echo "                     (options: make run-01 ARGS='-n myhost -- uname -n')"
+	@echo "                     make run-07 runs a short tour inside a container"
+	@echo "  make shell-07      an interactive shell in a container in rootfs/"
 	@echo "  make check-NN      run step NN's lab checks, e.g. make check-01"
 	@echo "  make test          run every check"
 	@echo "  make sanitize      build with ASan+UBSan and run every check"
 	@echo "  make lint          cppcheck, clang-tidy and shellcheck, all clean"
+	@echo "  make fuzz          fuzz every parser of user text (SECONDS=60 each; clang)"
 	@echo "  make rootfs        assemble the busybox rootfs for 04 and later"
 	@echo "  make clean         remove bin/"
 	@echo
@@ -83,4 +123,4 @@ clean: ## remove build outputs (rootfs/ stays: make clean-rootfs)
 clean-rootfs:
 	rm -rf --one-file-system rootfs
 
-.PHONY: all $(STEPS) test sanitize lint rootfs help clean $(addprefix run-,$(NUMS)) $(addprefix check-,$(NUMS))
+.PHONY: all $(STEPS) test sanitize lint fuzz fuzz-replay rootfs help clean $(addprefix run-,$(NUMS)) shell-07 $(addprefix check-,$(NUMS))

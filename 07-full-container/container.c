@@ -1,0 +1,217 @@
+/* container.c - the container's side of run: its init, PID 1 (the
+ * command, PID 2, is in command.c).
+ *
+ * The init is the runtime's clone() child, born in the new namespaces.
+ * It sets the container up in an order that matters, each step using
+ * what the one before gave it:
+ *
+ *   close the runtime's fds     before anything: the state record's lock
+ *                               among them (flock(2) is per open file)
+ *   PR_SET_PDEATHSIG, "go"      the runtime has mapped our ids by then
+ *   uid and gid 0               root of the user namespace, if we made one
+ *   setsid()                    the caller's Ctrl-C goes to the runtime
+ *   unshare(CLONE_NEWCGROUP)    (a cgroup placement, later, comes first)
+ *   fs_setup()                  the rootfs as /, /proc, /dev, /sys, ...
+ *   lo up, sethostname()        needs the new net and UTS namespaces
+ *   PR_SET_DUMPABLE 0           the host's binary must not be reachable
+ *   block signals, harden       caps, no_new_privs, seccomp: from here
+ *                               on, init and the command are covered
+ *   fork the command, be its init (03-pid's pidns_init())
+ *
+ * Read: clone(2), prctl(2) (PR_SET_PDEATHSIG, PR_SET_DUMPABLE),
+ * pid_namespaces(7), cgroup_namespaces(7), setsid(2).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <grp.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "../01-uts/uts.h"
+#include "../03-pid/pidns.h"
+#include "container.h"
+#include "fs.h"
+#include "harden.h"
+#include "net.h"
+#include "proc.h"
+#include "say.h"
+#include "sync.h"
+
+/* Close every fd above 2 but KEEP. The runtime's lock on the state
+ * record is held by an open file description, which our inherited copy
+ * shares: kept open here it would outlive a killed runtime, and the
+ * record would never look stale. close_range(2) is Linux 5.9. */
+static int close_all_but(int keep)
+{
+	if (keep > 3 && close_range(3, (unsigned)keep - 1, 0) == -1)
+		return -1;
+	return close_range(keep < 3 ? 3 : (unsigned)keep + 1, ~0U, 0);
+}
+
+/* Wait for "go" and make sure the runtime is still there to look after
+ * us. PR_SET_PDEATHSIG fires when the parent dies AFTER the prctl(); had
+ * it died before, the signal would never come. getppid() cannot tell:
+ * our parent is outside our PID namespace, so it reads 0 either way
+ * (pid_namespaces(7)). The pipe can: the runtime holds its write end
+ * until we end, and the kernel closes it when the runtime dies - before
+ * it sends the death signal - so once the prctl() is made, either the
+ * pipe shows the hang-up (POLLHUP) or the signal is still to come. */
+static int wait_for_go(int go)
+{
+	struct pollfd pfd = { .fd = go, .events = POLLIN };
+
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1) {
+		nsl_error(errno, "prctl(PR_SET_PDEATHSIG, SIGKILL)");
+		return -1;
+	}
+	if (sync_wait(go) == -1)
+		return -1; /* the runtime failed (and said so), or died */
+	if (poll(&pfd, 1, 0) == -1) {
+		nsl_error(errno, "poll(the runtime's pipe)");
+		return -1;
+	}
+	if (pfd.revents & POLLHUP)
+		return -1; /* the runtime died right after "go" */
+	close(go);
+	say_more("prctl(PR_SET_PDEATHSIG, SIGKILL): if the runtime dies, so do I; it is "
+		 "alive (its pipe is open)");
+	return 0;
+}
+
+/* In a new user namespace, become its root: uid and gid 0 as mapped.
+ * Rootless, we are already (our own ids are the ones mapped to 0). As
+ * root with --userns, our uid 0 is the host's, which the map leaves out
+ * (0 inside is 100000 outside), so we are nobody inside: files we made
+ * would need an owner the namespace cannot name (EOVERFLOW). Our
+ * capabilities stay, as we start with every one in the namespace we
+ * made (user_namespaces(7)); the supplementary groups go, as only root
+ * may call setgroups(2) there ("deny" makes it fail rootless). */
+static int become_root(const struct ctr_config *c)
+{
+	if (!c->userns)
+		return 0;
+	if (c->host_uid == 0 && setgroups(0, NULL) == -1) {
+		nsl_error(errno, "setgroups(0, NULL)");
+		return -1;
+	}
+	if (setresgid(0, 0, 0) == -1 || setresuid(0, 0, 0) == -1) {
+		nsl_error(errno, "setres%cid(0, 0, 0)", getgid() == 0 ? 'u' : 'g');
+		return -1;
+	}
+	say_more("setresgid(0, 0, 0), setresuid(0, 0, 0): root of my user namespace");
+	return 0;
+}
+
+/* The namespaces the clone() could not make at once, the file system,
+ * the network and the name. */
+static int set_up(const struct ctr_config *c, struct mnt_record *record)
+{
+	const struct fs_config fc = {
+		.rootfs = c->rootfs, .vol = c->vol, .nvol = c->nvol,
+		.userns = c->userns, .record = record,
+	};
+
+	/* Last, so that its root is the cgroup we were placed in. */
+	if (unshare(CLONE_NEWCGROUP) == -1) {
+		nsl_error(errno, "unshare(CLONE_NEWCGROUP)");
+		return -1;
+	}
+	say_more("unshare(CLONE_NEWCGROUP): my cgroup is / in my cgroup namespace");
+	if (fs_setup(&fc) == -1 || net_loopback_up() == -1)
+		return -1;
+	if (uts_set_hostname(c->hostname) == -1) {
+		nsl_error(errno, "sethostname(\"%s\")", c->hostname);
+		return -1;
+	}
+	/* This process runs the host's nslab binary for its whole life. A
+	 * process that is not dumpable has its /proc/PID files owned by
+	 * root and refuses ptrace access, so the container cannot open
+	 * /proc/1/exe and overwrite the runtime (CVE-2019-5736). */
+	if (prctl(PR_SET_DUMPABLE, 0) == -1) {
+		nsl_error(errno, "prctl(PR_SET_DUMPABLE, 0)");
+		return -1;
+	}
+	say("lo is up, hostname \"%s\", PR_SET_DUMPABLE 0: /proc/1/exe is closed to the "
+	    "container", c->hostname);
+	return 0;
+}
+
+/* Capabilities, no_new_privs, seccomp - in this order: dropping
+ * capabilities needs CAP_SETPCAP, and the filter needs no_new_privs
+ * (or CAP_SYS_ADMIN, which is gone by then). */
+static int harden(void)
+{
+	char names[512];
+	size_t insns, refused;
+
+	if (harden_caps(harden_default_caps()) == -1 || harden_no_new_privs() == -1 ||
+	    harden_seccomp() == -1) {
+		nsl_error(errno, "%s", harden_failed_call());
+		return -1;
+	}
+	harden_cap_names(harden_default_caps(), names, sizeof(names));
+	say_more("capabilities kept (bounding = permitted = effective): %s", names);
+	harden_seccomp_stats(&insns, &refused);
+	say("hardened: Docker's default capabilities minus CAP_MKNOD, no_new_privs, "
+	    "seccomp (%zu BPF instructions, %zu calls refused)", insns, refused);
+	return 0;
+}
+
+/* What pidns_init() sees, told as it happens. */
+static void narrate_init(enum pidns_event event, pid_t pid, int value)
+{
+	if (event == PIDNS_REAPED)
+		say_more("reaped %d (status %d)", (int)pid, value);
+	else if (event == PIDNS_FORWARDED && pid < 0)
+		say("passed SIG%s on to %d and its process group", sigabbrev_np(value), (int)-pid);
+	else if (event == PIDNS_FORWARDED)
+		say("passed SIG%s on to %d", sigabbrev_np(value), (int)pid);
+	else
+		say_more("the command is gone: SIGKILL to every process left here");
+}
+
+int ctr_init_main(void *arg)
+{
+	struct ctr_child *k = arg;
+	sigset_t saved;
+	pid_t cmd;
+	int status;
+
+	say_role("init");
+	if (close_all_but(k->go) == -1) {
+		nsl_error(errno, "close_range(3, ~0U, 0), all but fd %d", k->go);
+		return EXIT_RUNTIME;
+	}
+	if (wait_for_go(k->go) == -1 || become_root(k->c) == -1)
+		return EXIT_RUNTIME;
+	/* The caller's terminal sends Ctrl-C to its foreground process
+	 * group, ours included: in a session of our own, only the runtime
+	 * gets it, and passes it on once. */
+	if (setsid() == -1) {
+		nsl_error(errno, "setsid()");
+		return EXIT_RUNTIME;
+	}
+	if (set_up(k->c, k->record) == -1)
+		return EXIT_RUNTIME;
+	/* Blocked since the runtime's clone() (we inherited its mask);
+	 * saved here for the record: the command empties its mask. */
+	if (pidns_init_block(&saved) == -1 || harden() == -1)
+		return EXIT_RUNTIME;
+	cmd = proc_clone(ctr_cmd_main, k, 0);
+	if (cmd == -1) {
+		nsl_error(errno, "clone(SIGCHLD)");
+		return EXIT_RUNTIME;
+	}
+	say_more("clone(SIGCHLD) = %d: the command; I reap and pass signals on", (int)cmd);
+	status = pidns_init(cmd, narrate_init);
+	if (status == -1) {
+		nsl_error(errno, "signalfd(SIGCHLD and the forwarded signals)");
+		return EXIT_RUNTIME;
+	}
+	return status;
+}

@@ -1,0 +1,35 @@
+/* container.h - what run.c (the host's side of run) hands container.c
+ * (the container's init) through clone(2), and what the init hands
+ * command.c (the command) the same way.
+ *
+ * clone() without CLONE_VM gives the child a copy of the runtime's
+ * memory, so the pointers below lead to the child's own copies: what the
+ * child changes there, the runtime never sees. */
+#ifndef NSLAB_CONTAINER_H
+#define NSLAB_CONTAINER_H
+
+#include "ctr.h"
+#include "../04-mount/mnt.h"
+
+/* The signals the runtime and the container's init pass on to the
+ * command, the set 03-pid's init forwards. */
+#define CTR_FORWARDED { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH }
+
+struct ctr_child {
+	const struct ctr_config *c;
+	struct mnt_record *record; /* named after the runtime's pid */
+	int go;                    /* the read end of the runtime's pipe:
+				    * one byte means "mapped, recorded, go";
+				    * end of file means the runtime is gone */
+};
+
+/* clone()'s entry point: the container's init, PID 1. Returns the
+ * command's status, for the runtime to pass on, or EXIT_RUNTIME. */
+int ctr_init_main(void *arg);
+
+/* command.c: the init's clone() child, PID 2, with the same ARG. Execs
+ * the command; returns only when that failed: EXIT_NOT_FOUND,
+ * EXIT_CANNOT_EXEC or EXIT_RUNTIME, after saying why. */
+int ctr_cmd_main(void *arg);
+
+#endif

@@ -1,0 +1,55 @@
+/* ctr.h - what 07-full-container's modules share: the container's
+ * configuration, filled in by main.c from the command line, and the
+ * entry points of run and exec. */
+#ifndef NSLAB_CTR_H
+#define NSLAB_CTR_H
+
+#include <limits.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "../04-mount/mnt.h"
+
+/* docker run's exit statuses: the runtime's own failure, a command that
+ * cannot be executed, a command that is not found. */
+enum {
+	EXIT_RUNTIME = 125,
+	EXIT_CANNOT_EXEC = 126,
+	EXIT_NOT_FOUND = 127,
+};
+
+#define CTR_NAME_MAX 64
+#define CTR_MAX_VOLUMES 32
+#define CTR_MAX_ENV 128
+
+struct ctr_config {
+	char name[CTR_NAME_MAX + 1];     /* --name, or generated */
+	const char *hostname;            /* -h; default: the name */
+	char rootfs[PATH_MAX];           /* absolute, symlinks resolved */
+	char **cmd;                      /* default { "/bin/sh", NULL } */
+	struct mnt_volume vol[CTR_MAX_VOLUMES];
+	size_t nvol;
+	const char *env[CTR_MAX_ENV];    /* -e KEY=VALUE, in order given */
+	size_t nenv;
+	const char *workdir;             /* -w; default "/" */
+	uid_t uid;                       /* -u UID[:GID]; default 0:0 */
+	gid_t gid;
+	int userns;                      /* a new user namespace: rootless,
+					  * or --userns as root */
+	uid_t host_uid;                  /* who ran us: mapped to 0 inside */
+	gid_t host_gid;
+};
+
+/* Run the container C describes and wait for it: the command's status,
+ * 128+signal, or EXIT_RUNTIME after the failure has been reported. */
+int ctr_run(struct ctr_config *c);
+
+/* exec: run CMD inside the running container TARGET (a name or the pid
+ * ps shows), as UID:GID when USER_SET. Same statuses as ctr_run(). */
+int ctr_exec(const char *target, int user_set, uid_t uid, gid_t gid, char **cmd);
+
+/* ps: list the running containers on stdout, removing stale records.
+ * EXIT_OK, or EXIT_RUNTIME after a reported failure. */
+int ctr_ps(void);
+
+#endif

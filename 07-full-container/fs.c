@@ -1,0 +1,386 @@
+/* fs.c - the container's file system: a private tree, the rootfs bound,
+ * /proc, /sys, the volumes, the masked and read-only paths, then the
+ * rootfs as / (dev.c makes /dev). See fs.h.
+ *
+ * Everything is mounted BEFORE pivot_root, while the host's / is still
+ * ours: in a user namespace the kernel lets a new procfs (or sysfs) be
+ * mounted only while a fully visible one is already in the mount
+ * namespace (fs/namespace.c, mnt_too_revealing()), and the host's /proc
+ * is the one it finds. So every target is a path inside a host directory,
+ * and each is resolved by the kernel beneath the rootfs, never by us.
+ *
+ * Read: mount_namespaces(7), mount(2), openat2(2), pivot_root(2),
+ * umount(2), proc(5), sysfs(5), and the OCI runtime spec's config-linux.md
+ * (maskedPaths, readonlyPaths).
+ */
+#define _GNU_SOURCE
+#include "fs.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "say.h"
+#include "syscalls.h"
+
+/* The runtime spec's readonlyPaths (what Docker and runc use): the knobs
+ * of the whole machine - sysctls, the magic SysRq key, IRQ affinity -
+ * which /proc still shows from inside a container. dev.c masks the
+ * maskedPaths. */
+static const char *const readonly[] = {
+	"proc/bus", "proc/fs", "proc/irq", "proc/sys", "proc/sysrq-trigger",
+};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static void report(void)
+{
+	nsl_error(errno, "%s", mnt_failed_call());
+}
+
+/* FLAGS as the man page spells them: "MS_NOSUID|MS_NODEV", or "0". */
+static const char *flag_names(unsigned long flags, char *buf, size_t len)
+{
+	static const struct { unsigned long ms; const char *name; } names[] = {
+		{ MS_REMOUNT, "MS_REMOUNT" }, { MS_BIND, "MS_BIND" }, { MS_REC, "MS_REC" },
+		{ MS_RDONLY, "MS_RDONLY" }, { MS_NOSUID, "MS_NOSUID" }, { MS_NODEV, "MS_NODEV" },
+		{ MS_NOEXEC, "MS_NOEXEC" }, { MS_NOATIME, "MS_NOATIME" },
+		{ MS_NODIRATIME, "MS_NODIRATIME" }, { MS_RELATIME, "MS_RELATIME" },
+	};
+
+	snprintf(buf, len, "0");
+	for (size_t i = 0, n = 0; i < COUNT(names); i++)
+		if (flags & names[i].ms)
+			n += (size_t)snprintf(buf + n, n < len ? len - n : 0, "%s%s",
+					      n > 0 ? "|" : "", names[i].name);
+	return buf;
+}
+
+int fs_open_strict(int dirfd, const char *path, int dir)
+{
+	struct open_how how = {
+		.flags = O_PATH | O_CLOEXEC | (dir ? O_DIRECTORY : 0),
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_SYMLINKS,
+	};
+
+	return openat2(dirfd, path, &how, sizeof(how));
+}
+
+int fs_report_open(const char *where, const char *path)
+{
+	int err = errno;
+
+	nsl_error(err, "openat2(\"%s\", \"%s\", RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS)", where, path);
+	if (err == ELOOP)
+		nsl_hint("\"%s/%s\" is (or passes through) a symlink: a mount there could land "
+			 "outside the container (CVE-2021-30465), so it is refused; make it a "
+			 "real directory in the rootfs", where, path);
+	errno = err;
+	return -1;
+}
+
+void fs_hint_create(const struct fs_config *c, int err, const char *path)
+{
+	if (err == EOVERFLOW)
+		nsl_hint("the caller's uid or gid has no mapping in its user namespace, and a "
+			 "file must have an owner: after the maps are written, become root of the "
+			 "namespace first (setresgid(0, 0, 0), setresuid(0, 0, 0))");
+	else if (err == EACCES && c->userns)
+		nsl_hint("the container's root is an unprivileged user on the host and may not "
+			 "write into this rootfs: create %s in the rootfs first", path);
+}
+
+int fs_open_top(const struct fs_config *c, int rootfd, const char *name)
+{
+	char ctr[16];
+	int fd, created;
+
+	fd = fs_open_strict(rootfd, name, 1);
+	if (fd == -1 && errno == ENOENT) {
+		snprintf(ctr, sizeof(ctr), "/%s", name);
+		fd = mnt_make_target(c->rootfs, ctr, 1, c->record, &created);
+		if (fd == -1) {
+			int err = errno;
+
+			report();
+			fs_hint_create(c, err, ctr);
+			return -1;
+		}
+		close(fd);
+		say("made the mount point %s/%s (recorded, removed again at the end)", c->rootfs,
+		    name);
+		fd = fs_open_strict(rootfd, name, 1);
+	}
+	if (fd == -1)
+		fs_report_open(c->rootfs, name);
+	return fd;
+}
+
+/* mount(2) on /proc/self/fd/FD; the caller reports a failure. */
+static int mount_fd(const char *source, int fd, const char *where, const char *type,
+		    unsigned long flags, const char *data, char *call, size_t len)
+{
+	char target[64], names[160];
+
+	snprintf(target, sizeof(target), "/proc/self/fd/%d", fd);
+	snprintf(call, len, "mount(%s%s%s, \"%s\" (%s), %s%s%s, %s, %s%s%s)",
+		 source ? "\"" : "", source ? source : "NULL", source ? "\"" : "", target, where,
+		 type ? "\"" : "", type ? type : "NULL", type ? "\"" : "",
+		 flag_names(flags, names, sizeof(names)),
+		 data ? "\"" : "", data ? data : "NULL", data ? "\"" : "");
+	say_more("%s", call);
+	return mount(source, target, type, flags, data);
+}
+
+int fs_mount_on(const char *source, int fd, const char *where, const char *type,
+		unsigned long flags, const char *data)
+{
+	char call[PATH_MAX + 512];
+
+	int err;
+
+	if (mount_fd(source, fd, where, type, flags, data, call, sizeof(call)) == 0)
+		return 0;
+	err = errno;
+	nsl_error(err, "%s", call);
+	errno = err; /* for the caller's hint */
+	return -1;
+}
+
+/* A procfs of our own: it shows the processes of the container's PID
+ * namespace. nosuid, nodev, noexec as Docker mounts it. proc(5). */
+static int setup_proc(const struct fs_config *c, int rootfd)
+{
+	char where[PATH_MAX + 8];
+	int fd, ret, err;
+
+	fd = fs_open_top(c, rootfd, "proc");
+	if (fd == -1)
+		return -1;
+	snprintf(where, sizeof(where), "%s/proc", c->rootfs);
+	ret = fs_mount_on("proc", fd, where, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+	err = errno;
+	close(fd);
+	if (ret == -1) {
+		if (err == EPERM && c->userns)
+			nsl_hint("here, in a user namespace that has CAP_SYS_ADMIN, the cause is "
+				 "another: a new procfs may be mounted only while a fully visible "
+				 "/proc is in the mount namespace (mnt_too_revealing), and this "
+				 "host's /proc has mounts over parts of it (inside a container?)");
+		return -1;
+	}
+	say("/proc: a new procfs (nosuid,nodev,noexec) that lists this PID namespace only");
+	return 0;
+}
+
+/* sysfs, read-only: the container may look at devices, never retune
+ * them. The kernel mounts a sysfs that shows the network namespace of
+ * the caller, and in a user namespace only if that user namespace owns
+ * the network namespace (and, as for /proc, a full /sys is visible).
+ * sysfs(5). */
+static int setup_sys(const struct fs_config *c, int rootfd)
+{
+	char where[PATH_MAX + 8], call[PATH_MAX + 512];
+	int fd, ret, err;
+
+	fd = fs_open_top(c, rootfd, "sys");
+	if (fd == -1)
+		return -1;
+	snprintf(where, sizeof(where), "%s/sys", c->rootfs);
+	ret = mount_fd("sysfs", fd, where, "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		       NULL, call, sizeof(call));
+	err = errno;
+	close(fd);
+	if (ret == 0) {
+		say("/sys: sysfs, read-only (ro,nosuid,nodev,noexec)");
+		return 0;
+	}
+	if (err == EPERM && c->userns) {
+		say("/sys: left empty: sysfs may not be mounted here (EPERM): in a user "
+		    "namespace only for a network namespace that user namespace owns");
+		return 0;
+	}
+	nsl_error(err, "%s", call);
+	return -1;
+}
+
+/* A volume: its mount point made inside the rootfs when missing (a
+ * directory or a file, like its source; recorded so the host removes it
+ * at the end), then the bind, resolved beneath the rootfs by 04's piece. */
+static int setup_volume(const struct fs_config *c, const struct mnt_volume *v)
+{
+	struct stat st;
+	int fd, created, err;
+
+	if (stat(v->host, &st) == -1) {
+		err = errno;
+		nsl_error(err, "stat(\"%s\")", v->host);
+		if (err == ENOENT)
+			nsl_hint("the HOST side of -v %s:%s must exist; create it first", v->host,
+				 v->ctr);
+		return -1;
+	}
+	fd = mnt_make_target(c->rootfs, v->ctr, S_ISDIR(st.st_mode), c->record, &created);
+	if (fd == -1) {
+		err = errno;
+		report();
+		fs_hint_create(c, err, v->ctr);
+		return -1;
+	}
+	close(fd);
+	if (created > 0)
+		say_more("made the mount point %s%s (recorded, removed at the end)", c->rootfs, v->ctr);
+	say_more("mount(\"%s\", \"%s%s\", NULL, MS_BIND, NULL)%s", v->host, c->rootfs, v->ctr,
+		 v->readonly ? ", then MS_REMOUNT|MS_BIND|MS_RDONLY" : "");
+	if (mnt_bind_volume(c->rootfs, v) == -1) {
+		report();
+		return -1;
+	}
+	say("volume: %s at %s%s", v->host, v->ctr, v->readonly ? ", read-only" : "");
+	return 0;
+}
+
+/* Make REL read-only: bind it onto itself, then remount that bind
+ * read-only. A bind ignores MS_RDONLY, so it takes the second call,
+ * which changes the new mount alone; it sets every flag at once, so
+ * the mount's nosuid, nodev and noexec go along (mnt_kept_flags()): in
+ * a user namespace, a remount that would drop one fails with EPERM.
+ * 1 if done, 0 if not there, -1. */
+static int readonly_path(const struct fs_config *c, int rootfd, const char *rel)
+{
+	char where[PATH_MAX + 32], self[64];
+	int fd, ret;
+
+	fd = fs_open_strict(rootfd, rel, 0);
+	if (fd == -1 && errno == ENOENT) {
+		say_more("%s/%s: not on this kernel, nothing to make read-only", c->rootfs, rel);
+		return 0;
+	}
+	if (fd == -1)
+		return fs_report_open(c->rootfs, rel);
+	snprintf(where, sizeof(where), "%s/%s", c->rootfs, rel);
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
+	ret = fs_mount_on(self, fd, where, NULL, MS_BIND | MS_REC, NULL);
+	close(fd);
+	if (ret == -1)
+		return -1;
+	/* Open it again: the path now leads onto the new bind. */
+	fd = fs_open_strict(rootfd, rel, 0);
+	if (fd == -1)
+		return fs_report_open(c->rootfs, rel);
+	ret = fs_mount_on(NULL, fd, where, NULL,
+			  MS_REMOUNT | MS_BIND | MS_RDONLY | mnt_kept_flags(fd), NULL);
+	close(fd);
+	return ret == -1 ? -1 : 1;
+}
+
+static int readonly_paths(const struct fs_config *c, int rootfd)
+{
+	char done[256] = "";
+	int r, n = 0;
+
+	for (size_t i = 0; i < COUNT(readonly); i++) {
+		r = readonly_path(c, rootfd, readonly[i]);
+		if (r == -1)
+			return -1;
+		if (r == 1)
+			snprintf(done + strlen(done), sizeof(done) - strlen(done), " /%s", readonly[i]);
+		n += r;
+	}
+	say("read-only:%s (not on this kernel: %zu of the runtime spec's %zu)", done,
+	    COUNT(readonly) - (size_t)n, COUNT(readonly));
+	return 0;
+}
+
+/* The rootfs becomes /. 04 gave pivot_root a put_old directory inside
+ * the new root; 07 uses the idiom runc uses, pivot_root(".", "."): with
+ * the new root as the working directory, the old root is stacked on top
+ * of it, on the same spot, and umount2(".", MNT_DETACH) takes it (and
+ * every host mount under it) off again. No directory is made in the
+ * rootfs, so none can be left there by a SIGKILL, and none can be
+ * reached from inside in the meantime. The detach cannot reach the host:
+ * every mount is private since the first step. pivot_root(2) documents
+ * the idiom; umount(2) explains MNT_DETACH. */
+static int enter_root(const struct fs_config *c, int rootfd)
+{
+	say_more("fchdir(%d) (%s)", rootfd, c->rootfs);
+	if (fchdir(rootfd) == -1) {
+		nsl_error(errno, "fchdir(\"%s\")", c->rootfs);
+		return -1;
+	}
+	say_more("pivot_root(\".\", \".\")");
+	if (pivot_root(".", ".") == -1) {
+		nsl_error(errno, "pivot_root(\".\", \".\") in \"%s\"", c->rootfs);
+		return -1;
+	}
+	say_more("umount2(\".\", MNT_DETACH)");
+	if (umount2(".", MNT_DETACH) == -1) {
+		nsl_error(errno, "umount2(\".\", MNT_DETACH)");
+		return -1;
+	}
+	if (chdir("/") == -1) {
+		nsl_error(errno, "chdir(\"/\")");
+		return -1;
+	}
+	say("pivot_root(\".\", \".\"), umount2(\".\", MNT_DETACH): %s is / now, and the "
+	    "host's mounts are gone from this namespace", c->rootfs);
+	return 0;
+}
+
+/* Every step after the bind, in order: the volumes after /proc, /dev
+ * and /sys (a volume may go below them), the masks last, so that
+ * nothing mounted later can uncover them. */
+static int build_tree(const struct fs_config *c, int rootfd)
+{
+	if (setup_proc(c, rootfd) == -1)
+		return -1;
+	if (dev_setup(c, rootfd) == -1)
+		return -1;
+	if (setup_sys(c, rootfd) == -1)
+		return -1;
+	for (size_t i = 0; i < c->nvol; i++)
+		if (setup_volume(c, &c->vol[i]) == -1)
+			return -1;
+	if (dev_mask_paths(c, rootfd) == -1)
+		return -1;
+	if (readonly_paths(c, rootfd) == -1)
+		return -1;
+	return enter_root(c, rootfd);
+}
+
+int fs_setup(const struct fs_config *c)
+{
+	int rootfd, ret;
+
+	/* First: on a systemd host / is shared, and this namespace's copy of
+	 * it a peer of the host's; a mount below would appear there too. */
+	say_more("mount(NULL, \"/\", NULL, MS_REC|MS_PRIVATE, NULL)");
+	if (mnt_make_private() == -1) {
+		report();
+		return -1;
+	}
+	say("every mount is private now: nothing mounted from here on reaches the host");
+	say_more("mount(\"%s\", \"%s\", NULL, MS_BIND|MS_REC, NULL)", c->rootfs, c->rootfs);
+	if (mnt_bind_rootfs(c->rootfs) == -1) {
+		report();
+		return -1;
+	}
+	/* Opened after the bind, the descriptor is on the new mount; every
+	 * later path is resolved beneath it. */
+	rootfd = open(c->rootfs, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (rootfd == -1) {
+		nsl_error(errno, "open(\"%s\", O_PATH|O_DIRECTORY|O_NOFOLLOW)", c->rootfs);
+		return -1;
+	}
+	say("%s is bound onto itself, a mount point as pivot_root wants", c->rootfs);
+	ret = build_tree(c, rootfd);
+	close(rootfd);
+	if (c->record != NULL)
+		mnt_record_close(c->record);
+	return ret;
+}

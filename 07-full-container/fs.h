@@ -1,0 +1,82 @@
+/* fs.h - the container's file system: from a copy of the host's mount
+ * tree to the rootfs as /, with /proc, /dev, /sys, volumes, masked and
+ * read-only paths. Built on the 04-mount piece (../04-mount/mnt.h).
+ *
+ * Every mount target is resolved inside the rootfs (openat2 with
+ * RESOLVE_BENEATH, then the mount made on /proc/self/fd/N), so a rootfs
+ * whose /proc, /dev or /sys is a symlink, or a volume whose target leads
+ * out, can never make us mount onto a host path. */
+#ifndef NSLAB_FS_H
+#define NSLAB_FS_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "../04-mount/mnt.h"
+
+struct fs_config {
+	const char *rootfs;              /* absolute host path */
+	const struct mnt_volume *vol;
+	size_t nvol;
+	int userns;                      /* in a new user namespace: mknod is
+					  * not allowed, so device nodes are
+					  * bind-mounted from the host */
+	struct mnt_record *record;       /* the mount points we create inside
+					  * the rootfs, undone by the host
+					  * side after the container ends.
+					  * fs_setup() runs in the child, so
+					  * record->name is set in the child's
+					  * copy only: the host finds the file
+					  * by its name, MNT_RECORD_PREFIX and
+					  * the pid it gave mnt_record_init() */
+};
+
+/* In the child, in its new mount namespace (and user namespace, when
+ * there is one, already mapped): make every mount private, bind the
+ * rootfs, mount /proc, /dev (with /dev/pts, /dev/shm and the standard
+ * links), /sys read-only (or leave it out when that is not allowed),
+ * the volumes, the masked and the read-only paths, then pivot_root and
+ * detach the old root. Narrates each step (say/say_more). Returns 0, or
+ * -1 after reporting the failed call with nsl_error(). */
+int fs_setup(const struct fs_config *c);
+
+/* --- Shared by fs.c and dev.c only --------------------------------- */
+
+/* openat2(DIRFD, PATH) as an O_PATH descriptor, resolved by the kernel
+ * with RESOLVE_BENEATH (never above DIRFD: EXDEV), RESOLVE_NO_MAGICLINKS
+ * and RESOLVE_NO_SYMLINKS (no component may be a symlink at all: ELOOP);
+ * with O_DIRECTORY when DIR is 1 (ENOTDIR). -1 with errno, unreported. */
+int fs_open_strict(int dirfd, const char *path, int dir);
+
+/* Report a failed fs_open_strict(WHERE's descriptor, PATH), with a hint
+ * when PATH is or passes through a symlink. Returns -1. */
+int fs_report_open(const char *where, const char *path);
+
+/* A hint for ERR from making PATH (a mount point, a file in /dev) in a
+ * user namespace: an unmapped caller (EOVERFLOW), a rootfs the
+ * container's root may not write (EACCES). */
+void fs_hint_create(const struct fs_config *c, int err, const char *path);
+
+/* /proc, /dev or /sys of the rootfs (NAME is "proc", "dev" or "sys"),
+ * opened strictly as above, made with mnt_make_target() (and recorded)
+ * when missing. Reports a failure, with a hint for a symlink. */
+int fs_open_top(const struct fs_config *c, int rootfd, const char *name);
+
+/* mount(SOURCE, "/proc/self/fd/FD", TYPE, FLAGS, DATA): the mount lands
+ * on exactly the file FD was opened on, whatever its path now leads to.
+ * WHERE names that file for the narration (say_more) and, on failure,
+ * the error (nsl_error). 0, or -1 after the report. */
+int fs_mount_on(const char *source, int fd, const char *where, const char *type,
+		unsigned long flags, const char *data);
+
+/* dev.c: the container's /dev on the rootfs (ROOTFD): a tmpfs with the
+ * six device nodes, /dev/pts, /dev/shm and the standard links. */
+int dev_setup(const struct fs_config *c, int rootfd);
+
+/* dev.c: the runtime spec's maskedPaths under the rootfs (ROOTFD), once
+ * /proc, /dev and /sys are there: a file gets its /dev/null bound over
+ * it, checked first to be the real one; a directory an empty read-only
+ * tmpfs; a path this kernel does not have is skipped. */
+int dev_mask_paths(const struct fs_config *c, int rootfd);
+
+#endif

@@ -1,0 +1,56 @@
+/* harden.h - what the runtime does to a process before it runs the
+ * container's command: capabilities, no_new_privs, a seccomp filter,
+ * no inherited descriptors. Used by run (container.c) and by exec.
+ *
+ * Pieces style: each call returns 0, or -1 with errno set and the failed
+ * call recorded for harden_failed_call(); nothing here prints or exits. */
+#ifndef NSLAB_HARDEN_H
+#define NSLAB_HARDEN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The last call that failed here, with its key arguments, e.g.
+ * "prctl(PR_CAPBSET_DROP, CAP_SYS_ADMIN)". */
+const char *harden_failed_call(void);
+
+/* For harden.c and seccomp.c: record the call (printf-style) that failed,
+ * for harden_failed_call(), and return -1 with errno untouched. */
+int harden_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* The capabilities a container keeps, as a mask of 1ULL << CAP_*:
+ * Docker's default set, minus CAP_MKNOD (see harden.c for why). */
+uint64_t harden_default_caps(void);
+
+/* Reduce every capability set to KEEP, as far as the caller holds it
+ * (KEEP & permitted): drop the rest from the bounding set
+ * (PR_CAPBSET_DROP, needs CAP_SETPCAP), clear the ambient set, then
+ * capset() with effective = permitted = that and inheritable empty.
+ * Afterwards bounding = permitted = effective (CVE-2022-29162).
+ * Calling it again with the same KEEP succeeds and changes nothing. */
+int harden_caps(uint64_t keep);
+
+/* prctl(PR_SET_NO_NEW_PRIVS, 1): no exec gains privilege from then on. */
+int harden_no_new_privs(void);
+
+/* Install the seccomp filter (raw BPF): wrong architecture or x32 ->
+ * kill; Docker's refused calls (setns among them) -> EPERM; clone and
+ * unshare with namespace flags -> EPERM; clone3 -> ENOSYS; ioctl
+ * TIOCSTI/TIOCLINUX (low 32 bits of the request), personality() beyond
+ * Docker's five values, socket(AF_VSOCK) -> EPERM. Needs no_new_privs
+ * (or CAP_SYS_ADMIN) first. */
+int harden_seccomp(void);
+
+/* For narration: how many BPF instructions the filter has, and how many
+ * calls it refuses whatever their arguments (the table in seccomp.c;
+ * clone3's ENOSYS and the argument checks are not counted). */
+void harden_seccomp_stats(size_t *insns, size_t *refused);
+
+/* Close every descriptor above 2 (close_range, else /proc/self/fd). */
+int harden_close_fds(void);
+
+/* A capability mask as "CAP_CHOWN,CAP_KILL,..." into BUF ("none" for an
+ * empty mask; cut short, never overrun, when BUF is too small). */
+void harden_cap_names(uint64_t caps, char *buf, size_t len);
+
+#endif

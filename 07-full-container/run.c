@@ -1,0 +1,340 @@
+/* run.c - the host's side of run: the runtime.
+ *
+ *   block the signals, make a signalfd    nothing can end us halfway
+ *   sweep what killed runs left           04's mnt_sweep_rootfs(), state_list()
+ *   claim the name (the state record)     held locked while we run
+ *   clone() the init in new namespaces    container.c takes over there
+ *   write its uid and gid maps            05-user's userns_write_maps()
+ *   note its pid in the record, "go"
+ *   read the signalfd: pass signals on, until the init is reaped
+ *   remove the record and the mount points made in the rootfs
+ *
+ * The signals are blocked before clone() and read from a signalfd, never
+ * caught by a handler: a SIGCHLD from an init that exits at once stays
+ * pending until we read it, and a Ctrl-C that comes while we set up is
+ * passed on when the container runs, instead of killing us with a state
+ * record and mount points left behind.
+ *
+ * Read: signalfd(2), sigprocmask(2), clone(2), user_namespaces(7),
+ * waitpid(2), flock(2).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../05-user/userns.h"
+#include "container.h"
+#include "proc.h"
+#include "say.h"
+#include "state.h"
+#include "sync.h"
+
+/* As root with --userns: container ids 0..65535 are host ids
+ * 100000..165535, where docker's userns-remap commonly puts them. */
+#define REMAP_MAP "0 100000 65536\n"
+
+struct runtime {
+	struct ctr_config *c;
+	struct state_rec rec;
+	struct mnt_record record; /* the mount points the init makes */
+	int lockfd;               /* holds the state record's lock */
+	int sfd;                  /* the signalfd */
+	int go[2];                /* runtime -> init: "go"; EOF: we died */
+	pid_t init;
+};
+
+static const int forwarded[] = CTR_FORWARDED;
+
+/* Block SIGCHLD and the signals we pass on, and read them from a
+ * signalfd. The init, our clone() child, inherits the blocked mask, so
+ * what the runtime passes on waits for it too, pending, until it reads
+ * it. Each gets its default action back first: a signal whose action is
+ * "ignore" is discarded when sent, blocked or not (signal(7)) - a shell
+ * starts `cmd &` with SIGINT and SIGQUIT ignored - and an ignored
+ * SIGCHLD would even have the kernel reap the init for us, status and
+ * all. SIGPIPE is ignored: narration to a closed pipe fails with EPIPE
+ * instead of killing us before we clean up. */
+static int block_signals(struct runtime *r)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+		sigaddset(&set, forwarded[i]);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) == -1) {
+		nsl_error(errno, "sigprocmask(SIG_BLOCK, SIGCHLD|SIGINT|SIGTERM|...)");
+		return -1;
+	}
+	for (int sig = 1; sig < NSIG; sig++) {
+		if (sigismember(&set, sig) == 1 && signal(sig, SIG_DFL) == SIG_ERR) {
+			nsl_error(errno, "signal(SIG%s, SIG_DFL)", sigabbrev_np(sig));
+			return -1;
+		}
+	}
+	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR) {
+		nsl_error(errno, "signal(SIGPIPE, SIG_IGN)");
+		return -1;
+	}
+	r->sfd = signalfd(-1, &set, SFD_CLOEXEC);
+	if (r->sfd == -1) {
+		nsl_error(errno, "signalfd(SIGCHLD|SIGINT|SIGTERM|...)");
+		return -1;
+	}
+	say_more("sigprocmask(SIG_BLOCK, SIGCHLD|SIGINT|SIGTERM|SIGHUP|SIGQUIT|SIGUSR1|SIGUSR2|"
+		 "SIGWINCH), signalfd() = %d: no signal is lost or acts before we read it", r->sfd);
+	return 0;
+}
+
+/* What runs killed with SIGKILL left: in this rootfs, the mount points
+ * they made (their record names them) - 04-mount's sweep, run before
+ * every run there too; in the state directory, the records whose lock
+ * nobody holds (state_list() removes them as it goes). */
+static void sweep(const char *rootfs)
+{
+	struct state_rec *recs = NULL;
+	size_t n = 0;
+	int swept = 0;
+
+	mnt_sweep_rootfs(rootfs);
+	if (state_list(&recs, &n, &swept) == -1)
+		nsl_error(errno, "%s", state_failed_call());
+	else if (swept > 0)
+		say("removed %d state record%s of containers whose runtime is gone", swept,
+		    swept == 1 ? "" : "s");
+	free(recs);
+}
+
+/* The state record, claimed under the container's name and locked. */
+static int claim_name(struct runtime *r)
+{
+	const struct ctr_config *c = r->c;
+	size_t used = 0;
+
+	snprintf(r->rec.name, sizeof(r->rec.name), "%s", c->name);
+	snprintf(r->rec.rootfs, sizeof(r->rec.rootfs), "%s", c->rootfs);
+	r->rec.runtime = getpid();
+	r->rec.started = time(NULL);
+	r->rec.userns = c->userns;
+	for (int i = 0; c->cmd[i] != NULL && used < sizeof(r->rec.cmd); i++)
+		used += (size_t)snprintf(r->rec.cmd + used, sizeof(r->rec.cmd) - used, "%s%s",
+					 i > 0 ? " " : "", c->cmd[i]);
+	if (state_create(&r->rec, &r->lockfd) == 0) {
+		say_more("state_create(\"%s\"): the record, held locked (fd %d) while we run",
+			 c->name, r->lockfd);
+		return 0;
+	}
+	if (errno == EEXIST) {
+		nsl_error(EEXIST, "container name \"%s\"", c->name);
+		nsl_hint("a running container has that name: pick another --name (see `ps`)");
+	} else {
+		nsl_error(errno, "%s", state_failed_call());
+		if (state_hint() != NULL)
+			nsl_hint("%s", state_hint());
+	}
+	return -1;
+}
+
+/* TEXT with its newlines as "\n", for narration and errors. */
+static const char *shown(const char *text, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	for (; *text != '\0' && n + 3 < len; text++) {
+		if (*text == '\n') {
+			buf[n++] = '\\';
+			buf[n++] = 'n';
+		} else {
+			buf[n++] = *text;
+		}
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+/* Rootless: one id each way, ours to 0, with setgroups denied first -
+ * the only map an unprivileged process may write (05-user). Root with
+ * --userns: 65536 ids, written directly; setgroups stays allowed, so the
+ * command can drop the supplementary groups it inherited from us. */
+static int write_maps(const struct ctr_config *c, pid_t pid)
+{
+	char uid_map[64] = REMAP_MAP, gid_map[64] = REMAP_MAP, s1[128], s2[128];
+	const char *failed = "uid_map";
+	int ret;
+
+	if (c->host_uid != 0) {
+		snprintf(uid_map, sizeof(uid_map), "0 %u 1\n", (unsigned)c->host_uid);
+		snprintf(gid_map, sizeof(gid_map), "0 %u 1\n", (unsigned)c->host_gid);
+		ret = userns_write_maps(pid, uid_map, gid_map, &failed);
+	} else if ((ret = userns_write_file(pid, "uid_map", uid_map)) == 0) {
+		failed = "gid_map";
+		ret = userns_write_file(pid, "gid_map", gid_map);
+	}
+	if (ret == -1) {
+		nsl_error(errno, "write(\"/proc/%d/%s\", \"%s\")", (int)pid, failed,
+			  shown(strcmp(failed, "setgroups") == 0 ? "deny" :
+				strcmp(failed, "uid_map") == 0 ? uid_map : gid_map, s1, sizeof(s1)));
+		return -1;
+	}
+	say("uid_map \"%s\", gid_map \"%s\"%s", shown(uid_map, s1, sizeof(s1)),
+	    shown(gid_map, s2, sizeof(s2)),
+	    c->host_uid != 0 ? ", setgroups \"deny\": root inside is you outside (rootless)"
+			     : ": root inside is uid 100000 outside");
+	return 0;
+}
+
+/* Clone the init into its new namespaces. */
+static int start_init(struct runtime *r, struct ctr_child *k)
+{
+	int flags = CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET;
+	const char *names = "CLONE_NEWUTS|CLONE_NEWIPC|CLONE_NEWPID|CLONE_NEWNS|"
+			    "CLONE_NEWNET|SIGCHLD";
+	const char *user = r->c->userns ? "CLONE_NEWUSER|" : "";
+
+	if (r->c->userns)
+		flags |= CLONE_NEWUSER;
+	if (sync_open(r->go) == -1) {
+		nsl_error(errno, "pipe2(O_CLOEXEC)");
+		return -1;
+	}
+	k->go = r->go[0];
+	r->init = proc_clone(ctr_init_main, k, flags);
+	if (r->init == -1) {
+		nsl_error(errno, "clone(%s%s)", user, names);
+		return -1;
+	}
+	close(r->go[0]);
+	r->go[0] = -1;
+	say("clone(%s%s) = %d: the container's init", user, names, (int)r->init);
+	return 0;
+}
+
+/* Read the signalfd until the init has exited: SIGCHLD says a child
+ * changed state, any other signal is passed on to the init, which
+ * passes it on to the command. Returns the init's status - the
+ * command's - or EXIT_RUNTIME. */
+static int wait_init(struct runtime *r)
+{
+	struct signalfd_siginfo si;
+	int wstatus;
+	ssize_t n;
+	pid_t w;
+
+	for (;;) {
+		w = waitpid(r->init, &wstatus, WNOHANG);
+		if (w == r->init)
+			return proc_status(wstatus);
+		if (w == -1 && errno != EINTR) {
+			nsl_error(errno, "waitpid(%d)", (int)r->init);
+			return EXIT_RUNTIME;
+		}
+		n = read(r->sfd, &si, sizeof(si));
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n != (ssize_t)sizeof(si)) {
+			nsl_error(n == -1 ? errno : EIO, "read(signalfd)");
+			return EXIT_RUNTIME;
+		}
+		if ((int)si.ssi_signo == SIGCHLD)
+			continue;
+		if (kill(r->init, (int)si.ssi_signo) == 0)
+			say("passed SIG%s on to the container's init %d",
+			    sigabbrev_np((int)si.ssi_signo), (int)r->init);
+	}
+}
+
+/* A failure after clone(): the init must not run on. */
+static int stop_init(struct runtime *r)
+{
+	kill(r->init, SIGKILL);
+	wait_init(r);
+	return EXIT_RUNTIME;
+}
+
+/* Start the container, let it go, wait for it. */
+static int run_container(struct runtime *r)
+{
+	struct ctr_child k = { .c = r->c, .record = &r->record, .go = -1 };
+
+	/* The record is named after our pid, which a later run can test for
+	 * life: the init's pid would be 1. The init writes it (a copy of
+	 * this struct), we undo it. */
+	mnt_record_init(&r->record, r->c->rootfs, getpid());
+	if (start_init(r, &k) == -1)
+		return EXIT_RUNTIME;
+	if (r->c->userns && write_maps(r->c, r->init) == -1)
+		return stop_init(r);
+	r->rec.pid = r->init;
+	if (state_update(r->lockfd, &r->rec) == -1) {
+		nsl_error(errno, "%s", state_failed_call());
+		return stop_init(r);
+	}
+	say_more("state_update(): init %d noted in the record", (int)r->init);
+	/* EPIPE: the init has died already; its status tells how. */
+	if (sync_post(r->go[1]) == -1 && errno != EPIPE)
+		nsl_error(errno, "write(the init's pipe)");
+	say_more("posted \"go\"; reading the signalfd until the init ends");
+	return wait_init(r);
+}
+
+/* Whatever happened: the mount points the init made in the rootfs (by
+ * the record it kept under our pid; none made, no record), then the
+ * state record. */
+static void clean_up(struct runtime *r)
+{
+	char name[sizeof(r->record.name)];
+	int removed = 0;
+
+	sync_close(r->go);
+	snprintf(name, sizeof(name), MNT_RECORD_PREFIX "%d", (int)getpid());
+	if (mnt_record_undo(r->c->rootfs, name, &removed) == -1) {
+		if (errno != ENOENT)
+			nsl_error(errno, "%s", mnt_failed_call());
+	} else {
+		say_more("removed %s/%s and the %d mount point%s it lists", r->c->rootfs, name,
+			 removed, removed == 1 ? "" : "s");
+	}
+	if (r->lockfd != -1 && state_remove(r->c->name, r->lockfd) == -1)
+		nsl_error(errno, "%s", state_failed_call());
+	else if (r->lockfd != -1)
+		say_more("state_remove(\"%s\"): the record is gone", r->c->name);
+	close(r->sfd);
+}
+
+int ctr_run(struct ctr_config *c)
+{
+	struct runtime r = { .c = c, .lockfd = -1, .sfd = -1, .go = { -1, -1 } };
+	char dir[PATH_MAX];
+	int status;
+
+	say("container %s: %s in %s, %s", c->name, c->cmd[0], c->rootfs,
+	    !c->userns ? "as root" : c->host_uid != 0 ? "rootless" : "as root, --userns");
+	if (block_signals(&r) == -1)
+		return EXIT_RUNTIME;
+	/* Where the record goes, before anything else needs it: rootless
+	 * without XDG_RUNTIME_DIR, say so once, not at every use. */
+	if (state_path(dir, sizeof(dir)) == -1) {
+		nsl_error(errno, "%s", state_failed_call());
+		if (state_hint() != NULL)
+			nsl_hint("%s", state_hint());
+		close(r.sfd);
+		return EXIT_RUNTIME;
+	}
+	sweep(c->rootfs);
+	if (claim_name(&r) == -1) {
+		close(r.sfd);
+		return EXIT_RUNTIME;
+	}
+	status = run_container(&r);
+	clean_up(&r);
+	say("the container exited with status %d", status);
+	return status;
+}
