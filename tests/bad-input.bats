@@ -9,11 +9,12 @@
 # ARGS are read as shell words (quotes work; $H65, $NOPE and the other
 # fixtures set in setup() expand). What every row must show:
 #
-#   - the exit status STATUS: 2 for a usage error, 1 for a runtime failure,
-#     127 for a command that is not there (DESIGN.md, "Exit status");
+#   - the exit status STATUS: 2 for a usage error, 1 for a runtime failure
+#     (125 for 07-full-container, as for docker run), 127 for a command
+#     that is not there (DESIGN.md, "Exit status");
 #   - nothing on stdout;
 #   - on stderr, for a usage error (2): exactly one line, and it contains
-#     SUBSTRING. For a runtime error (1, 127) the row runs with -q (no
+#     SUBSTRING. For a runtime error (1, 125, 127) the row runs with -q (no
 #     narration) where the program takes it, and stderr is exactly one
 #     "error: " line that contains SUBSTRING, then at most one "hint: "
 #     line, and nothing else;
@@ -161,6 +162,65 @@ rows() {
 1   | open("/proc/$DEAD")              | 06-setns --compare $$ $DEAD
 2   | give one of -t, --list and --compare | 06-setns --list 1 --compare 1 2
 2   | take no other option or command  | 06-setns --list 1 2
+# 07-full-container: subcommands, run's options, exec, ps. Usage errors
+# are found before anything is made (2); what only the runtime can find -
+# a rootfs, a volume's paths, a workdir, a container - is its failure
+# (125), said by whichever of its processes found it; a command that is
+# not in the rootfs is 127, as everywhere.
+2   | run, exec or ps?                 | 07-full-container
+2   | unknown command 'bogus'          | 07-full-container bogus
+2   | unknown command '-q'             | 07-full-container -q
+2   | run needs a ROOTFS               | 07-full-container run -q
+2   | unknown option '--bogus'         | 07-full-container run --bogus $ROOTFS true
+2   | unknown option '-x'              | 07-full-container run -x $ROOTFS true
+2   | option '--name' needs an argument | 07-full-container run --name
+2   | option '-v' needs an argument    | 07-full-container run -v
+2   | option '-e' needs an argument    | 07-full-container run -e
+2   | option '-u' needs an argument    | 07-full-container run -u
+2   | option '-w' needs an argument    | 07-full-container run -w
+2   | option '-h' needs an argument    | 07-full-container run -h
+125 | realpath("$NOPE")                | 07-full-container run -q $NOPE true
+125 | Not a directory                  | 07-full-container run -q $F true
+125 | rootfs "/": Invalid argument     | 07-full-container run -q / true
+125 | rootfs "/tmp/..": Invalid argument | 07-full-container run -q /tmp/.. true
+127 | execvp("/bin/sh")                | 07-full-container run -q $SKEL
+127 | execvp("/bin/sh")                | 07-full-container run -q $EMPTY
+127 | execvp("/nonexistent-cmd")       | 07-full-container run -q $ROOTFS /nonexistent-cmd
+2   | volume "/tmp"                    | 07-full-container run -q -v /tmp $ROOTFS true
+2   | volume "/tmp:"                   | 07-full-container run -q -v /tmp: $ROOTFS true
+2   | volume ":/mnt"                   | 07-full-container run -q -v :/mnt $ROOTFS true
+2   | volume ":"                       | 07-full-container run -q -v : $ROOTFS true
+2   | volume "/tmp:mnt"                | 07-full-container run -q -v /tmp:mnt $ROOTFS true
+2   | volume "/tmp:/"                  | 07-full-container run -q -v /tmp:/ $ROOTFS true
+2   | volume "/tmp:/mnt:bogus"         | 07-full-container run -q -v /tmp:/mnt:bogus $ROOTFS true
+2   | volume "/tmp:/mnt:ro:x"          | 07-full-container run -q -v /tmp:/mnt:ro:x $ROOTFS true
+125 | Invalid cross-device link        | 07-full-container run -q -v /tmp:/../../nslab-bad-input $ROOTFS true
+125 | Invalid cross-device link        | 07-full-container run -q -v /tmp:/mnt/../../..:ro $ROOTFS true
+125 | stat("$NOPE")                    | 07-full-container run -q -v $NOPE:/mnt $ROOTFS true
+2   | user "abc"                       | 07-full-container run -q -u abc $ROOTFS true
+2   | user "1:2:3"                     | 07-full-container run -q -u 1:2:3 $ROOTFS true
+2   | user "4294967295"                | 07-full-container run -q -u 4294967295 $ROOTFS true
+2   | user ":5"                        | 07-full-container run -q -u :5 $ROOTFS true
+2   | user "-1"                        | 07-full-container run -q -u -1 $ROOTFS true
+2   | the container has ids 0 to 65535 | 07-full-container run -q --userns -u 65536 $ROOTFS true
+2   | name "a/b"                       | 07-full-container run -q --name a/b $ROOTFS true
+2   | a name is 1 to 64 bytes          | 07-full-container run -q --name $H65 $ROOTFS true
+2   | a name is 1 to 64 bytes          | 07-full-container run -q --name '' $ROOTFS true
+2   | may not start with '.' or '-'    | 07-full-container run -q --name .hidden $ROOTFS true
+2   | hostname "$H65"                  | 07-full-container run -q -h $H65 $ROOTFS true
+2   | hostname ""                      | 07-full-container run -q -h '' $ROOTFS true
+2   | environment "FOO"                | 07-full-container run -q -e FOO $ROOTFS true
+2   | environment "=x"                 | 07-full-container run -q -e =x $ROOTFS true
+2   | workdir "tmp"                    | 07-full-container run -q -w tmp $ROOTFS true
+125 | chdir("/nonexistent-dir")        | 07-full-container run -q -w /nonexistent-dir $ROOTFS true
+125 | no running container "nslab-bad-input-none" | 07-full-container exec -q nslab-bad-input-none true
+125 | no running container "$DEAD"     | 07-full-container exec -q $DEAD true
+2   | exec needs a container (NAME or PID) and a CMD | 07-full-container exec -q nslab-bad-input-none
+2   | exec needs a container (NAME or PID) and a CMD | 07-full-container exec
+2   | user "abc"                       | 07-full-container exec -u abc nslab-bad-input-none true
+2   | unknown option '--bogus'         | 07-full-container exec --bogus nslab-bad-input-none true
+2   | ps takes no argument ('extra')   | 07-full-container ps extra
+2   | unknown option '--bogus'         | 07-full-container ps --bogus
 EOF
 }
 
@@ -208,6 +268,7 @@ check_row() {
 		inv=$(trim "$inv")
 		want=${want//'$NOPE'/$NOPE}
 		want=${want//'$DEAD'/$DEAD}
+		want=${want//'$H65'/$H65}
 		eval "words=($inv)"
 		nrows=$((nrows + 1))
 		problems=$(check_row "$st" "$want" "${words[@]}")

@@ -96,6 +96,14 @@ host_state() {
 	nslab_processes
 	# What a demo could leave in /tmp: its own nslab* files, or mktemp's
 	# default tmp.* names. Other programs' files come and go on their own.
+	# The host's device nodes a rootless container binds into its /dev:
+	# the container must not be able to change them.
+	echo "--- /dev nodes"
+	stat -c '%n %F %t:%T %a %u:%g' /dev/null /dev/zero /dev/full /dev/random /dev/urandom /dev/tty
+	# 07's record of running containers (as root): a run that ends
+	# removes its record, and the directory with the last one.
+	echo "--- /run/nslab"
+	[ ! -e /run/nslab ] || echo "/run/nslab: $(find /run/nslab -mindepth 1 -printf '%f\n' | sort | paste -sd' ')"
 	echo "--- /tmp"
 	find /tmp /var/tmp -maxdepth 1 \( -name 'nslab*' -o -name 'tmp.*' \) \
 		! -name 'nslab-tests.*' 2>/dev/null | sort

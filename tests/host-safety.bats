@@ -6,11 +6,11 @@
 
 load helpers
 
-DEMOS=(01-uts 02-ipc 03-pid 04-mount 05-user 06-setns)
+DEMOS=(01-uts 02-ipc 03-pid 04-mount 05-user 06-setns 07-full-container)
 # The demos that need root; 05-user is meant to work without it.
 ROOT_DEMOS=(01-uts 02-ipc 03-pid 04-mount 06-setns)
 # The demos that make objects which outlive a process (see objects_of).
-LASTING_DEMOS=(02-ipc 04-mount 05-user)
+LASTING_DEMOS=(02-ipc 04-mount 05-user 07-full-container)
 
 setup_file() {
 	ROOTFS=${NSLAB_ROOTFS:-$NSLAB_ROOT/rootfs}
@@ -24,11 +24,18 @@ setup() {
 	host_snapshot
 }
 
-# The program and options that run DEMO; sets the array $demo_cmd.
+# The program and options that run DEMO; sets the array $demo_cmd, and
+# $demo_sep, the words between the options and a command: "--" for the
+# demos, "-- ROOTFS" for 07's run (its rootfs comes after its options).
 demo_cmd() { # demo_cmd DEMO
 	demo_cmd=("$NSLAB_BIN/$1")
+	demo_sep=(--)
 	case $1 in
 	04-mount) demo_cmd+=(-r "$ROOTFS") ;;
+	07-full-container)
+		demo_cmd+=(run)
+		demo_sep=(-- "$ROOTFS")
+		;;
 	esac
 }
 
@@ -37,9 +44,16 @@ demo_cmd() { # demo_cmd DEMO
 # can act while the demo is in the middle of its work, without sleeping.
 paused_cmd=(sh -c 'echo $$ >"$1"; read x <"$2"' _)
 
-make_fifos() {
+# 07 runs its command inside the rootfs: the fifos get there through a
+# volume at /mnt, a directory every rootfs has (nothing is made in it).
+make_fifos() { # make_fifos [DEMO]
 	mkfifo "$BATS_TEST_TMPDIR/up" "$BATS_TEST_TMPDIR/down"
-	paused_cmd+=("$BATS_TEST_TMPDIR/up" "$BATS_TEST_TMPDIR/down")
+	if [ "${1:-}" = 07-full-container ]; then
+		demo_cmd+=(-v "$BATS_TEST_TMPDIR:/mnt")
+		paused_cmd+=(/mnt/up /mnt/down)
+	else
+		paused_cmd+=("$BATS_TEST_TMPDIR/up" "$BATS_TEST_TMPDIR/down")
+	fi
 }
 
 # The pid the inner command reports may be a namespace's own number; what
@@ -60,7 +74,7 @@ for_each_demo() { # for_each_demo FUNCTION [DEMO...]
 }
 
 finish_quietly() { # a plain run with a short command
-	run --separate-stderr "${demo_cmd[@]}" -q -- true
+	run --separate-stderr "${demo_cmd[@]}" -q "${demo_sep[@]}" true
 	assert_success
 	assert_host_unchanged
 }
@@ -70,7 +84,7 @@ finish_quietly() { # a plain run with a short command
 }
 
 fail_halfway() { # a command that is not there: the child fails after setup
-	run -127 --separate-stderr "${demo_cmd[@]}" -q -- /nonexistent/nslab-command
+	run -127 --separate-stderr "${demo_cmd[@]}" -q "${demo_sep[@]}" /nonexistent/nslab-command
 	assert_host_unchanged
 }
 
@@ -79,7 +93,7 @@ fail_halfway() { # a command that is not there: the child fails after setup
 }
 
 fail_unprivileged() {
-	run --separate-stderr as_nobody "${demo_cmd[@]}" -q -- true
+	run --separate-stderr as_nobody "${demo_cmd[@]}" -q "${demo_sep[@]}" true
 	assert_failure
 	grep -q 'hint:' <<<"$stderr"
 	assert_host_unchanged
@@ -95,12 +109,12 @@ fail_unprivileged() {
 # so the test can do the same with kill -INT -PGID.
 interrupt_with() { # interrupt_with DEMO SIGNAL EXPECTED_STATUS GROUP|DEMO
 	local demo status=0
-	make_fifos
+	make_fifos "$1"
 	# 04 runs its command inside the rootfs: the fifos get there through
 	# a volume.
 	[ "$1" != 04-mount ] || demo_cmd+=(-V "$BATS_TEST_TMPDIR:$BATS_TEST_TMPDIR")
 	set -m
-	"${demo_cmd[@]}" -q -- "${paused_cmd[@]}" &
+	"${demo_cmd[@]}" -q "${demo_sep[@]}" "${paused_cmd[@]}" &
 	demo=$!
 	set +m
 	read -r _ <"$BATS_TEST_TMPDIR/up"
@@ -147,21 +161,22 @@ sighup() { interrupt_with "$1" HUP 129 DEMO; }
 # made private first and then shared again: that starts a peer group of
 # its own, so even a leaking demo reaches only the throwaway copy - never
 # the real host, whatever propagation the real host uses.
-# Run CMD... in a throwaway mount namespace with a shared root; print how
-# that namespace's mount table changed (nothing, for a safe demo).
+# Run CMD... (a demo's whole command line) in a throwaway mount namespace
+# with a shared root; print how that namespace's mount table changed
+# (nothing, for a safe demo).
 shared_root_diff() { # shared_root_diff CMD...
 	unshare -m --propagation private bash -c '
 		mount --make-rshared / || exit 3
 		grep -q "shared:" <(awk "\$5 == \"/\"" /proc/self/mountinfo) || { echo "root is not shared"; exit 3; }
 		before=$(awk "{ print \$5, \$4, \$6 }" /proc/self/mountinfo)
-		"$@" -q -- true || exit 4
+		"$@" || exit 4
 		after=$(awk "{ print \$5, \$4, \$6 }" /proc/self/mountinfo)
 		diff <(echo "$before") <(echo "$after")' _ "$@"
 }
 
 on_shared_root() {
 	need_cmd unshare util-linux
-	run shared_root_diff "${demo_cmd[@]}"
+	run shared_root_diff "${demo_cmd[@]}" -q "${demo_sep[@]}" true
 	assert_success
 	assert_output ""
 }
@@ -184,7 +199,7 @@ on_shared_root() {
 	grep -q 'if (0)' "$m/04-mount/child.c" # the mutation took
 	make -s -C "$m/04-mount" BINDIR="$m/bin" >/dev/null
 	find "$ROOTFS" -xdev | sort >"$BATS_TEST_TMPDIR/rootfs.before"
-	run shared_root_diff "$m/bin/04-mount" -r "$ROOTFS"
+	run shared_root_diff "$m/bin/04-mount" -r "$ROOTFS" -q -- true
 	assert_failure
 	find "$ROOTFS" -xdev | sort | diff "$BATS_TEST_TMPDIR/rootfs.before" -
 	assert_host_unchanged
@@ -201,6 +216,17 @@ wait_group_gone() { # wait_group_gone PGID
 	done
 	group_members "$1" >&2
 	return 1
+}
+
+# Wait until the nslab processes are those host.before lists, as
+# wait_group_gone does for a process group.
+wait_nslab_processes_as_before() {
+	local before
+	before=$(sed -n '/^--- nslab processes/,/^--- /p' "$BATS_TEST_TMPDIR/host.before" | sed '1d;$d')
+	for _ in $(seq 500); do
+		[ "$(nslab_processes)" != "$before" ] || return 0
+		sleep 0.01
+	done
 }
 
 # Every path in the rootfs, as tests/04-mount.bats reads it.
@@ -227,6 +253,10 @@ objects_of() { # objects_of DEMO PID
 	05-user)
 		find "${TMPDIR:-/tmp}" -maxdepth 1 -name "nslab-05.$2.*"
 		;;
+	07-full-container)
+		# The state record, which names the runtime that holds it.
+		grep -lx "runtime $2" /run/nslab/* 2>/dev/null
+		;;
 	esac
 }
 
@@ -240,28 +270,35 @@ objects_of() { # objects_of DEMO PID
 # are exactly as they were.
 killed() {
 	local demo
-	make_fifos
+	make_fifos "$1"
 	[ "$1" != 04-mount ] || demo_cmd+=(-V "$BATS_TEST_TMPDIR:$BATS_TEST_TMPDIR")
 	rootfs_state >"$BATS_TEST_TMPDIR/rootfs.before"
 	set -m
-	"${demo_cmd[@]}" -q -- "${paused_cmd[@]}" &
+	"${demo_cmd[@]}" -q "${demo_sep[@]}" "${paused_cmd[@]}" &
 	demo=$!
 	set +m
 	read -r _ <"$BATS_TEST_TMPDIR/up"
 	kill -KILL "$demo"
 	wait "$demo" || true
 	wait_group_gone "$demo"
+	# 07's init runs in a session of its own (out of the group) and
+	# follows its runtime by the parent-death signal too.
+	wait_nslab_processes_as_before
 	assert_equal "$(hostname)" "$(head -n 1 "$BATS_TEST_TMPDIR/host.before" | cut -d' ' -f2-)"
 	diff <(sed -n '/^--- mounts/,/^--- SysV/p' "$BATS_TEST_TMPDIR/host.before") \
 		<(host_state | sed -n '/^--- mounts/,/^--- SysV/p')
-	diff <(sed -n '/^--- nslab processes/,/^--- \/tmp/p' "$BATS_TEST_TMPDIR/host.before") \
-		<(host_state | sed -n '/^--- nslab processes/,/^--- \/tmp/p')
-	run --separate-stderr "${demo_cmd[@]}" -- true
+	diff <(sed -n '/^--- nslab processes/,/^--- \/run\/nslab/p' "$BATS_TEST_TMPDIR/host.before") \
+		<(host_state | sed -n '/^--- nslab processes/,/^--- \/run\/nslab/p')
+	run --separate-stderr "${demo_cmd[@]}" "${demo_sep[@]}" true
 	assert_success
 	if [[ " ${LASTING_DEMOS[*]} " == *" $1 "* ]]; then
 		# The killed run had left objects (else this checked nothing),
 		# and this run said it removed them.
-		said_by host | grep -F "left by run $demo, which is gone"
+		if [ "$1" = 07-full-container ]; then
+			said_by host | grep -E "removed [0-9]+ state records? of containers whose runtime is gone"
+		else
+			said_by host | grep -F "left by run $demo, which is gone"
+		fi
 	fi
 	assert_equal "$(objects_of "$1" "$demo")" ""
 	assert_host_unchanged
@@ -281,21 +318,21 @@ killed() {
 # least, by then (see objects_of).
 beside_a_live_run() { # beside_a_live_run DEMO N
 	local status=0
-	make_fifos
+	make_fifos "$1"
 	rootfs_state >"$BATS_TEST_TMPDIR/rootfs.before"
 	local first_cmd=("${demo_cmd[@]}")
 	# 04: a volume (mount points and their record), the marker of
 	# --chroot, and a put_old named after the first run (its own is gone
 	# by now, and it removes a leftover of its name when it ends).
 	[ "$1" != 04-mount ] || first_cmd+=(--chroot -V "$BATS_TEST_TMPDIR:$BATS_TEST_TMPDIR")
-	"${first_cmd[@]}" -q -- "${paused_cmd[@]}" 3>&- &
+	"${first_cmd[@]}" -q "${demo_sep[@]}" "${paused_cmd[@]}" 3>&- &
 	first_run=$!
 	read -r _ <"$BATS_TEST_TMPDIR/up"
 	[ "$1" != 04-mount ] || mkdir "$ROOTFS/.put_old.$first_run"
 	objects_of "$1" "$first_run" >"$BATS_TEST_TMPDIR/objects.before"
 	cat "$BATS_TEST_TMPDIR/objects.before"
 	[ "$(wc -l <"$BATS_TEST_TMPDIR/objects.before")" -ge "$2" ]
-	run --separate-stderr "${demo_cmd[@]}" -- true
+	run --separate-stderr "${demo_cmd[@]}" "${demo_sep[@]}" true
 	assert_success
 	refute grep -F 'which is gone' <<<"$stderr"
 	objects_of "$1" "$first_run" | diff -u "$BATS_TEST_TMPDIR/objects.before" -
@@ -349,18 +386,18 @@ DEAD_PID=4194304
 	fi
 
 	demo_cmd 02-ipc
-	run --separate-stderr "${demo_cmd[@]}" -- true
+	run --separate-stderr "${demo_cmd[@]}" "${demo_sep[@]}" true
 	assert_success
 	[ "$fake_queue" -eq 0 ] ||
 		said_by host | grep -F "removed the SysV queue 0x6e400000 left by run $DEAD_PID, which is gone"
 	demo_cmd 04-mount
-	run --separate-stderr "${demo_cmd[@]}" -- true
+	run --separate-stderr "${demo_cmd[@]}" "${demo_sep[@]}" true
 	assert_success
 	said_by host | grep -F "removed $ROOTFS/.put_old.$DEAD_PID, left by run $DEAD_PID, which is gone"
 	said_by host | grep -F "removed $ROOTFS/.nslab-made.$DEAD_PID and the 1 mount point it lists"
 	said_by host | grep -F "removed /tmp/nslab-04.$DEAD_PID.AbCdEf, left by run $DEAD_PID"
 	demo_cmd 05-user
-	run --separate-stderr "${demo_cmd[@]}" -- true
+	run --separate-stderr "${demo_cmd[@]}" "${demo_sep[@]}" true
 	assert_success
 	said_by host | grep -F "removed $dir/nslab-05.$DEAD_PID.AbCdEf, left by run $DEAD_PID"
 	said_by host | grep -F "error: rmdir(\"$dir/nslab-05.$DEAD_PID.XyZxyz\"): Directory not empty"
@@ -389,7 +426,7 @@ proc_state() { # proc_state PID
 	make_fifos
 	mkfifo "$BATS_TEST_TMPDIR/pid" "$BATS_TEST_TMPDIR/hold"
 	sh -c 'd=$1; shift; "$@" & echo $! >"$d/pid"; exec cat "$d/hold" >/dev/null' _ \
-		"$BATS_TEST_TMPDIR" "${demo_cmd[@]}" -q -- "${paused_cmd[@]}" 3>&- &
+		"$BATS_TEST_TMPDIR" "${demo_cmd[@]}" -q "${demo_sep[@]}" "${paused_cmd[@]}" 3>&- &
 	zombie_holder=$!
 	read -r demo <"$BATS_TEST_TMPDIR/pid"
 	read -r _ <"$BATS_TEST_TMPDIR/up"
@@ -399,7 +436,7 @@ proc_state() { # proc_state PID
 		sleep 0.01
 	done
 	assert_equal "$(proc_state "$demo")" Z
-	run --separate-stderr "${demo_cmd[@]}" -- true
+	run --separate-stderr "${demo_cmd[@]}" "${demo_sep[@]}" true
 	assert_success
 	said_by host | grep -F "left by run $demo, which is gone"
 	echo "done" >"$BATS_TEST_TMPDIR/hold"
@@ -437,6 +474,8 @@ teardown() {
 # may be left. The watchdog turns a hang into a failure.
 pipe_closed() {
 	local status=0
+	# 07 has no demo of its own: a container with a long story.
+	[ "$1" != 07-full-container ] || demo_cmd+=(--verbose "$ROOTFS" sh -c 'mount; ps; ls -l /dev')
 	set -m
 	bash -c '"$@" 2>&1 | head -n 1 >/dev/null' _ "${demo_cmd[@]}" &
 	local pipeline=$!
@@ -451,4 +490,9 @@ pipe_closed() {
 
 @test "host-safety.15 every demo whose output pipe closes early ends, and leaves nothing" {
 	for_each_demo pipe_closed
+}
+
+@test "host-safety.16 07-full-container: a second run leaves the state record of a run still going" {
+	demo_cmd 07-full-container
+	beside_a_live_run 07-full-container 1
 }
