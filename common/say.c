@@ -191,6 +191,11 @@ static const struct {
 	int err;
 	const char *hint;
 } hints_with[] = {
+	{ "mount", "MS_BIND|MS_REC", EACCES,
+	  "root of a user namespace is an ordinary user on the host (you when "
+	  "rootless, uid 100000 with 07's --userns) and must be able to reach "
+	  "the rootfs: every directory above it needs search (x) permission for "
+	  "that user - a tree under /root (mode 700) is out of its reach" },
 	{ "clone", "CLONE_NEWUSER", EPERM,
 	  "unprivileged user namespaces are forbidden here (Debian's sysctl "
 	  "kernel.unprivileged_userns_clone=0, Ubuntu's AppArmor "

@@ -190,6 +190,18 @@ expected_hardening() { # expected_hardening PERMITTED
 		0000000000000000 "$1" "$1" "$all" 0000000000000000
 }
 
+# With --userns, root inside is uid 100000 on the host, which must be able
+# to reach the rootfs: a clone under /root (mode 700), as CI may make, is
+# out of its reach. Then a copy below bats' run directory (711) is used.
+userns_rootfs() {
+	UROOTFS=$ROOTFS
+	if ! setpriv --reuid=100000 --regid=100000 --clear-groups --inh-caps=-all \
+		sh -c 'test -x "$1/bin/sh"' _ "$ROOTFS"; then
+		UROOTFS=$BATS_FILE_TMPDIR/rootfs-userns
+		[ -d "$UROOTFS" ] || cp -a "$ROOTFS" "$UROOTFS"
+	fi
+}
+
 # --- rootless: as nobody, with a rootfs and a runtime directory of its own ---
 
 # A copy of the rootfs that nobody owns (a rootless container's root is
@@ -344,7 +356,8 @@ assert_new_namespaces() { # assert_new_namespaces [user]
 	name=$(random_name)
 	u=$(random_number 1 65535)
 	g=$(random_number 1 65535)
-	start_ctr -q --userns "${IO[@]}" "$ROOTFS" sh -c 'touch /mnt/made-by-root; '"$PAUSE"
+	userns_rootfs
+	start_ctr -q --userns "${IO[@]}" "$UROOTFS" sh -c 'touch /mnt/made-by-root; '"$PAUSE"
 	assert_new_namespaces user
 	assert_equal "$(tr -s ' ' <"/proc/$cmd/uid_map")" " 0 100000 65536"
 	assert_equal "$(tr -s ' ' <"/proc/$cmd/gid_map")" " 0 100000 65536"
@@ -357,13 +370,13 @@ assert_new_namespaces() { # assert_new_namespaces [user]
 	assert_equal "$status" 0
 	# -u inside the range: the host sees it shifted by 100000.
 	rm -f "$T/io/up" "$T/io/down" && mkfifo -m 666 "$T/io/up" "$T/io/down"
-	start_ctr -q --userns -u "$u:$g" --name "$name" "${IO[@]}" "$ROOTFS" sh -c "$PAUSE"
+	start_ctr -q --userns -u "$u:$g" --name "$name" "${IO[@]}" "$UROOTFS" sh -c "$PAUSE"
 	assert_equal "$(status_of "$cmd" Uid)" "$((100000 + u)) $((100000 + u)) $((100000 + u)) $((100000 + u))"
 	assert_equal "$(status_of "$cmd" Gid)" "$((100000 + g)) $((100000 + g)) $((100000 + g)) $((100000 + g))"
 	resume
 	wait_ctr
 	assert_equal "$status" 0
-	run -2 --separate-stderr "$CTR" run -q --userns -u 65536 "$ROOTFS" true
+	run -2 --separate-stderr "$CTR" run -q --userns -u 65536 "$UROOTFS" true
 	assert_host_unchanged
 }
 

@@ -233,8 +233,15 @@ ctr=("$NSLAB_BIN/07-full-container" run -q)
 	open_to_all "$BATS_TEST_TMPDIR"
 	mkdir -m 700 "$xdg"
 	[ "$(id -u)" -ne 0 ] || chown 65534:65534 "$xdg"
+	# The runtime must be within that user's reach too: a clone under
+	# /root (mode 700) is not, and then a copy of the binary is run.
+	local rctr=("${ctr[@]}")
+	if ! as_unprivileged sh -c 'test -x "$1"' _ "${ctr[0]}"; then
+		cp "${ctr[0]}" "$BATS_TEST_TMPDIR/07-full-container"
+		rctr[0]=$BATS_TEST_TMPDIR/07-full-container
+	fi
 	on_a_terminal --unprivileged env XDG_RUNTIME_DIR="$xdg" \
-		"${ctr[@]}" "$ROOTFS_COPY" /probe "${args[@]}"
+		"${rctr[@]}" "$ROOTFS_COPY" /probe "${args[@]}"
 	assert_all_blocked
 	# Nothing of the run is left in its state directory.
 	run find "$xdg" -mindepth 1
