@@ -20,6 +20,7 @@
 
 #include "container.h"
 #include "harden.h"
+#include "pause.h"
 #include "proc.h"
 #include "say.h"
 
@@ -153,6 +154,7 @@ int ctr_cmd_main(void *arg)
 	}
 	say("execvp(\"%s\") as uid %u, gid %u, in %s, in a session of its own", c->cmd[0],
 	    (unsigned)c->uid, (unsigned)c->gid, c->workdir);
+	ctr_pause_at("exec", "user, environment, cwd, fds and signals are set; execvp() is next");
 	status = proc_exec(c->cmd);
 	if (status == EXIT_NOT_FOUND)
 		nsl_hint("the command is looked up inside the rootfs, on the container's PATH");

@@ -38,6 +38,7 @@
 #include "fs.h"
 #include "harden.h"
 #include "net.h"
+#include "pause.h"
 #include "proc.h"
 #include "say.h"
 #include "sync.h"
@@ -122,7 +123,11 @@ static int set_up(const struct ctr_config *c, struct mnt_record *record)
 		return -1;
 	}
 	say_more("unshare(CLONE_NEWCGROUP): my cgroup is / in my cgroup namespace");
-	if (fs_setup(&fc) == -1 || net_loopback_up() == -1)
+	if (fs_setup(&fc) == -1)
+		return -1;
+	ctr_pause_at("mounted", "the rootfs is / now, with /proc, /dev, /sys and the volumes; "
+		     "the mount points made in it are in the runtime's record there");
+	if (net_loopback_up() == -1)
 		return -1;
 	if (uts_set_hostname(c->hostname) == -1) {
 		nsl_error(errno, "sethostname(\"%s\")", c->hostname);
@@ -189,6 +194,7 @@ int ctr_init_main(void *arg)
 	}
 	if (wait_for_go(k->go) == -1 || become_root(k->c) == -1)
 		return EXIT_RUNTIME;
+	ctr_pause_at("go", "\"go\" came, PR_SET_PDEATHSIG is set; nothing is mounted yet");
 	/* The caller's terminal sends Ctrl-C to its foreground process
 	 * group, ours included: in a session of our own, only the runtime
 	 * gets it, and passes it on once. */
@@ -202,12 +208,15 @@ int ctr_init_main(void *arg)
 	 * saved here for the record: the command empties its mask. */
 	if (pidns_init_block(&saved) == -1 || harden() == -1)
 		return EXIT_RUNTIME;
+	ctr_pause_at("hardened", "capabilities, no_new_privs and seccomp are in place; "
+		     "no command yet");
 	cmd = proc_clone(ctr_cmd_main, k, 0);
 	if (cmd == -1) {
 		nsl_error(errno, "clone(SIGCHLD)");
 		return EXIT_RUNTIME;
 	}
 	say_more("clone(SIGCHLD) = %d: the command; I reap and pass signals on", (int)cmd);
+	ctr_pause_at("forked", "the command (PID 2) is cloned; nobody reaps it yet");
 	status = pidns_init(cmd, narrate_init);
 	if (status == -1) {
 		nsl_error(errno, "signalfd(SIGCHLD and the forwarded signals)");

@@ -38,7 +38,26 @@ struct ctr_config {
 					  * or --userns as root */
 	uid_t host_uid;                  /* who ran us: mapped to 0 inside */
 	gid_t host_gid;
+
+	/* Resource limits (cgroup.c); 0: no limit asked for. */
+	unsigned long long memory;       /* --memory SIZE, in bytes */
+	unsigned long long pids;         /* --pids N */
+	unsigned long long cpu_quota;    /* --cpus X, as microseconds of CPU
+					  * per CTR_CPU_PERIOD microseconds */
+
+	/* Network (net.c, netlink.c). */
+	enum { CTR_NET_NONE, CTR_NET_HOST, CTR_NET_VETH } net;
+	const char *subnet;              /* --subnet CIDR; NULL: the default */
+
+	/* Time namespace offsets, in seconds (--boottime, --monotonic);
+	 * time_set: either was given, so the command gets a time namespace. */
+	long long boottime, monotonic;
+	int time_set;
 };
+
+/* --cpus X means X * CTR_CPU_PERIOD microseconds of CPU time per period
+ * (cgroup v2 cpu.max "QUOTA PERIOD", v1 cpu.cfs_quota_us/cfs_period_us). */
+#define CTR_CPU_PERIOD 100000ULL
 
 /* Run the container C describes and wait for it: the command's status,
  * 128+signal, or EXIT_RUNTIME after the failure has been reported. */

@@ -9,6 +9,14 @@
  * is the one it finds. So every target is a path inside a host directory,
  * and each is resolved by the kernel beneath the rootfs, never by us.
  *
+ * The files:
+ *   fs.c        the order, and each step: /proc, /sys, the volumes, the
+ *               read-only paths, pivot_root
+ *   fs_mount.c  how every step reaches its target: opened beneath the
+ *               rootfs (openat2), mounted on that descriptor, narrated
+ *   dev.c       /dev, and the masked paths
+ * fs.h declares what they share; fs_int.h the one call only fs.c needs.
+ *
  * Read: mount_namespaces(7), mount(2), openat2(2), pivot_root(2),
  * umount(2), proc(5), sysfs(5), and the OCI runtime spec's config-linux.md
  * (maskedPaths, readonlyPaths).
@@ -25,6 +33,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "fs_int.h"
 #include "say.h"
 #include "syscalls.h"
 
@@ -41,115 +50,6 @@ static const char *const readonly[] = {
 static void report(void)
 {
 	nsl_error(errno, "%s", mnt_failed_call());
-}
-
-/* FLAGS as the man page spells them: "MS_NOSUID|MS_NODEV", or "0". */
-static const char *flag_names(unsigned long flags, char *buf, size_t len)
-{
-	static const struct { unsigned long ms; const char *name; } names[] = {
-		{ MS_REMOUNT, "MS_REMOUNT" }, { MS_BIND, "MS_BIND" }, { MS_REC, "MS_REC" },
-		{ MS_RDONLY, "MS_RDONLY" }, { MS_NOSUID, "MS_NOSUID" }, { MS_NODEV, "MS_NODEV" },
-		{ MS_NOEXEC, "MS_NOEXEC" }, { MS_NOATIME, "MS_NOATIME" },
-		{ MS_NODIRATIME, "MS_NODIRATIME" }, { MS_RELATIME, "MS_RELATIME" },
-	};
-
-	snprintf(buf, len, "0");
-	for (size_t i = 0, n = 0; i < COUNT(names); i++)
-		if (flags & names[i].ms)
-			n += (size_t)snprintf(buf + n, n < len ? len - n : 0, "%s%s",
-					      n > 0 ? "|" : "", names[i].name);
-	return buf;
-}
-
-int fs_open_strict(int dirfd, const char *path, int dir)
-{
-	struct open_how how = {
-		.flags = O_PATH | O_CLOEXEC | (dir ? O_DIRECTORY : 0),
-		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_SYMLINKS,
-	};
-
-	return openat2(dirfd, path, &how, sizeof(how));
-}
-
-int fs_report_open(const char *where, const char *path)
-{
-	int err = errno;
-
-	nsl_error(err, "openat2(\"%s\", \"%s\", RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS)", where, path);
-	if (err == ELOOP)
-		nsl_hint("\"%s/%s\" is (or passes through) a symlink: a mount there could land "
-			 "outside the container (CVE-2021-30465), so it is refused; make it a "
-			 "real directory in the rootfs", where, path);
-	errno = err;
-	return -1;
-}
-
-void fs_hint_create(const struct fs_config *c, int err, const char *path)
-{
-	if (err == EOVERFLOW)
-		nsl_hint("the caller's uid or gid has no mapping in its user namespace, and a "
-			 "file must have an owner: after the maps are written, become root of the "
-			 "namespace first (setresgid(0, 0, 0), setresuid(0, 0, 0))");
-	else if (err == EACCES && c->userns)
-		nsl_hint("the container's root is an unprivileged user on the host and may not "
-			 "write into this rootfs: create %s in the rootfs first", path);
-}
-
-int fs_open_top(const struct fs_config *c, int rootfd, const char *name)
-{
-	char ctr[16];
-	int fd, created;
-
-	fd = fs_open_strict(rootfd, name, 1);
-	if (fd == -1 && errno == ENOENT) {
-		snprintf(ctr, sizeof(ctr), "/%s", name);
-		fd = mnt_make_target(c->rootfs, ctr, 1, c->record, &created);
-		if (fd == -1) {
-			int err = errno;
-
-			report();
-			fs_hint_create(c, err, ctr);
-			return -1;
-		}
-		close(fd);
-		say("made the mount point %s/%s (recorded, removed again at the end)", c->rootfs,
-		    name);
-		fd = fs_open_strict(rootfd, name, 1);
-	}
-	if (fd == -1)
-		fs_report_open(c->rootfs, name);
-	return fd;
-}
-
-/* mount(2) on /proc/self/fd/FD; the caller reports a failure. */
-static int mount_fd(const char *source, int fd, const char *where, const char *type,
-		    unsigned long flags, const char *data, char *call, size_t len)
-{
-	char target[64], names[160];
-
-	snprintf(target, sizeof(target), "/proc/self/fd/%d", fd);
-	snprintf(call, len, "mount(%s%s%s, \"%s\" (%s), %s%s%s, %s, %s%s%s)",
-		 source ? "\"" : "", source ? source : "NULL", source ? "\"" : "", target, where,
-		 type ? "\"" : "", type ? type : "NULL", type ? "\"" : "",
-		 flag_names(flags, names, sizeof(names)),
-		 data ? "\"" : "", data ? data : "NULL", data ? "\"" : "");
-	say_more("%s", call);
-	return mount(source, target, type, flags, data);
-}
-
-int fs_mount_on(const char *source, int fd, const char *where, const char *type,
-		unsigned long flags, const char *data)
-{
-	char call[PATH_MAX + 512];
-
-	int err;
-
-	if (mount_fd(source, fd, where, type, flags, data, call, sizeof(call)) == 0)
-		return 0;
-	err = errno;
-	nsl_error(err, "%s", call);
-	errno = err; /* for the caller's hint */
-	return -1;
 }
 
 /* A procfs of our own: it shows the processes of the container's PID
@@ -192,8 +92,8 @@ static int setup_sys(const struct fs_config *c, int rootfd)
 	if (fd == -1)
 		return -1;
 	snprintf(where, sizeof(where), "%s/sys", c->rootfs);
-	ret = mount_fd("sysfs", fd, where, "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
-		       NULL, call, sizeof(call));
+	ret = fs_mount_fd("sysfs", fd, where, "sysfs",
+			  MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, call, sizeof(call));
 	err = errno;
 	close(fd);
 	if (ret == 0) {

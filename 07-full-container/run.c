@@ -15,6 +15,11 @@
  * passed on when the container runs, instead of killing us with a state
  * record and mount points left behind.
  *
+ * NSLAB_PAUSE_AT=PHASE stops run at a named phase, for a test to kill
+ * any of its processes there: pause.c lists the phases (claimed, cloned
+ * and mapped are the runtime's; go, mounted, hardened and forked the
+ * init's; exec the command's).
+ *
  * Read: signalfd(2), sigprocmask(2), clone(2), user_namespaces(7),
  * waitpid(2), flock(2).
  */
@@ -32,6 +37,7 @@
 
 #include "../05-user/userns.h"
 #include "container.h"
+#include "pause.h"
 #include "proc.h"
 #include "say.h"
 #include "state.h"
@@ -214,6 +220,8 @@ static int start_init(struct runtime *r, struct ctr_child *k)
 	close(r->go[0]);
 	r->go[0] = -1;
 	say("clone(%s%s) = %d: the container's init", user, names, (int)r->init);
+	ctr_pause_at("cloned", "the init is in its new namespaces, waiting for \"go\"; "
+		     "no maps yet, nothing mounted");
 	return 0;
 }
 
@@ -270,8 +278,12 @@ static int run_container(struct runtime *r)
 	mnt_record_init(&r->record, r->c->rootfs, getpid());
 	if (start_init(r, &k) == -1)
 		return EXIT_RUNTIME;
-	if (r->c->userns && write_maps(r->c, r->init) == -1)
-		return stop_init(r);
+	if (r->c->userns) {
+		if (write_maps(r->c, r->init) == -1)
+			return stop_init(r);
+		ctr_pause_at("mapped", "the uid and gid maps are written; the init still "
+			     "waits for \"go\"");
+	}
 	r->rec.pid = r->init;
 	if (state_update(r->lockfd, &r->rec) == -1) {
 		nsl_error(errno, "%s", state_failed_call());
@@ -317,6 +329,13 @@ int ctr_run(struct ctr_config *c)
 
 	say("container %s: %s in %s, %s", c->name, c->cmd[0], c->rootfs,
 	    !c->userns ? "as root" : c->host_uid != 0 ? "rootless" : "as root, --userns");
+	/* A test hook (pause.c): a phase that does not exist would never
+	 * pause, and the test would wait in vain. */
+	if (ctr_pause_setup() == -1) {
+		nsl_error(EINVAL, "NSLAB_PAUSE_AT=\"%s\"", ctr_pause_wanted());
+		nsl_hint("the phases are: %s", ctr_pause_phases());
+		return EXIT_RUNTIME;
+	}
 	if (block_signals(&r) == -1)
 		return EXIT_RUNTIME;
 	/* Where the record goes, before anything else needs it: rootless
@@ -333,6 +352,7 @@ int ctr_run(struct ctr_config *c)
 		close(r.sfd);
 		return EXIT_RUNTIME;
 	}
+	ctr_pause_at("claimed", "the state record is made and locked; no container yet");
 	status = run_container(&r);
 	clean_up(&r);
 	say("the container exited with status %d", status);

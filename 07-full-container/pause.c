@@ -1,0 +1,131 @@
+/* pause.c - NSLAB_PAUSE_AT=PHASE stops run at a named phase, so that a
+ * test (tests/reliability.bats) or a curious reader can kill whatever it
+ * wants at exactly that point and see what is left, and who removes it.
+ * docs/reliability.md shows it by hand.
+ *
+ * The phases, in the order run reaches them, and what exists at each:
+ *
+ *   phase     who          what exists
+ *   claimed   the runtime  the state record, made and locked; no container
+ *   cloned    the runtime  the init, in its new namespaces, waiting for
+ *                          "go"; no maps yet, nothing mounted
+ *   mapped    the runtime  the uid and gid maps, written (only with a user
+ *                          namespace: rootless, or --userns)
+ *   go        the init     "go" came; PR_SET_PDEATHSIG is set; the init is
+ *                          root of its user namespace, nothing mounted
+ *   mounted   the init     the rootfs is / with /proc, /dev, /sys and the
+ *                          volumes; mount points it made in the rootfs
+ *                          are in the record named after the runtime
+ *   hardened  the init     capabilities, no_new_privs, seccomp; no command
+ *   forked    the init     the command, PID 2, cloned; nobody reaps yet
+ *   exec      the command  user, environment, cwd, fds and signals set;
+ *                          execvp() is next
+ *
+ * There is no phase in the init before PR_SET_PDEATHSIG: a pause there
+ * would keep the init alive after its runtime died, which the real init
+ * never does (it sees the runtime's pipe close, see container.c).
+ *
+ * Read: signalfd(2), poll(2), sigpending(2), pause(2).
+ */
+#define _GNU_SOURCE
+#include "pause.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "container.h"
+#include "say.h"
+
+static const char *const phases[] = {
+	"claimed", "cloned", "mapped", "go", "mounted", "hardened", "forked", "exec",
+};
+
+/* The runtime reads the variable; the init and the command are its
+ * clone() children and have a copy of this buffer. */
+static char wanted[32];
+
+int ctr_pause_setup(void)
+{
+	const char *v = getenv("NSLAB_PAUSE_AT");
+
+	if (v == NULL || *v == '\0')
+		return 0;
+	snprintf(wanted, sizeof(wanted), "%s", v);
+	for (size_t i = 0; i < sizeof(phases) / sizeof(phases[0]); i++)
+		if (strcmp(v, phases[i]) == 0)
+			return 0;
+	errno = EINVAL;
+	return -1;
+}
+
+const char *ctr_pause_wanted(void)
+{
+	return wanted;
+}
+
+const char *ctr_pause_phases(void)
+{
+	static char list[128];
+	size_t used = 0;
+
+	for (size_t i = 0; i < sizeof(phases) / sizeof(phases[0]) && used < sizeof(list); i++)
+		used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s",
+					 i > 0 ? " " : "", phases[i]);
+	return list;
+}
+
+/* Wait for SIGKILL, or for a signal that is passed on and that we have
+ * blocked: the runtime blocks them all before it starts, the init
+ * inherits its mask, the command empties its own. A signalfd shows that
+ * such a signal is pending without taking it (poll() only looks), so
+ * once we go on, the runtime's or the init's own signalfd reads it, as
+ * it would have without the pause. Signals not blocked (the command's)
+ * act as they would anyway: SIGTERM ends the command. */
+static void wait_for_a_signal(const char *phase)
+{
+	static const int forwarded[] = CTR_FORWARDED;
+	struct pollfd pfd = { .fd = -1, .events = POLLIN };
+	sigset_t blocked, set, pending;
+
+	sigemptyset(&set);
+	if (sigprocmask(SIG_BLOCK, NULL, &blocked) == 0)
+		for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+			if (sigismember(&blocked, forwarded[i]) == 1)
+				sigaddset(&set, forwarded[i]);
+	if (!sigisemptyset(&set))
+		pfd.fd = signalfd(-1, &set, SFD_CLOEXEC);
+	if (pfd.fd == -1)
+		for (;;)
+			pause();
+	while (poll(&pfd, 1, -1) == -1 && errno == EINTR)
+		;
+	close(pfd.fd);
+	sigemptyset(&pending);
+	sigpending(&pending);
+	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+		if (sigismember(&pending, forwarded[i]) == 1) {
+			say("resumed at %s: SIG%s came; it is left pending for what follows",
+			    phase, sigabbrev_np(forwarded[i]));
+			break;
+		}
+}
+
+void ctr_pause_at(const char *phase, const char *what)
+{
+	int level = say_level;
+
+	if (wanted[0] == '\0' || strcmp(phase, wanted) != 0)
+		return;
+	/* Said even with -q: a test waits for exactly this line. */
+	if (say_level < 1)
+		say_level = 1;
+	say("paused at %s (NSLAB_PAUSE_AT): %s", phase, what);
+	say_level = level;
+	wait_for_a_signal(phase);
+}
