@@ -59,6 +59,11 @@ $(addprefix check-,$(NUMS)): check-%: ## run step NN's lab checks
 test: all ## run every check; ends with "N passed, N failed, N skipped"
 	@tests/run tests/*.bats
 
+# The soak of tests/reliability.bats ten times longer: 1000 runs of 07 one
+# after another, each demo 100 times (make test runs 100 and 20).
+soak: all ## the reliability soak in full (NSLAB_SOAK=full; needs root)
+	@NSLAB_SOAK=full tests/run tests/reliability.bats
+
 rootfs: ## assemble the busybox rootfs in rootfs/ (offline where it can)
 	@scripts/mkrootfs.sh rootfs
 
@@ -107,6 +112,7 @@ help: ## list the targets
 	@echo "  make check-NN      run step NN's lab checks, e.g. make check-01"
 	@echo "  make test          run every check"
 	@echo "  make sanitize      build with ASan+UBSan and run every check"
+	@echo "  make soak          the reliability soak in full: 1000 runs, each demo 100"
 	@echo "  make lint          cppcheck, clang-tidy and shellcheck, all clean"
 	@echo "  make fuzz          fuzz every parser of user text (SECONDS=60 each; clang)"
 	@echo "  make rootfs        assemble the busybox rootfs for 04 and later"
@@ -123,4 +129,4 @@ clean: ## remove build outputs (rootfs/ stays: make clean-rootfs)
 clean-rootfs:
 	rm -rf --one-file-system rootfs
 
-.PHONY: all $(STEPS) test sanitize lint fuzz fuzz-replay rootfs help clean $(addprefix run-,$(NUMS)) shell-07 $(addprefix check-,$(NUMS))
+.PHONY: all $(STEPS) test soak sanitize lint fuzz fuzz-replay rootfs help clean $(addprefix run-,$(NUMS)) shell-07 $(addprefix check-,$(NUMS))
