@@ -49,8 +49,10 @@ shell-07: ## an interactive shell in a container in rootfs/ (ARGS as for run-07)
 	$(SUDO) ./bin/07-full-container run $(ARGS) rootfs /bin/sh
 
 # A step's checks are its own .bats file; 07's also include the security
-# suite, whose probes try from inside what a container must not allow.
-checks_of = tests/$(call step,$(1)).bats $(if $(filter 07,$(1)),tests/security.bats)
+# suite, whose probes try from inside what a container must not allow,
+# the checks of its resource limits (cgroups), and those of its network
+# and time namespaces.
+checks_of = tests/$(call step,$(1)).bats $(if $(filter 07,$(1)),tests/security.bats tests/07-cgroups.bats tests/07-network.bats)
 
 $(addprefix check-,$(NUMS)): check-%: ## run step NN's lab checks
 	@$(call SUBMAKE,$(call step,$*))
@@ -84,7 +86,7 @@ LINT_CFLAGS = -std=gnu11 -Icommon -I$(1) $(if $(filter 06-setns,$(1)),-pthread)
 SHELL_SCRIPTS = scripts/*.sh tests/run .ci/run tests/*.bash tests/*.bats tests/fuzz/run
 CPPCHECK = cppcheck -q --enable=warning,performance,portability --std=c11 --library=posix \
 	--error-exitcode=1 --inline-suppr --suppress=readdirCalled --suppress=toomanyconfigs
-FUZZ_INCS = -Itests/fuzz -I01-uts -I02-ipc -I04-mount -I05-user -I06-setns
+FUZZ_INCS = -Itests/fuzz -I01-uts -I02-ipc -I04-mount -I05-user -I06-setns -I07-full-container
 
 lint: ## cppcheck, clang-tidy and shellcheck; exits non-zero on any finding
 	$(CPPCHECK) -Icommon common/*.c $(addsuffix /*.c,$(STEPS))

@@ -25,6 +25,8 @@
 #include "ctr.h"
 #include "say.h"
 #include "state.h"
+#include "timens.h"
+#include "veth.h"
 
 /* As root with --userns, container ids 0..65535 are host ids
  * 100000..165535 (run.c writes that map), so -u must stay below 65536. */
@@ -44,6 +46,41 @@ static int limit_option(struct ctr_config *c, int opt, const char *arg)
 	if (opt == 'C' && cgroup_parse_cpus(arg, ncpu, &c->cpu_quota, &why) == -1)
 		return usage_error(PROG, "--cpus \"%s\": %s (this machine has %ld)", arg, why,
 				   ncpu);
+	return EXIT_OK;
+}
+
+/* --net, --subnet (veth_parse.c), --boottime, --monotonic (timens.c).
+ * --net veth is refused rootless here, before anything is made: the
+ * host end of a veth needs CAP_NET_ADMIN in the host's network
+ * namespace, which no user namespace of ours can give (veth.h). EXIT_OK,
+ * or EXIT_USAGE after the line. */
+static int net_time_option(struct ctr_config *c, int opt, const char *arg)
+{
+	struct in_addr net;
+	const char *why = "";
+	int prefix;
+
+	if (opt == 'n' && strcmp(arg, "none") != 0 && strcmp(arg, "host") != 0 &&
+	    strcmp(arg, "veth") != 0)
+		return usage_error(PROG, "--net \"%s\": none, host or veth", arg);
+	if (opt == 'n')
+		c->net = arg[0] == 'n' ? CTR_NET_NONE : arg[0] == 'h' ? CTR_NET_HOST : CTR_NET_VETH;
+	if (opt == 'n' && c->net == CTR_NET_VETH && c->host_uid != 0)
+		return usage_error(PROG, "--net veth needs root: the host's end of a veth takes "
+				   "CAP_NET_ADMIN on the host; rootless, slirp4netns or pasta give "
+				   "a container a network from user space");
+	if (opt == 's' && veth_parse_subnet(arg, &net, &prefix, &why) == -1)
+		return usage_error(PROG, "--subnet \"%s\": %s", arg, why);
+	if (opt == 's')
+		c->subnet = arg;
+	if (opt == 'b' && timens_parse_offset(arg, &c->boottime) == -1)
+		return usage_error(PROG, "--boottime \"%s\" is not a number of seconds (at most "
+				   "%lld either way)", arg, TIMENS_MAX_OFFSET);
+	if (opt == 'M' && timens_parse_offset(arg, &c->monotonic) == -1)
+		return usage_error(PROG, "--monotonic \"%s\" is not a number of seconds (at most "
+				   "%lld either way)", arg, TIMENS_MAX_OFFSET);
+	if (opt == 'b' || opt == 'M')
+		c->time_set = 1;
 	return EXIT_OK;
 }
 
@@ -93,6 +130,8 @@ static int run_option(struct ctr_config *c, int opt, char *arg)
 		return EXIT_OK;
 	case 'm': case 'P': case 'C':
 		return limit_option(c, opt, arg);
+	case 'n': case 's': case 'b': case 'M':
+		return net_time_option(c, opt, arg);
 	}
 	return usage_error(PROG, "unknown option");
 }
@@ -125,6 +164,10 @@ static int parse_run(int argc, char **argv, struct ctr_config *c)
 		{ "memory", required_argument, NULL, 'm' },
 		{ "pids", required_argument, NULL, 'P' },
 		{ "cpus", required_argument, NULL, 'C' },
+		{ "net", required_argument, NULL, 'n' },
+		{ "subnet", required_argument, NULL, 's' },
+		{ "boottime", required_argument, NULL, 'b' },
+		{ "monotonic", required_argument, NULL, 'M' },
 		{ "userns", no_argument, NULL, 'U' },
 		{ "rootless", no_argument, NULL, 'U' },
 		{ "quiet", no_argument, NULL, 'q' },

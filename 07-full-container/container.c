@@ -12,14 +12,19 @@
  *   setsid()                    the caller's Ctrl-C goes to the runtime
  *   unshare(CLONE_NEWCGROUP)    (a cgroup placement, later, comes first)
  *   fs_setup()                  the rootfs as /, /proc, /dev, /sys, ...
- *   lo up, sethostname()        needs the new net and UTS namespaces
+ *   lo up, sethostname()        needs the new net and UTS namespaces;
+ *                               --net veth: eth0, its /30, the route
+ *   unshare(CLONE_NEWTIME)      --boottime, --monotonic: the offsets,
+ *                               for the command; before seccomp, which
+ *                               refuses unshare() with namespace flags,
+ *                               and while /proc/self is still ours
  *   PR_SET_DUMPABLE 0           the host's binary must not be reachable
  *   block signals, harden       caps, no_new_privs, seccomp: from here
  *                               on, init and the command are covered
  *   fork the command, be its init (03-pid's pidns_init())
  *
  * Read: clone(2), prctl(2) (PR_SET_PDEATHSIG, PR_SET_DUMPABLE),
- * pid_namespaces(7), cgroup_namespaces(7), setsid(2).
+ * pid_namespaces(7), cgroup_namespaces(7), setsid(2), time_namespaces(7).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -42,6 +47,7 @@
 #include "proc.h"
 #include "say.h"
 #include "sync.h"
+#include "timens.h"
 
 /* Close every fd above 2 but KEEP. The runtime's lock on the state
  * record is held by an open file description, which our inherited copy
@@ -78,7 +84,6 @@ static int wait_for_go(int go)
 	}
 	if (pfd.revents & POLLHUP)
 		return -1; /* the runtime died right after "go" */
-	close(go);
 	say_more("prctl(PR_SET_PDEATHSIG, SIGKILL): if the runtime dies, so do I; it is "
 		 "alive (its pipe is open)");
 	return 0;
@@ -108,9 +113,36 @@ static int become_root(const struct ctr_config *c)
 	return 0;
 }
 
+/* --boottime, --monotonic: a time namespace for the command, made now,
+ * before the command is cloned - the init stays in the host's, its
+ * children are born in the new one - and before seccomp, which refuses
+ * unshare() with namespace flags. Before PR_SET_DUMPABLE 0 too: that
+ * gives our /proc/self files to the host's root, and rootless we could
+ * no longer open /proc/self/timens_offsets to write the offsets (EACCES).
+ * timens.h has the kernel's rules. */
+static int set_time(const struct ctr_config *c)
+{
+	if (!c->time_set)
+		return 0;
+	if (timens_unshare(c->monotonic, c->boottime) == -1) {
+		nsl_error(errno, "%s", timens_failed_call());
+		if (errno == EINVAL)
+			nsl_hint("this kernel has no time namespaces (Linux 5.6 and later, "
+				 "CONFIG_TIME_NS)");
+		else if (errno == ERANGE)
+			nsl_hint("a clock may not go below zero: this host has been up for less "
+				 "than that");
+		return -1;
+	}
+	say("unshare(CLONE_NEWTIME), timens_offsets \"monotonic %lld, boottime %lld\": my "
+	    "children's clocks; mine stay the host's", c->monotonic, c->boottime);
+	return 0;
+}
+
 /* The namespaces the clone() could not make at once, the file system,
- * the network and the name. */
-static int set_up(const struct ctr_config *c, struct mnt_record *record)
+ * the network, the name and the clocks. */
+static int set_up(const struct ctr_config *c, struct mnt_record *record,
+		  const struct veth *veth)
 {
 	const struct fs_config fc = {
 		.rootfs = c->rootfs, .vol = c->vol, .nvol = c->nvol,
@@ -127,12 +159,14 @@ static int set_up(const struct ctr_config *c, struct mnt_record *record)
 		return -1;
 	ctr_pause_at("mounted", "the rootfs is / now, with /proc, /dev, /sys and the volumes; "
 		     "the mount points made in it are in the runtime's record there");
-	if (net_loopback_up() == -1)
+	if (net_setup(c, veth) == -1)
 		return -1;
 	if (uts_set_hostname(c->hostname) == -1) {
 		nsl_error(errno, "sethostname(\"%s\")", c->hostname);
 		return -1;
 	}
+	if (set_time(c) == -1)
+		return -1;
 	/* This process runs the host's nslab binary for its whole life. A
 	 * process that is not dumpable has its /proc/PID files owned by
 	 * root and refuses ptrace access, so the container cannot open
@@ -141,8 +175,8 @@ static int set_up(const struct ctr_config *c, struct mnt_record *record)
 		nsl_error(errno, "prctl(PR_SET_DUMPABLE, 0)");
 		return -1;
 	}
-	say("lo is up, hostname \"%s\", PR_SET_DUMPABLE 0: /proc/1/exe is closed to the "
-	    "container", c->hostname);
+	say("%s, hostname \"%s\", PR_SET_DUMPABLE 0: /proc/1/exe is closed to the "
+	    "container", c->net == CTR_NET_HOST ? "the host's network" : "lo is up", c->hostname);
 	return 0;
 }
 
@@ -202,12 +236,19 @@ int ctr_init_main(void *arg)
 		nsl_error(errno, "setsid()");
 		return EXIT_RUNTIME;
 	}
-	if (set_up(k->c, k->record) == -1)
+	if (set_up(k->c, k->record, k->veth) == -1)
 		return EXIT_RUNTIME;
 	/* Blocked since the runtime's clone() (we inherited its mask);
 	 * saved here for the record: the command empties its mask. */
 	if (pidns_init_block(&saved) == -1 || harden() == -1)
 		return EXIT_RUNTIME;
+	/* Built and hardened: "ready" tells the runtime that exec may join
+	 * us now (run.c's wait_ready()). */
+	if (sync_post(k->go) == -1 && errno != EPIPE) {
+		nsl_error(errno, "write(the runtime's socket)");
+		return EXIT_RUNTIME;
+	}
+	close(k->go);
 	ctr_pause_at("hardened", "capabilities, no_new_privs and seccomp are in place; "
 		     "no command yet");
 	cmd = proc_clone(ctr_cmd_main, k, 0);

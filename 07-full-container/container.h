@@ -15,9 +15,13 @@
  * command, the set 03-pid's init forwards. */
 #define CTR_FORWARDED { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH }
 
+struct veth;
+
 struct ctr_child {
 	const struct ctr_config *c;
 	struct mnt_record *record; /* named after the runtime's pid */
+	const struct veth *veth;   /* --net veth: the ends' names and the
+				    * /30 (veth.h), picked by the runtime */
 	int go;                    /* the read end of the runtime's pipe:
 				    * one byte means "mapped, recorded, go";
 				    * end of file means the runtime is gone */

@@ -48,6 +48,7 @@
 #include "container.h"
 #include "exec_int.h"
 #include "proc.h"
+#include "run_cgroup.h"
 #include "say.h"
 #include "sync.h"
 
@@ -107,9 +108,11 @@ static pid_t start(struct exec_ctx *x)
 	waitpid(j, NULL, 0);
 	if (n != (ssize_t)sizeof(pid))
 		return -1; /* the joiner failed, and said why */
-	/* TODO(issue 6, cgroups): move the command into the container's
-	 * cgroup here - write PID to <its cgroup>/cgroup.procs - before it
-	 * may run: it waits for "go" below, so nothing runs outside. */
+	/* Into the container's cgroups (its limits count the command too)
+	 * while it waits for "go": nothing it runs is outside them. Its
+	 * cgroup namespace, joined already, then shows them as /. */
+	if (run_cgroup_enter(x->rec.name, x->rec.runtime, x->rec.pid, pid) == -1)
+		return -1;
 	if (sync_post(x->go[1]) == -1) {
 		nsl_error(errno, "write(the command's pipe)");
 		return -1;

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../06-setns/join.h"
@@ -96,6 +97,41 @@ static int open_via_child(struct exec_ctx *x, int flags)
 	return -1;
 }
 
+/* A container run with --boottime or --monotonic: its init made a time
+ * namespace for its children (timens.c) and stayed in the host's, so
+ * the init's ns/time is not the command's; its ns/time_for_children is.
+ * Join that one instead, as the command's own children would be born
+ * there. (Opened through a child of the init, the two are the same, and
+ * nothing changes.) 0, or -1 with errno. */
+static int use_time_for_children(struct join_target *t)
+{
+	int i = join_type_index("time"), fd, saved;
+	struct stat st;
+
+	if (i < 0 || t->fd[i] == -1)
+		return 0;
+	fd = openat(t->piddir, "ns/time_for_children", O_RDONLY | O_CLOEXEC);
+	if (fd == -1)
+		return errno == ENOENT ? 0 : -1;
+	if (fstat(fd, &st) == -1) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	if ((unsigned long)st.st_ino == t->ino[i]) {
+		close(fd);
+		return 0;
+	}
+	say_more("time: the init's children are in time:[%lu], not its time:[%lu] "
+		 "(--boottime/--monotonic): that one is joined", (unsigned long)st.st_ino,
+		 t->ino[i]);
+	close(t->fd[i]);
+	t->fd[i] = fd;
+	t->ino[i] = (unsigned long)st.st_ino;
+	return 0;
+}
+
 /* Open every namespace of the container that is not ours already. A
  * namespace we share (the host's time namespace, say) is left out:
  * setns() into it would change nothing, yet it asks for CAP_SYS_ADMIN
@@ -115,6 +151,10 @@ int exec_open_container(struct exec_ctx *x)
 			nsl_error(saved, "%s", call); /* the init's failure, not a child's */
 			return -1;
 		}
+	}
+	if (use_time_for_children(&x->t) == -1) {
+		nsl_error(errno, "open(\"/proc/%d/ns/time_for_children\")", (int)x->t.pid);
+		return -1;
 	}
 	for (int i = 0; i < JOIN_NTYPES; i++)
 		if ((x->t.asked & join_types[i].flag) && x->t.ino[i] == x->t.mine[i]) {

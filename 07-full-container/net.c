@@ -1,7 +1,7 @@
-/* net.c - the loopback interface of the container's network namespace;
+/* net.c - the container's network from inside: the loopback, and eth0;
  * see net.h.
  *
- * No netlink here: the oldest interface to a network device, ioctl(2) on
+ * lo needs no netlink: the oldest interface to a network device, ioctl(2) on
  * any socket, still does this one job. SIOCGIFFLAGS reads the flags of
  * the device the request names, SIOCSIFFLAGS writes them back; the kernel
  * acts on the network namespace of the socket, which is the one the
@@ -9,6 +9,11 @@
  * flags needs CAP_NET_ADMIN over that namespace, which a process has in a
  * namespace its own user namespace owns, rootless included. The kernel
  * gives lo its 127.0.0.1 and ::1 itself when it comes up.
+ *
+ * eth0 is set up with rtnetlink instead (veth.c, netlink_req.c): ioctls
+ * for names, addresses and routes exist (SIOCSIFNAME, SIOCSIFADDR,
+ * SIOCADDRT), but they are the older interface, IPv4 only, and a veth
+ * pair can be made only with netlink - one interface for all of it.
  *
  * Read: netdevice(7) (SIOCGIFFLAGS, SIOCSIFFLAGS), network_namespaces(7).
  */
@@ -24,7 +29,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <arpa/inet.h>
+
+#include "ctr.h"
 #include "say.h"
+#include "veth.h"
 
 int net_loopback_up(void)
 {
@@ -55,4 +64,27 @@ int net_loopback_up(void)
 out:
 	close(fd);
 	return ret;
+}
+
+int net_setup(const struct ctr_config *c, const struct veth *veth)
+{
+	char here[INET_ADDRSTRLEN], gw[INET_ADDRSTRLEN];
+
+	if (c->net == CTR_NET_HOST) {
+		say_more("--net host: lo and every other link are the host's; nothing to set up");
+		return 0;
+	}
+	if (net_loopback_up() == -1)
+		return -1;
+	if (c->net != CTR_NET_VETH)
+		return 0;
+	if (veth_inside(veth) == -1) {
+		nsl_error(errno, "%s", veth_failed_call());
+		return -1;
+	}
+	inet_ntop(AF_INET, &veth->ctr_addr, here, sizeof(here));
+	inet_ntop(AF_INET, &veth->host_addr, gw, sizeof(gw));
+	say("eth0 (was %s): %s/%d, up, default route via %s, the host's end", veth->peer, here,
+	    VETH_PREFIX, gw);
+	return 0;
 }

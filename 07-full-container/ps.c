@@ -3,8 +3,9 @@
  * The list is the state directory's (state.c): a record whose runtime
  * still holds its lock is a running container; one whose lock is free was
  * left by a runtime that is gone (SIGKILL gives no chance to clean up),
- * and is removed on the way. The table goes to stdout, for a reader or a
- * script; what was swept is told on stderr.
+ * and is removed on the way, as are the cgroups such a runtime left
+ * (cgroup_sweep(), cgroup_kill.c). The table goes to stdout, for a reader
+ * or a script; what was swept is told on stderr.
  */
 #define _GNU_SOURCE
 #include "ctr.h"
@@ -16,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cgroup.h"
 #include "say.h"
 #include "state.h"
 
@@ -91,6 +93,7 @@ int ctr_ps(void)
 			nsl_hint("%s", state_hint());
 		return EXIT_RUNTIME;
 	}
+	cgroup_sweep();
 	rows = calloc(n > 0 ? n : 1, sizeof(*rows));
 	if (rows == NULL) {
 		nsl_error(errno, "calloc(%zu rows)", n);

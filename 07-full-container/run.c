@@ -1,13 +1,20 @@
 /* run.c - the host's side of run: the runtime.
  *
  *   block the signals, make a signalfd    nothing can end us halfway
- *   sweep what killed runs left           04's mnt_sweep_rootfs(), state_list()
+ *   sweep what killed runs left           04's mnt_sweep_rootfs(), state_list(),
+ *                                         cgroup_sweep()
  *   claim the name (the state record)     held locked while we run
+ *   --net veth: pick a free /30           run_net.c, under a lock
+ *   make the cgroups, write the limits    run_cgroup.c, before any container
  *   clone() the init in new namespaces    container.c takes over there
  *   write its uid and gid maps            05-user's userns_write_maps()
+ *   --net veth: the pair, the host end    run_net.c; the init does eth0
+ *   place the init in its cgroups         run_cgroup.c, while it waits
  *   note its pid in the record, "go"
  *   read the signalfd: pass signals on, until the init is reaped
- *   remove the record and the mount points made in the rootfs
+ *   an OOM kill told; the cgroups emptied (cgroup.kill) and removed
+ *   remove the record and the mount points made in the rootfs (the
+ *   kernel removes the veth with the container's network namespace)
  *
  * The signals are blocked before clone() and read from a signalfd, never
  * caught by a handler: a SIGCHLD from an init that exits at once stays
@@ -25,12 +32,14 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -39,6 +48,8 @@
 #include "container.h"
 #include "pause.h"
 #include "proc.h"
+#include "run_cgroup.h"
+#include "run_net.h"
 #include "say.h"
 #include "state.h"
 #include "sync.h"
@@ -55,6 +66,8 @@ struct runtime {
 	int sfd;                  /* the signalfd */
 	int go[2];                /* runtime -> init: "go"; EOF: we died */
 	pid_t init;
+	struct cgroup cg;         /* the container's cgroups (run_cgroup.c) */
+	struct run_net net;       /* its network (run_net.c) */
 };
 
 static const int forwarded[] = CTR_FORWARDED;
@@ -103,7 +116,8 @@ static int block_signals(struct runtime *r)
 /* What runs killed with SIGKILL left: in this rootfs, the mount points
  * they made (their record names them) - 04-mount's sweep, run before
  * every run there too; in the state directory, the records whose lock
- * nobody holds (state_list() removes them as it goes). */
+ * nobody holds (state_list() removes them as it goes); under our cgroup,
+ * the cgroups named after a run that is gone (cgroup_sweep()). */
 static void sweep(const char *rootfs)
 {
 	struct state_rec *recs = NULL;
@@ -111,6 +125,7 @@ static void sweep(const char *rootfs)
 	int swept = 0;
 
 	mnt_sweep_rootfs(rootfs);
+	cgroup_sweep();
 	if (state_list(&recs, &n, &swept) == -1)
 		nsl_error(errno, "%s", state_failed_call());
 	else if (swept > 0)
@@ -200,28 +215,59 @@ static int write_maps(const struct ctr_config *c, pid_t pid)
 /* Clone the init into its new namespaces. */
 static int start_init(struct runtime *r, struct ctr_child *k)
 {
-	int flags = CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET;
-	const char *names = "CLONE_NEWUTS|CLONE_NEWIPC|CLONE_NEWPID|CLONE_NEWNS|"
-			    "CLONE_NEWNET|SIGCHLD";
+	const char *net; /* "|CLONE_NEWNET", or "" for --net host */
+	int flags = CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWNS |
+		    run_net_flag(r->c, &net);
+	const char *names = "CLONE_NEWUTS|CLONE_NEWIPC|CLONE_NEWPID|CLONE_NEWNS";
 	const char *user = r->c->userns ? "CLONE_NEWUSER|" : "";
 
 	if (r->c->userns)
 		flags |= CLONE_NEWUSER;
-	if (sync_open(r->go) == -1) {
-		nsl_error(errno, "pipe2(O_CLOEXEC)");
+	/* A socket pair, not a pipe: it carries "go" to the init and, once
+	 * the init is ready, "ready" back. */
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, r->go) == -1) {
+		nsl_error(errno, "socketpair(AF_UNIX, SOCK_STREAM|SOCK_CLOEXEC)");
 		return -1;
 	}
 	k->go = r->go[0];
 	r->init = proc_clone(ctr_init_main, k, flags);
 	if (r->init == -1) {
-		nsl_error(errno, "clone(%s%s)", user, names);
+		nsl_error(errno, "clone(%s%s%s|SIGCHLD)", user, names, net);
 		return -1;
 	}
 	close(r->go[0]);
 	r->go[0] = -1;
-	say("clone(%s%s) = %d: the container's init", user, names, (int)r->init);
+	say("clone(%s%s%s|SIGCHLD) = %d: the container's init", user, names, net, (int)r->init);
 	ctr_pause_at("cloned", "the init is in its new namespaces, waiting for \"go\"; "
 		     "no maps yet, nothing mounted");
+	return 0;
+}
+
+/* The init says "ready" once the container is built and hardened: only
+ * then does the record get its pid, and only then can exec join it.
+ * Before, its mount namespace still has the host's / as its root, and
+ * a command joined there would run on the host's files (found by
+ * killing and pausing run at every phase: tests/reliability.bats).
+ * Waits for "ready" or a signal, whichever comes first; returns 0 when
+ * the socket had something (then it is done with), 1 for a signal. */
+static int wait_ready(struct runtime *r)
+{
+	struct pollfd pfd[2] = {
+		{ .fd = r->sfd, .events = POLLIN }, { .fd = r->go[1], .events = POLLIN },
+	};
+
+	if (poll(pfd, 2, -1) == -1 || !(pfd[1].revents & (POLLIN | POLLHUP)))
+		return 1;
+	if (sync_wait(r->go[1]) == 0) {
+		r->rec.pid = r->init;
+		if (state_update(r->lockfd, &r->rec) == -1)
+			nsl_error(errno, "%s", state_failed_call());
+		else
+			say_more("the init is ready: state_update() notes its pid %d; "
+				 "exec may join it now", (int)r->init);
+	}
+	close(r->go[1]); /* "ready" or end of file: the init is on its own now */
+	r->go[1] = -1;
 	return 0;
 }
 
@@ -244,6 +290,8 @@ static int wait_init(struct runtime *r)
 			nsl_error(errno, "waitpid(%d)", (int)r->init);
 			return EXIT_RUNTIME;
 		}
+		if (r->go[1] != -1 && wait_ready(r) == 0)
+			continue;
 		n = read(r->sfd, &si, sizeof(si));
 		if (n == -1 && errno == EINTR)
 			continue;
@@ -270,12 +318,21 @@ static int stop_init(struct runtime *r)
 /* Start the container, let it go, wait for it. */
 static int run_container(struct runtime *r)
 {
-	struct ctr_child k = { .c = r->c, .record = &r->record, .go = -1 };
+	struct ctr_child k = { .c = r->c, .record = &r->record, .veth = &r->net.v, .go = -1 };
 
 	/* The record is named after our pid, which a later run can test for
 	 * life: the init's pid would be 1. The init writes it (a copy of
 	 * this struct), we undo it. */
 	mnt_record_init(&r->record, r->c->rootfs, getpid());
+	/* The cgroups before the clone, so that a limit we cannot have is
+	 * refused before there is a container; the init placed in them while
+	 * it waits for "go", before it runs anything. */
+	if (run_cgroup_create(&r->cg, r->c) == -1)
+		return EXIT_RUNTIME;
+	/* The /30 before the clone too: the init gets it in its copy of
+	 * our memory (k.veth), and needs it to set up eth0. */
+	if (run_net_prepare(r->c, &r->net) == -1)
+		return EXIT_RUNTIME;
 	if (start_init(r, &k) == -1)
 		return EXIT_RUNTIME;
 	if (r->c->userns) {
@@ -284,15 +341,13 @@ static int run_container(struct runtime *r)
 		ctr_pause_at("mapped", "the uid and gid maps are written; the init still "
 			     "waits for \"go\"");
 	}
-	r->rec.pid = r->init;
-	if (state_update(r->lockfd, &r->rec) == -1) {
-		nsl_error(errno, "%s", state_failed_call());
+	if (run_cgroup_place(&r->cg, r->init) == -1)
 		return stop_init(r);
-	}
-	say_more("state_update(): init %d noted in the record", (int)r->init);
+	if (run_net_connect(r->c, &r->net, r->init) == -1)
+		return stop_init(r);
 	/* EPIPE: the init has died already; its status tells how. */
 	if (sync_post(r->go[1]) == -1 && errno != EPIPE)
-		nsl_error(errno, "write(the init's pipe)");
+		nsl_error(errno, "write(the init's socket)");
 	say_more("posted \"go\"; reading the signalfd until the init ends");
 	return wait_init(r);
 }
@@ -323,7 +378,8 @@ static void clean_up(struct runtime *r)
 
 int ctr_run(struct ctr_config *c)
 {
-	struct runtime r = { .c = c, .lockfd = -1, .sfd = -1, .go = { -1, -1 } };
+	struct runtime r = { .c = c, .lockfd = -1, .sfd = -1, .go = { -1, -1 },
+			     .net = { .nlfd = -1, .lockfd = -1 } };
 	char dir[PATH_MAX];
 	int status;
 
@@ -354,6 +410,11 @@ int ctr_run(struct ctr_config *c)
 	}
 	ctr_pause_at("claimed", "the state record is made and locked; no container yet");
 	status = run_container(&r);
+	/* An OOM kill told (137), what is left killed, the cgroups removed:
+	 * after every way out of run_container(), failures included. */
+	status = run_cgroup_end(&r.cg, status);
+	/* The veth: the kernel removes it with the namespace; we watch. */
+	run_net_end(&r.net);
 	clean_up(&r);
 	say("the container exited with status %d", status);
 	return status;

@@ -104,9 +104,58 @@ host_state() {
 	# removes its record, and the directory with the last one.
 	echo "--- /run/nslab"
 	[ ! -e /run/nslab ] || echo "/run/nslab: $(find /run/nslab -mindepth 1 -printf '%f\n' | sort | paste -sd' ')"
+	# 07's cgroups, in every hierarchy, under the test's own cgroup.
+	echo "--- nslab cgroups"
+	nslab_cgroups
+	# The host's network links (a veth left by 07 --net veth would show
+	# here) and IP forwarding, which no check may turn on for the host.
+	echo "--- network links"
+	host_links
+	echo "ip_forward: $(cat /proc/sys/net/ipv4/ip_forward)"
 	echo "--- /tmp"
 	find /tmp /var/tmp -maxdepth 1 \( -name 'nslab*' -o -name 'tmp.*' \) \
 		! -name 'nslab-tests.*' 2>/dev/null | sort
+}
+
+# The directory of cgroup PATH (as /proc/PID/cgroup writes it) in the
+# hierarchy that holds controller CTRL, or in the cgroup2 one when CTRL is
+# empty: the mount's directory plus PATH less the mount's root (field 4
+# of mountinfo). Nothing when no mount shows it.
+cgroup_dir() { # cgroup_dir CTRL PATH
+	awk -v want="$1" -v path="$2" '{
+		for (i = 7; $i != "-"; i++);
+		if (want == "" ? $(i + 1) != "cgroup2" : $(i + 1) != "cgroup") next
+		if (want != "" && index("," $(i + 3) ",", "," want ",") == 0) next
+		root = $4 == "/" ? "" : $4
+		if (index(path, root) != 1) next
+		rest = substr(path, length(root) + 1)
+		print $5 (rest == "/" ? "" : rest)
+		exit
+	}' /proc/self/mountinfo
+}
+
+# 07's cgroups (nslab-NAME.PID) under this shell's own cgroup, in every
+# hierarchy it is in: where the runtime makes them, and where a run that
+# did not clean up would leave one.
+nslab_cgroups() {
+	local id ctrls path ctrl dir
+	while IFS=: read -r id ctrls path; do
+		ctrl=${ctrls%%,*}
+		[ "$id" != 0 ] || ctrl=''
+		dir=$(cgroup_dir "$ctrl" "$path")
+		[ -z "$dir" ] || find "$dir" -mindepth 1 -maxdepth 1 -type d -name 'nslab-*' 2>/dev/null
+	done </proc/self/cgroup | sort -u
+}
+
+# The names of the network links of our network namespace, sorted:
+# `ip -o link` where iproute2 is installed, else /sys/class/net (the
+# host's /sys shows the host's namespace).
+host_links() {
+	if command -v ip >/dev/null 2>&1; then
+		ip -o link show | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }' | sort
+	else
+		ls /sys/class/net
+	fi
 }
 
 host_snapshot() {

@@ -1,0 +1,268 @@
+/* cgroup.c - where the controllers are: which hierarchy serves memory,
+ * pids and cpu, and where our own cgroup is in each (see cgroup.h).
+ *
+ * A cgroup hierarchy is a file system. cgroup v1 has one hierarchy per
+ * mount, each with the controllers named in its mount options
+ * (/sys/fs/cgroup/memory: "rw,memory"); cgroup v2 has exactly one, the
+ * unified hierarchy, mounted with type cgroup2. A controller is bound to
+ * one hierarchy at a time: one that a v1 mount holds is missing from v2's
+ * cgroup.controllers. So a host is v2 (systemd's default since 2021), v1,
+ * or hybrid - v1 for the controllers and an empty cgroup2 mount beside
+ * them (/sys/fs/cgroup/unified), which still tracks processes and, since
+ * Linux 5.14, kills a whole cgroup with cgroup.kill.
+ *
+ * Where is our cgroup? /proc/self/cgroup names it in each hierarchy,
+ * "ID:CONTROLLERS:PATH" ("0::PATH" for v2), PATH relative to the root of
+ * our cgroup namespace. /proc/self/mountinfo says where each hierarchy is
+ * mounted and which of its cgroups is the mount's root (field 4): the
+ * directory is MOUNTPOINT + (PATH - ROOT). A PATH that starts with "/.."
+ * is outside our cgroup namespace, where no mount of ours reaches.
+ *
+ * Read: cgroups(7) (/proc/PID/cgroup), proc(5) (mountinfo),
+ * cgroup_namespaces(7), cgroup-v2.rst ("Controlling Controllers").
+ */
+#define _GNU_SOURCE
+#include "cgroup_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char failed_call[PATH_MAX + 128];
+static const char *failed_hint;
+
+static const char *const ctrl_names[CG_NCTRL] = {
+	[CG_MEMORY] = "memory", [CG_PIDS] = "pids", [CG_CPU] = "cpu",
+};
+
+const char *cgroup_ctrl_name(enum cgroup_ctrl ctrl)
+{
+	return ctrl_names[ctrl];
+}
+
+const char *cgroup_failed_call(void)
+{
+	return failed_call;
+}
+
+const char *cgroup_hint(void)
+{
+	return failed_hint;
+}
+
+int cgroup_fail(const char *hint, const char *fmt, ...)
+{
+	int saved = errno;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(failed_call, sizeof(failed_call), fmt, ap);
+	va_end(ap);
+	failed_hint = hint;
+	errno = saved;
+	return -1;
+}
+
+int cgroup_write(const char *dir, const char *file, const char *value)
+{
+	char path[PATH_MAX];
+	size_t len = strlen(value);
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd == -1)
+		return cgroup_fail(NULL, "open(\"%s\", O_WRONLY)", path);
+	n = write(fd, value, len);
+	if (n != (ssize_t)len) {
+		if (n >= 0)
+			errno = EIO;
+		cgroup_fail(NULL, "write(\"%s\", \"%s\")", path, value);
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+long cgroup_read(const char *path, char *buf, size_t len)
+{
+	size_t got = 0;
+	ssize_t n = 1;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd == -1)
+		return cgroup_fail(NULL, "open(\"%s\")", path);
+	while (got + 1 < len && (n = read(fd, buf + got, len - 1 - got)) > 0)
+		got += (size_t)n;
+	close(fd);
+	if (n == -1)
+		return cgroup_fail(NULL, "read(\"%s\")", path);
+	buf[got] = '\0';
+	return (long)got;
+}
+
+/* 1 if WORD is one of the comma-separated words of LIST. */
+static int in_list(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = list; p != NULL; p = strchr(p, ',')) {
+		if (*p == ',')
+			p++;
+		if (strncmp(p, word, n) == 0 && (p[n] == ',' || p[n] == '\0' || p[n] == '\n'))
+			return 1;
+	}
+	return 0;
+}
+
+int cgroup_paths_of(const char *pid, char v2[PATH_MAX], char v1[CG_NCTRL][PATH_MAX])
+{
+	char path[64], line[PATH_MAX + 256], *ctrls, *cgpath;
+	FILE *f;
+
+	v2[0] = '\0';
+	for (int i = 0; i < CG_NCTRL; i++)
+		v1[i][0] = '\0';
+	snprintf(path, sizeof(path), "/proc/%s/cgroup", pid);
+	f = fopen(path, "re");
+	if (f == NULL)
+		return cgroup_fail(NULL, "fopen(\"%s\")", path);
+	/* "ID:CONTROLLERS:PATH"; PATH may itself hold a ':'. */
+	while (fgets(line, sizeof(line), f) != NULL) {
+		line[strcspn(line, "\n")] = '\0';
+		ctrls = strchr(line, ':');
+		cgpath = ctrls != NULL ? strchr(ctrls + 1, ':') : NULL;
+		if (cgpath == NULL)
+			continue;
+		*cgpath++ = '\0';
+		*ctrls++ = '\0';
+		if (strcmp(line, "0") == 0 && ctrls[0] == '\0')
+			snprintf(v2, PATH_MAX, "%s", cgpath);
+		for (int i = 0; i < CG_NCTRL; i++)
+			if (in_list(ctrls, ctrl_names[i]))
+				snprintf(v1[i], PATH_MAX, "%s", cgpath);
+	}
+	fclose(f);
+	return 0;
+}
+
+/* mountinfo escapes a blank, tab, newline and backslash as \ooo octal. */
+static void unescape(char *s)
+{
+	char *d = s;
+
+	for (; *s != '\0'; s++, d++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
+		    s[3] >= '0' && s[3] <= '7') {
+			*d = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
+			s += 3;
+		} else {
+			*d = *s;
+		}
+	}
+	*d = '\0';
+}
+
+/* One mountinfo LINE: the cgroup mount that CTRL wants (see
+ * cgroup_resolve) and that shows CGPATH? Then its directory into OUT. */
+static int match_mount(char *line, int ctrl, const char *cgpath, char *out, size_t len)
+{
+	char *field[6], *save = NULL, *fstype, *opts;
+	size_t rootlen;
+	int i;
+
+	for (i = 0; i < 6; i++) {
+		field[i] = strtok_r(i == 0 ? line : NULL, " \n", &save);
+		if (field[i] == NULL)
+			return 0;
+	}
+	/* Optional fields (shared:N, master:N) up to the lone "-". */
+	while (strcmp(field[5], "-") != 0)
+		if ((field[5] = strtok_r(NULL, " \n", &save)) == NULL)
+			return 0;
+	fstype = strtok_r(NULL, " \n", &save);
+	if (fstype == NULL || strtok_r(NULL, " \n", &save) == NULL)
+		return 0;
+	opts = strtok_r(NULL, " \n", &save); /* the super block's options */
+	if (opts == NULL)
+		return 0;
+	if (ctrl < 0 ? strcmp(fstype, "cgroup2") != 0
+		     : strcmp(fstype, "cgroup") != 0 || !in_list(opts, ctrl_names[ctrl]))
+		return 0;
+	unescape(field[3]);
+	unescape(field[4]);
+	/* The mount shows the cgroups at and below its root only. */
+	rootlen = strcmp(field[3], "/") == 0 ? 0 : strlen(field[3]);
+	if (strncmp(cgpath, field[3], rootlen) != 0 ||
+	    (cgpath[rootlen] != '/' && cgpath[rootlen] != '\0'))
+		return 0;
+	snprintf(out, len, "%s%s", field[4], strcmp(cgpath + rootlen, "/") == 0 ? "" :
+		 cgpath + rootlen);
+	return 1;
+}
+
+int cgroup_resolve(int ctrl, const char *cgpath, char *out, size_t len)
+{
+	char line[3 * PATH_MAX];
+	int found = 0;
+	FILE *f;
+
+	if (cgpath[0] != '/' || strncmp(cgpath, "/..", 3) == 0) {
+		errno = ENOENT; /* outside our cgroup namespace */
+		return cgroup_fail(NULL, "the cgroup \"%s\" (outside our cgroup namespace)",
+				   cgpath);
+	}
+	f = fopen("/proc/self/mountinfo", "re");
+	if (f == NULL)
+		return cgroup_fail(NULL, "fopen(\"/proc/self/mountinfo\")");
+	while (!found && fgets(line, sizeof(line), f) != NULL)
+		found = match_mount(line, ctrl, cgpath, out, len);
+	fclose(f);
+	if (!found) {
+		errno = ENOENT;
+		return cgroup_fail(NULL, "a %s mount that shows cgroup \"%s\"",
+				   ctrl < 0 ? "cgroup2" : ctrl_names[ctrl], cgpath);
+	}
+	return 0;
+}
+
+/* Which controllers our v2 cgroup may hand on: its cgroup.controllers
+ * lists what its parent enabled for it (all there are, at the root). */
+static void v2_served(struct cgroup *cg)
+{
+	char path[PATH_MAX + 32], list[256], *save = NULL;
+
+	snprintf(path, sizeof(path), "%s/cgroup.controllers", cg->v2.parent);
+	if (cgroup_read(path, list, sizeof(list)) == -1)
+		return;
+	for (char *w = strtok_r(list, " \n", &save); w != NULL; w = strtok_r(NULL, " \n", &save))
+		for (int i = 0; i < CG_NCTRL; i++)
+			if (strcmp(w, ctrl_names[i]) == 0)
+				cg->served[i] = 2;
+}
+
+int cgroup_detect(struct cgroup *cg, const char *name, pid_t runtime)
+{
+	char v2[PATH_MAX], v1[CG_NCTRL][PATH_MAX];
+
+	memset(cg, 0, sizeof(*cg));
+	snprintf(cg->leaf, sizeof(cg->leaf), CGROUP_PREFIX "%s.%d", name, (int)runtime);
+	if (cgroup_paths_of("self", v2, v1) == -1)
+		return -1;
+	if (v2[0] != '\0' && cgroup_resolve(-1, v2, cg->v2.parent, PATH_MAX) == 0)
+		v2_served(cg);
+	for (int i = 0; i < CG_NCTRL; i++) {
+		if (v1[i][0] == '\0' ||
+		    cgroup_resolve(i, v1[i], cg->v1[i].parent, PATH_MAX) == -1)
+			cg->v1[i].parent[0] = '\0';
+		else if (cg->served[i] == 0)
+			cg->served[i] = 1;
+	}
+	return 0;
+}

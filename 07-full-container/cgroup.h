@@ -1,0 +1,136 @@
+/* cgroup.h - the container's control groups: where each controller is
+ * served (cgroup v2, v1, or a hybrid of both), the container's own cgroup
+ * made under ours in each hierarchy it needs, its limits, the init placed
+ * in it, what is left killed and the cgroup removed, an OOM kill noticed,
+ * a running container's cgroups found (for exec), and the cgroups of runs
+ * killed with SIGKILL swept.
+ *
+ * A container's cgroup is called "nslab-NAME.PID", PID the runtime's:
+ * common/sweep.h's rule, so that a later run can tell a cgroup whose run
+ * is gone (stale, removed) from one whose run goes on (never touched).
+ * It is always made under the cgroup the caller is in, as
+ * /proc/self/cgroup names it, never elsewhere in the hierarchy.
+ *
+ * Pieces style: 0, or -1 with errno set and the call recorded for
+ * cgroup_failed_call() (and a hint for cgroup_hint() where one helps);
+ * nothing here prints or exits, but for cgroup_sweep(), which says what it
+ * removed, as common/sweep.c does. The parsers (cgroup_parse.c) are pure:
+ * no system call, for the fuzzer.
+ *
+ * Read: cgroups(7), cgroup_namespaces(7), and the kernel's
+ * Documentation/admin-guide/cgroup-v2.rst and
+ * Documentation/admin-guide/cgroup-v1/ (memory.rst, pids.rst) and
+ * Documentation/scheduler/sched-bwc.rst for the CPU quota.
+ */
+#ifndef NSLAB_CGROUP_H
+#define NSLAB_CGROUP_H
+
+#include <limits.h>
+#include <sys/types.h>
+
+#include "ctr.h"
+
+#define CGROUP_PREFIX "nslab-"
+
+/* The controllers a limit needs. */
+enum cgroup_ctrl { CG_MEMORY, CG_PIDS, CG_CPU, CG_NCTRL };
+
+/* One hierarchy's side of a container's cgroup. */
+struct cgroup_dir {
+	char parent[PATH_MAX]; /* our own cgroup there, as a path below its
+				* mount ("" when the hierarchy is not there) */
+	char path[PATH_MAX];   /* PARENT/LEAF, the container's */
+	int made;              /* 1 once we made PATH (and must remove it) */
+};
+
+struct cgroup {
+	char leaf[CTR_NAME_MAX + 32];  /* "nslab-NAME.PID" */
+	/* Which hierarchy serves each controller: 2 (listed in the cgroup2
+	 * mount's cgroup.controllers for our cgroup), 1 (a v1 mount of its
+	 * own), 0 (neither: the kernel lacks it). */
+	int served[CG_NCTRL];
+	struct cgroup_dir v2;          /* the unified hierarchy (cgroup2) */
+	int v2_err;                    /* why v2.path was not made, or 0 */
+	struct cgroup_dir v1[CG_NCTRL];/* the v1 hierarchy of each controller */
+	/* The limits written by cgroup_set_limits(); 0: none. */
+	unsigned long long memory, pids, cpu_quota;
+};
+
+/* "memory", "pids", "cpu". */
+const char *cgroup_ctrl_name(enum cgroup_ctrl ctrl);
+
+/* The last call that failed here, with its key arguments, e.g.
+ * "mkdir(\"/sys/fs/cgroup/unified/nslab-web.4242\")". */
+const char *cgroup_failed_call(void);
+
+/* A hint for that failure, or NULL: which delegation is missing, which
+ * kernel rule refused. For nsl_hint(). */
+const char *cgroup_hint(void);
+
+/* Find the hierarchies from /proc/self/mountinfo and /proc/self/cgroup:
+ * fill CG->served, CG->v2.parent and CG->v1[].parent; name the leaf
+ * "nslab-NAME.RUNTIME". Makes nothing. */
+int cgroup_detect(struct cgroup *cg, const char *name, pid_t runtime);
+
+/* Make the container's cgroups: in the unified hierarchy whenever it is
+ * mounted (it tracks the container's processes and kills them with
+ * cgroup.kill), with the controllers of LIMITS that v2 serves enabled in
+ * our cgroup's cgroup.subtree_control; in the v1 hierarchy of each
+ * controller a limit needs and v1 serves. LIMITS: 1 << CG_MEMORY etc.
+ * The v2 cgroup is required only when a limit is served there: else a
+ * failure to make it (not delegated: rootless) leaves CG->v2.made 0 and
+ * CG->v2_err its errno, and the call is recorded. On failure, what was
+ * made is removed again. */
+int cgroup_create(struct cgroup *cg, unsigned limits);
+
+/* Write the limits (0: none) into the cgroups made: memory.max or
+ * memory.limit_in_bytes (and no swap beyond it), pids.max, cpu.max
+ * "QUOTA PERIOD" or cpu.cfs_period_us and cpu.cfs_quota_us. */
+int cgroup_set_limits(struct cgroup *cg, unsigned long long memory,
+		      unsigned long long pids, unsigned long long cpu_quota);
+
+/* Move PID into every cgroup made (cgroup.procs). */
+int cgroup_place(const struct cgroup *cg, pid_t pid);
+
+/* How many processes the OOM killer ended in the container's memory
+ * cgroup (v2 memory.events "oom_kill", v1 memory.oom_control
+ * "oom_kill"), 0 when there is no memory cgroup, or -1. */
+long cgroup_oom_kills(const struct cgroup *cg);
+
+/* Kill whatever is left in the cgroups made (cgroup.kill, else SIGKILL to
+ * each pid they list, until they are empty) and remove them. Goes on
+ * after a failure, so as to remove what it can; -1 names the first. */
+int cgroup_destroy(struct cgroup *cg);
+
+/* For exec: the cgroups of the running container NAME, whose runtime is
+ * RUNTIME and init PID (as the host numbers it), from /proc/PID/cgroup:
+ * each hierarchy where PID's cgroup is "nslab-NAME.RUNTIME" goes in CG
+ * (made stays 0: exec never removes them). *FOUND counts them; 0 means
+ * the container has no cgroup of its own (a rootless run without
+ * delegation). */
+int cgroup_find(struct cgroup *cg, const char *name, pid_t runtime, pid_t pid, int *found);
+
+/* Remove the cgroups "nslab-NAME.PID" under ours, in every hierarchy
+ * nslab uses, whose run PID is gone and that we own; say one line each.
+ * Returns how many were removed. */
+int cgroup_sweep(void);
+
+/* cgroup_parse.c, pure. --memory SIZE: decimal bytes, or with a binary
+ * suffix k/K (KiB), m/M, g/G, t/T; at least one page (4096), at most
+ * LLONG_MAX. 0 into *BYTES, or -1 with *WHY saying what is wrong. */
+int cgroup_parse_size(const char *s, unsigned long long *bytes, const char **why);
+
+/* --pids N: 1 to 4194304 (the kernel's PID_MAX_LIMIT, what pids.max can
+ * hold). 0, or -1 with *WHY. */
+int cgroup_parse_pids(const char *s, unsigned long long *n, const char **why);
+
+/* --cpus X: decimal, at most 5 decimals (a microsecond per 100 ms
+ * period), at least 0.01 (the kernel's 1 ms minimum quota), at most
+ * NCPU. *QUOTA gets X * CTR_CPU_PERIOD microseconds. 0, or -1 with *WHY. */
+int cgroup_parse_cpus(const char *s, long ncpu, unsigned long long *quota, const char **why);
+
+/* BYTES the way --memory takes it: "64M", "1G", "65536" when no binary
+ * unit divides it; into BUF. */
+const char *cgroup_format_size(unsigned long long bytes, char *buf, size_t len);
+
+#endif

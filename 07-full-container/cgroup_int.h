@@ -1,0 +1,35 @@
+/* cgroup_int.h - what the cgroup files share (cgroup.c, cgroup_find.c,
+ * cgroup_kill.c), and nothing else includes: the failed call, the files
+ * of cgroupfs read and written whole, the hierarchies as mounted. */
+#ifndef NSLAB_CGROUP_INT_H
+#define NSLAB_CGROUP_INT_H
+
+#include <stddef.h>
+
+#include "cgroup.h"
+
+/* Record the call (printf-style) that failed, and a hint for it or NULL,
+ * for cgroup_failed_call() and cgroup_hint(). Returns -1, errno
+ * untouched. */
+int cgroup_fail(const char *hint, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Write VALUE to DIR/FILE in one write(2): cgroupfs takes each write as
+ * one whole value. 0, or -1 recorded. */
+int cgroup_write(const char *dir, const char *file, const char *value);
+
+/* Read PATH (a cgroupfs or /proc file) into BUF, NUL-terminated; its
+ * length, or -1 recorded. */
+long cgroup_read(const char *path, char *buf, size_t len);
+
+/* Where the hierarchies are mounted, from /proc/self/mountinfo: for the
+ * cgroup2 mount (CTRL < 0) or the v1 mount that holds controller CTRL,
+ * the directory of cgroup CGPATH (a path as /proc/PID/cgroup writes it)
+ * into OUT. -1 with ENOENT when no mount shows that cgroup. */
+int cgroup_resolve(int ctrl, const char *cgpath, char *out, size_t len);
+
+/* The cgroup paths of process PID ("self" or digits) from /proc/PID/cgroup:
+ * *V2 (the "0::" line) and V1[CTRL] for memory, pids and cpu; "" for a
+ * hierarchy the process is not in. */
+int cgroup_paths_of(const char *pid, char v2[PATH_MAX], char v1[CG_NCTRL][PATH_MAX]);
+
+#endif

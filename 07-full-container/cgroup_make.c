@@ -1,0 +1,249 @@
+/* cgroup_make.c - the container's cgroups made, limited, and given their
+ * first process (see cgroup.h).
+ *
+ * Delegation. A cgroup is a directory; who may make one, write its
+ * limits or move a process into it is decided by the files' owners and
+ * modes, like any file (cgroup-v2.rst, "Delegation"): to move a process
+ * one must be able to write cgroup.procs of the source's and the
+ * destination's common ancestor. Root can do it all. An ordinary user
+ * can where the administrator (systemd, for a user's user@UID.service,
+ * with Delegate=yes) chowned a subtree to them. cgroup v1 has no safe
+ * delegation at all: there, limits are root's.
+ *
+ * Controllers on v2. A cgroup's cgroup.controllers lists what it may
+ * use; its cgroup.subtree_control what its children get. Writing
+ * "+memory" there needs the controller in the cgroup's own
+ * cgroup.controllers, and - the "no internal process" rule - a cgroup
+ * that holds processes may enable a domain controller such as memory for
+ * its children only at the root of the hierarchy (EBUSY otherwise). The
+ * threaded controllers cpu and pids are exempt: the cgroup can become a
+ * thread root.
+ *
+ * Read: cgroup-v2.rst ("Delegation", "No Internal Process Constraint",
+ * memory.max, pids.max, cpu.max), cgroup-v1/memory.rst
+ * (memory.limit_in_bytes, memory.memsw.limit_in_bytes),
+ * cgroup-v1/pids.rst, sched-bwc.rst (cpu.cfs_quota_us), mkdir(2).
+ */
+#define _GNU_SOURCE
+#include "cgroup_int.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define HINT_V2_DELEGATE \
+	"this cgroup is not delegated to you: cgroup v2 lets an ordinary user make " \
+	"cgroups only in a subtree chowned to them, as systemd does for user@UID.service " \
+	"with Delegate=yes (systemd-run --user --scope -p Delegate=yes ... runs a " \
+	"command in such a one); or run as root"
+#define HINT_V1_ROOT \
+	"the controller is on cgroup v1 here (a hybrid host), and cgroup v1 has no safe " \
+	"delegation: its limits need root. As an ordinary user, limits need a cgroup v2 " \
+	"host with a delegated subtree"
+#define HINT_NO_INTERNAL \
+	"cgroup v2 lets a cgroup that holds processes (ours holds this runtime) hand " \
+	"memory to its children only at the root of the hierarchy (the no-internal-" \
+	"process rule): start nslab from a cgroup made for it, or let systemd set the " \
+	"limit: systemd-run --scope -p MemoryMax=64M " PROG_NAME " run ..."
+#define HINT_NOT_ENABLED \
+	"our cgroup does not have this controller: its parent does not list it in " \
+	"cgroup.subtree_control. As root, enable it there; for a user, systemd " \
+	"delegates memory and pids to user@UID.service, cpu only with Delegate=cpu " \
+	"in a drop-in on older systemd"
+#define PROG_NAME "bin/07-full-container"
+
+/* What makes a mkdir() or a write in our cgroup fail, explained. */
+static const char *why_refused(int err, int version)
+{
+	if (err == EACCES || err == EPERM || err == EROFS)
+		return version == 1 ? HINT_V1_ROOT : HINT_V2_DELEGATE;
+	return NULL;
+}
+
+static int make_dir(struct cgroup_dir *d, const char *leaf, int version)
+{
+	if (snprintf(d->path, sizeof(d->path), "%s/%s", d->parent, leaf) >= (int)sizeof(d->path)) {
+		d->path[0] = '\0';
+		errno = ENAMETOOLONG;
+		return cgroup_fail(NULL, "mkdir(\"%s/%s\")", d->parent, leaf);
+	}
+	if (mkdir(d->path, 0755) == -1) {
+		d->path[0] = '\0';
+		return cgroup_fail(why_refused(errno, version), "mkdir(\"%s/%s\")", d->parent, leaf);
+	}
+	d->made = 1;
+	return 0;
+}
+
+/* v2: "+memory +pids" into our cgroup's cgroup.subtree_control, for the
+ * controllers of LIMITS that v2 serves. Writing one already enabled
+ * changes nothing, and is allowed. */
+static int enable_v2(struct cgroup *cg, unsigned limits)
+{
+	char want[64] = "";
+	size_t n = 0;
+
+	for (int i = 0; i < CG_NCTRL; i++)
+		if ((limits & (1u << i)) && cg->served[i] == 2)
+			n += (size_t)snprintf(want + n, sizeof(want) - n, "%s+%s", n > 0 ? " " : "",
+					      cgroup_ctrl_name(i));
+	if (n == 0 || cgroup_write(cg->v2.parent, "cgroup.subtree_control", want) == 0)
+		return 0;
+	return cgroup_fail(errno == EBUSY ? HINT_NO_INTERNAL :
+			   errno == ENOENT || errno == EINVAL ? HINT_NOT_ENABLED :
+			   why_refused(errno, 2),
+			   "write(\"%s/cgroup.subtree_control\", \"%s\")", cg->v2.parent, want);
+}
+
+/* The v1 directory of controller I: made, or shared with an earlier
+ * controller mounted in the same hierarchy ("cpu,cpuacct" style). */
+static int make_v1(struct cgroup *cg, int i)
+{
+	struct cgroup_dir *d = &cg->v1[i];
+
+	if (d->parent[0] == '\0') {
+		errno = ENOENT;
+		return cgroup_fail(NULL, "our cgroup in the v1 %s hierarchy",
+				   cgroup_ctrl_name(i));
+	}
+	for (int j = 0; j < i; j++) {
+		if (cg->v1[j].path[0] != '\0' && strcmp(cg->v1[j].parent, d->parent) == 0) {
+			snprintf(d->path, sizeof(d->path), "%s", cg->v1[j].path);
+			return 0; /* made once, removed once: made stays 0 */
+		}
+	}
+	return make_dir(d, cg->leaf, 1);
+}
+
+int cgroup_create(struct cgroup *cg, unsigned limits)
+{
+	unsigned on_v2 = 0;
+
+	for (int i = 0; i < CG_NCTRL; i++) {
+		if (!(limits & (1u << i)))
+			continue;
+		if (cg->served[i] == 0) {
+			errno = ENOENT;
+			return cgroup_fail("the kernel has no such controller in any "
+					   "hierarchy mounted here", "the %s controller",
+					   cgroup_ctrl_name(i));
+		}
+		if (cg->served[i] == 2)
+			on_v2 |= 1u << i;
+	}
+	/* The v2 cgroup: for the limits v2 serves, and for tracking and
+	 * cgroup.kill even without them - then it is optional. */
+	if (cg->v2.parent[0] != '\0') {
+		if (enable_v2(cg, limits) == -1)
+			goto fail;
+		if (make_dir(&cg->v2, cg->leaf, 2) == -1) {
+			if (on_v2 != 0)
+				goto fail;
+			cg->v2_err = errno;
+		}
+	} else if (on_v2 != 0) {
+		errno = ENOENT;
+		cgroup_fail(NULL, "our cgroup in the cgroup2 hierarchy");
+		goto fail;
+	}
+	for (int i = 0; i < CG_NCTRL; i++)
+		if ((limits & (1u << i)) && cg->served[i] == 1 && make_v1(cg, i) == -1)
+			goto fail;
+	return 0;
+fail:
+	{
+		int err = errno;
+		char call[sizeof(cg->leaf) + PATH_MAX + 64];
+		const char *hint = cgroup_hint();
+
+		snprintf(call, sizeof(call), "%s", cgroup_failed_call());
+		cgroup_destroy(cg);
+		cgroup_fail(hint, "%s", call);
+		errno = err;
+	}
+	return -1;
+}
+
+/* Write a limit of V into FILE of the cgroup that serves CTRL. */
+static int set(const struct cgroup *cg, int ctrl, const char *v2file, const char *v1file,
+	       const char *value)
+{
+	if (cg->served[ctrl] == 2)
+		return cgroup_write(cg->v2.path, v2file, value);
+	return cgroup_write(cg->v1[ctrl].path, v1file, value);
+}
+
+/* Swap: without a limit on it, a container at its memory limit swaps
+ * instead of being OOM-killed (docker run makes swap equal to --memory
+ * by default, i.e. none beyond it). The file is missing when the kernel
+ * keeps no swap accounting: nothing to limit then. */
+static int no_swap(const struct cgroup *cg, const char *bytes)
+{
+	int ret;
+
+	if (cg->served[CG_MEMORY] == 2)
+		ret = cgroup_write(cg->v2.path, "memory.swap.max", "0");
+	else
+		ret = cgroup_write(cg->v1[CG_MEMORY].path, "memory.memsw.limit_in_bytes", bytes);
+	return ret == -1 && errno != ENOENT ? -1 : 0;
+}
+
+int cgroup_set_limits(struct cgroup *cg, unsigned long long memory, unsigned long long pids,
+		      unsigned long long cpu_quota)
+{
+	char v[64];
+
+	if (memory > 0) {
+		/* v1 first memory, then memsw: memsw may not go below it. */
+		snprintf(v, sizeof(v), "%llu", memory);
+		if (set(cg, CG_MEMORY, "memory.max", "memory.limit_in_bytes", v) == -1 ||
+		    no_swap(cg, v) == -1)
+			return -1;
+		cg->memory = memory;
+	}
+	if (pids > 0) {
+		snprintf(v, sizeof(v), "%llu", pids);
+		if (set(cg, CG_PIDS, "pids.max", "pids.max", v) == -1)
+			return -1;
+		cg->pids = pids;
+	}
+	if (cpu_quota > 0) {
+		/* v2: one file, "QUOTA PERIOD". v1: two, the period first. */
+		snprintf(v, sizeof(v), "%llu %llu", cpu_quota, CTR_CPU_PERIOD);
+		if (cg->served[CG_CPU] != 2) {
+			snprintf(v, sizeof(v), "%llu", CTR_CPU_PERIOD);
+			if (cgroup_write(cg->v1[CG_CPU].path, "cpu.cfs_period_us", v) == -1)
+				return -1;
+			snprintf(v, sizeof(v), "%llu", cpu_quota);
+		}
+		if (set(cg, CG_CPU, "cpu.max", "cpu.cfs_quota_us", v) == -1)
+			return -1;
+		cg->cpu_quota = cpu_quota;
+	}
+	return 0;
+}
+
+/* Moving a process: write its pid to cgroup.procs. It takes the whole
+ * process, every thread, and its children born from then on. */
+static int place_in(const char *dir, pid_t pid, int version)
+{
+	char v[16];
+
+	snprintf(v, sizeof(v), "%d", (int)pid);
+	if (cgroup_write(dir, "cgroup.procs", v) == 0)
+		return 0;
+	return cgroup_fail(why_refused(errno, version), "write(\"%s/cgroup.procs\", \"%d\")", dir,
+			   (int)pid);
+}
+
+int cgroup_place(const struct cgroup *cg, pid_t pid)
+{
+	if (cg->v2.path[0] != '\0' && place_in(cg->v2.path, pid, 2) == -1)
+		return -1;
+	for (int i = 0; i < CG_NCTRL; i++)
+		if (cg->v1[i].path[0] != '\0' && place_in(cg->v1[i].path, pid, 1) == -1)
+			return -1;
+	return 0;
+}

@@ -1,0 +1,158 @@
+# tests/ctr.bash - what the checks of 07-full-container share: a
+# container held on a fifo and looked at from outside. Load it after
+# helpers. (tests/07-full-container.bats and 07-cgroups.bats still keep
+# copies of these functions of their own; tests/07-network.bats loads
+# this file.)
+#
+# The container's processes, as the host numbers them:
+#   $ctr   the runtime (bin/07-full-container run), our background job
+#   $init  its child, PID 1 inside
+#   $cmd   the init's child, PID 2 inside: the command
+# The command reaches the test through the volume $T/io at /mnt: it
+# writes to the fifo /mnt/up when it is ready and blocks opening
+# /mnt/down until the test lets it go. Nothing waits on a sleep.
+
+# IO, PAUSE and status are set here for the checks that load this file.
+# shellcheck disable=SC2034
+
+# The usual setup of a check: the fifos, the volume, the host's state.
+ctr_setup() {
+	[ -n "$ROOTFS" ] || skip "no rootfs: $(tail -n 1 "$BATS_FILE_TMPDIR/mkrootfs.log")"
+	CTR=$NSLAB_BIN/07-full-container
+	T=$BATS_TEST_TMPDIR
+	ctr='' init='' cmd='' xdg=''
+	AS=()
+	mkdir "$T/io"
+	chmod 777 "$T/io"
+	mkfifo -m 666 "$T/io/up" "$T/io/down"
+	IO=(-v "$T/io:/mnt")
+	host_snapshot
+}
+
+# A check that failed halfway may leave its container waiting on a fifo:
+# SIGKILL to the runtime ends it all (the init dies by PR_SET_PDEATHSIG,
+# the command with its PID namespace), and the next ps sweeps the record.
+ctr_teardown() {
+	local p
+	for p in "$ctr" "$init"; do
+		if [ -n "$p" ] && [ "$(readlink "/proc/$p/exe" 2>/dev/null)" = "$CTR" ]; then
+			kill -KILL "$p" 2>/dev/null || true
+		fi
+	done
+	[ -z "$ctr" ] || wait "$ctr" 2>/dev/null || true
+	"$CTR" ps -q >/dev/null 2>&1 || true
+	[ -z "$xdg" ] || rm -rf "$xdg"
+}
+
+# The command the paused checks run: report its pid (as it sees it), then
+# block opening /mnt/down - as a shell that holds no fd but 0, 1 and 2.
+PAUSE='echo $$ >/mnt/up; exec head -n 1 </mnt/down >/dev/null'
+
+# The children of PID, from the PPid lines of the host's /proc.
+children_of() { # children_of PID
+	grep -l "^PPid:[[:space:]]*$1\$" /proc/[0-9]*/status 2>/dev/null | cut -d/ -f3
+}
+
+# The child of PARENT whose innermost pid (NSpid's last) is NSPID.
+child_with_nspid() { # child_with_nspid PARENT NSPID
+	local p
+	for p in $(children_of "$1"); do
+		[ "$(awk '$1 == "NSpid:" { print $NF }' "/proc/$p/status" 2>/dev/null)" != "$2" ] || echo "$p"
+	done
+}
+
+# Read one line from FIFO (default: the command's "up") into VAR. Opened
+# read-write, so the open never blocks; the 10 s limit only turns a
+# broken runtime into a failure instead of a hung suite.
+fifo_read() { # fifo_read VAR [FIFO]
+	local fd rc=0
+	exec {fd}<>"${2:-$T/io/up}"
+	read -r -t 10 "$1" <&"$fd" || rc=$?
+	exec {fd}<&-
+	return "$rc"
+}
+
+# Let the paused command go: a line into "down", once it opens it.
+resume() { # resume [FIFO]
+	timeout 10 sh -c 'echo go >"$1"' _ "${1:-$T/io/down}"
+}
+
+# Poll for a fact the kernel makes true by itself (a reaped process, a
+# link removed with its namespace), with a deadline: never a guess of
+# how long it takes.
+wait_for() { # wait_for CMD...
+	local _
+	for _ in $(seq 1000); do
+		"$@" && return 0
+		sleep 0.01
+	done
+	"$@"
+}
+
+gone() { # gone PID...: no such process (a zombie counts as there)
+	local p
+	for p in "$@"; do
+		[ ! -e "/proc/$p" ] || return 1
+	done
+}
+
+# Start the runtime in the background: `run ARGS...`, as "${AS[@]}" (as
+# nobody for the rootless checks, or in another network namespace).
+# Waits for the command's "up", then sets $ctr, $init, $cmd (host pids)
+# and $inside (what the command wrote).
+start_ctr() { # start_ctr RUN-ARGS...
+	"${AS[@]}" "$CTR" run "$@" 2>"$T/stderr" 3>&- &
+	ctr=$!
+	if ! fifo_read inside; then
+		cat "$T/stderr" >&2
+		return 1
+	fi
+	init=$(children_of "$ctr")
+	[ -n "$init" ]
+	cmd=$(child_with_nspid "$init" 2)
+	[ -n "$cmd" ]
+}
+
+# Wait for the runtime; its status lands in $status. A runtime that does
+# not end is SIGKILLed by the watchdog: status 137 fails the check.
+wait_ctr() {
+	status=0
+	watchdog_start "$ctr"
+	wait "$ctr" || status=$?
+	watchdog_stop
+	ctr=
+}
+
+# -q output of a failing run: exactly one "error:" line, then at most one
+# "hint:" line, nothing on stdout.
+assert_one_error() { # assert_one_error SUBSTRING  (after run --separate-stderr)
+	assert_equal "$output" ""
+	[ -n "$stderr" ]
+	[[ $(sed -n 1p <<<"$stderr") == *"error: "*"$1"* ]] || fail "first line: $(sed -n 1p <<<"$stderr")"
+	[ "$(wc -l <<<"$stderr")" -le 2 ] || fail "more than two lines: $stderr"
+	[ "$(wc -l <<<"$stderr")" -eq 1 ] || [[ $(sed -n 2p <<<"$stderr") == *"hint: "* ]]
+}
+
+random_number() { # random_number MIN MAX
+	echo $(($1 + $(od -An -N4 -tu4 /dev/urandom | tr -d ' ') % ($2 - $1 + 1)))
+}
+
+# A copy of the rootfs that nobody owns, and a private XDG_RUNTIME_DIR
+# (removed by ctr_teardown), for the rootless checks: as nobody when
+# the checks run as root.
+as_rootless() {
+	need_userns
+	RROOTFS=$BATS_FILE_TMPDIR/rootfs-nobody
+	if [ ! -d "$RROOTFS" ]; then
+		cp -a "$ROOTFS" "$RROOTFS.part"
+		[ "$(id -u)" -ne 0 ] || chown -R 65534:65534 "$RROOTFS.part"
+		mv "$RROOTFS.part" "$RROOTFS"
+	fi
+	xdg=$T/xdg
+	mkdir -m 700 "$xdg"
+	if [ "$(id -u)" -eq 0 ]; then
+		chown 65534:65534 "$xdg"
+		AS=(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all)
+	fi
+	export XDG_RUNTIME_DIR=$xdg
+}
