@@ -212,6 +212,40 @@ rows() {
 2   | environment "FOO"                | 07-full-container run -q -e FOO $ROOTFS true
 2   | environment "=x"                 | 07-full-container run -q -e =x $ROOTFS true
 2   | workdir "tmp"                    | 07-full-container run -q -w tmp $ROOTFS true
+2   | --memory "0": a limit of 0 bytes | 07-full-container run -q --memory 0 $ROOTFS true
+2   | --memory "-1": a size cannot be negative | 07-full-container run -q --memory -1 $ROOTFS true
+2   | --memory "10Q": the unit         | 07-full-container run -q --memory 10Q $ROOTFS true
+2   | --memory "99999999999999999999G": too large | 07-full-container run -q --memory 99999999999999999999G $ROOTFS true
+2   | --memory "": a size is a number  | 07-full-container run -q --memory '' $ROOTFS true
+2   | --memory "64 M"                  | 07-full-container run -q -m '64 M' $ROOTFS true
+2   | option '--memory' needs an argument | 07-full-container run --memory
+2   | --cpus "0": more than 0          | 07-full-container run -q --cpus 0 $ROOTFS true
+2   | --cpus "abc": a number of CPUs is decimal | 07-full-container run -q --cpus abc $ROOTFS true
+2   | --cpus "-1": a number of CPUs cannot be negative | 07-full-container run -q --cpus -1 $ROOTFS true
+2   | --cpus "100000": at most the number of CPUs | 07-full-container run -q --cpus 100000 $ROOTFS true
+2   | --cpus "0.001": at least 0.01    | 07-full-container run -q --cpus 0.001 $ROOTFS true
+2   | --pids "0": at least 1           | 07-full-container run -q --pids 0 $ROOTFS true
+2   | --pids "-5": a number of processes cannot be negative | 07-full-container run -q --pids -5 $ROOTFS true
+2   | --pids "4194305": at most 4194304 | 07-full-container run -q --pids 4194305 $ROOTFS true
+2   | --net "bogus": none, host or veth | 07-full-container run -q --net bogus $ROOTFS true
+2   | --net "": none, host or veth     | 07-full-container run -q --net '' $ROOTFS true
+2   | option '--net' needs an argument | 07-full-container run --net
+2   | --subnet "garbage": not A.B.C.D/N | 07-full-container run -q --subnet garbage $ROOTFS true
+2   | --subnet "10.231.0.0": not A.B.C.D/N | 07-full-container run -q --net veth --subnet 10.231.0.0 $ROOTFS true
+2   | --subnet "10.0.0.0/31": a container needs a /30 | 07-full-container run -q --subnet 10.0.0.0/31 $ROOTFS true
+2   | --subnet "10.0.0.0/33": not A.B.C.D/N | 07-full-container run -q --subnet 10.0.0.0/33 $ROOTFS true
+2   | --subnet "10.231.5.7/16": bits are set after the prefix | 07-full-container run -q --subnet 10.231.5.7/16 $ROOTFS true
+2   | --subnet "10.0.0.0/7": the prefix must be /8 or longer | 07-full-container run -q --subnet 10.0.0.0/7 $ROOTFS true
+2   | --subnet "010.0.0.0/8": not A.B.C.D/N | 07-full-container run -q --subnet 010.0.0.0/8 $ROOTFS true
+2   | option '--subnet' needs an argument | 07-full-container run --subnet
+2   | --boottime "abc" is not a number of seconds | 07-full-container run -q --boottime abc $ROOTFS true
+2   | --boottime "1e3" is not a number of seconds | 07-full-container run -q --boottime 1e3 $ROOTFS true
+2   | --boottime "" is not a number of seconds | 07-full-container run -q --boottime '' $ROOTFS true
+2   | --boottime "4611686019" is not a number of seconds | 07-full-container run -q --boottime 4611686019 $ROOTFS true
+2   | --monotonic "+5" is not a number of seconds | 07-full-container run -q --monotonic +5 $ROOTFS true
+2   | --monotonic "5s" is not a number of seconds | 07-full-container run -q --monotonic 5s $ROOTFS true
+2   | option '--monotonic' needs an argument | 07-full-container run --monotonic
+125 | Numerical result out of range    | 07-full-container run -q --boottime -4000000000 $ROOTFS true
 125 | chdir("/nonexistent-dir")        | 07-full-container run -q -w /nonexistent-dir $ROOTFS true
 125 | no running container "nslab-bad-input-none" | 07-full-container exec -q nslab-bad-input-none true
 125 | no running container "$DEAD"     | 07-full-container exec -q $DEAD true

@@ -388,6 +388,38 @@ signal_at() { # signal_at PHASE SIGNAL STATUS
 	done
 }
 
+@test "reliability.11 exec waits until the init is built and hardened: before, it is refused and cannot touch the host's files" {
+	need_root
+	local phase name
+	# Paused before "ready", the init's mount namespace may still have the
+	# host's / as its root: a command joined there would write the host's
+	# files (this check failed before run waited for "ready").
+	for phase in go mounted; do
+		name=$(random_name)
+		start_paused "$phase" -q --name "$name" "$R" /bin/true
+		run --separate-stderr "$CTR" exec "$name" sh -c "echo x >'$T/proof'"
+		assert_equal "$status" 125
+		[ ! -e "$T/proof" ] || fail "exec at $phase wrote the host's $T/proof"
+		kill -KILL "$ctr"
+		wait_ctr
+		"$CTR" ps -q >/dev/null 2>&1
+		"$CTR" run -q "$R" true
+	done
+	# Once hardened, the same exec runs inside, where $T does not exist.
+	name=$(random_name)
+	start_paused hardened -q --name "$name" "$R" /bin/true
+	run --separate-stderr "$CTR" exec "$name" sh -c "echo x >'$T/proof'"
+	assert_equal "$status" 1
+	[ ! -e "$T/proof" ]
+	run --separate-stderr "$CTR" exec "$name" hostname
+	assert_success
+	assert_output "$name"
+	kill -KILL "$ctr"
+	wait_ctr
+	"$CTR" ps -q >/dev/null 2>&1
+	assert_host_unchanged
+}
+
 # --- soak and parallel load ---------------------------------------------------------
 
 # Seconds since SINCE (an $EPOCHREALTIME), to the millisecond.

@@ -1,0 +1,294 @@
+#!/usr/bin/env bats
+# Lab checks for 07-full-container's resource limits: --memory, --pids and
+# --cpus, each against the real kernel, and the container's cgroups seen
+# from OUTSIDE - the host's /proc/PID/cgroup of its processes and the
+# host's cgroupfs - while its command is held on a fifo (see
+# tests/07-full-container.bats for the fifos: nothing waits on a sleep).
+#
+# The hierarchy differs from host to host: cgroup v2 alone, v1 alone, or
+# hybrid (v1 controllers beside an empty cgroup2 mount). The checks ask
+# the kernel which one serves each controller, the way the runtime does,
+# and read the files of that one: memory.max or memory.limit_in_bytes,
+# cpu.max or cpu.cfs_quota_us. Every cgroup a check sees is below the
+# test's own cgroup, where the runtime makes them.
+#
+# The command that takes too much is tests/probes/hog (static C, copied
+# into a copy of the rootfs): `hog mem BYTES` writes every page it
+# allocates, `hog fork N` forks until fork() fails and says how far it got.
+
+load helpers
+load ctr
+
+setup_file() {
+	ROOTFS=${NSLAB_ROOTFS:-$NSLAB_ROOT/rootfs}
+	HOG_WHY=''
+	"$NSLAB_ROOT/scripts/mkrootfs.sh" "$ROOTFS" >"$BATS_FILE_TMPDIR/mkrootfs.log" 2>&1 || ROOTFS=
+	if [ -n "$ROOTFS" ]; then
+		HROOTFS=$BATS_FILE_TMPDIR/rootfs-hog
+		cp -a "$ROOTFS" "$HROOTFS"
+		if make -s -C "$NSLAB_ROOT/tests/probes" BINDIR="$BATS_FILE_TMPDIR/probes" \
+			"$BATS_FILE_TMPDIR/probes/hog" >"$BATS_FILE_TMPDIR/build.log" 2>&1; then
+			cp "$BATS_FILE_TMPDIR/probes/hog" "$HROOTFS/hog"
+		else
+			HOG_WHY="hog did not build (a static glibc is needed: libc6-dev): $(tail -n 1 "$BATS_FILE_TMPDIR/build.log")"
+		fi
+	fi
+	export ROOTFS HROOTFS HOG_WHY
+	chmod 711 "$BATS_RUN_TMPDIR"
+}
+
+setup() {
+	ctr_setup
+}
+
+teardown() {
+	ctr_teardown
+}
+
+need_hog() {
+	[ -z "$HOG_WHY" ] || skip "$HOG_WHY"
+}
+
+# --- cgroups, from outside ------------------------------------------------------------
+
+# Which hierarchy serves CONTROLLER for us: 2 when our cgroup2 cgroup
+# lists it in cgroup.controllers, 1 when a v1 mount holds it, 0 neither.
+served_by() { # served_by CONTROLLER
+	local v2
+	v2=$(cgroup_dir '' "$(awk -F: '$1 == "0" { print $3 }' /proc/self/cgroup)")
+	if [ -n "$v2" ] && grep -qw "$1" "$v2/cgroup.controllers" 2>/dev/null; then
+		echo 2
+	elif [ -n "$(cgroup_dir "$1" /)" ]; then
+		echo 1
+	else
+		echo 0
+	fi
+}
+
+# The host directory of the cgroup of PID that serves CONTROLLER ("" for
+# the cgroup2 one), from the host's /proc/PID/cgroup.
+cgroup_of() { # cgroup_of PID CONTROLLER
+	local id ctrls path
+	while IFS=: read -r id ctrls path; do
+		if [ -z "$2" ] && [ "$id" = 0 ]; then
+			cgroup_dir '' "$path"
+		elif [ -n "$2" ] && [[ ,$ctrls, == *",$2,"* ]]; then
+			cgroup_dir "$2" "$path"
+		fi
+	done <"/proc/$1/cgroup"
+}
+
+# The file FILE of PID's cgroup for CONTROLLER, wherever it is served.
+limit_file() { # limit_file PID CONTROLLER V2FILE V1FILE
+	if [ "$(served_by "$2")" = 2 ]; then
+		echo "$(cgroup_of "$1" '')/$3"
+	else
+		echo "$(cgroup_of "$1" "$2")/$4"
+	fi
+}
+
+# The nslab cgroups of container NAME run by RUNTIME, in every hierarchy.
+cgroups_named() { # cgroups_named NAME RUNTIME
+	nslab_cgroups | grep "/nslab-$1\.$2\$" || true
+}
+
+# --- memory ------------------------------------------------------------------------------
+
+@test "07c.1 --memory 64M: a command that takes 100M is OOM-killed: 137, 'out of memory (limit 64M)'; 16M is fine" {
+	need_root
+	need_hog
+	[ "$(served_by memory)" != 0 ] || skip "no memory controller on this kernel"
+	run --separate-stderr "$CTR" run -q --memory 64M "$HROOTFS" /hog mem 104857600
+	assert_equal "$status" 137
+	assert_output ""
+	[[ $stderr == *"out of memory (limit 64M)"* ]] || fail "no OOM line: $stderr"
+	[ "$(wc -l <<<"$stderr")" -eq 1 ]
+	# Within the limit, the same program runs to its end.
+	run --separate-stderr "$CTR" run -q --memory 64M "$HROOTFS" /hog mem 16777216
+	assert_success
+	assert_output "allocated 16777216"
+	assert_equal "$stderr" ""
+	# busybox's own tools, no hog: tail keeps its whole input when it has
+	# no newline. A pipeline's status is its last command's: 137.
+	run --separate-stderr "$CTR" run -q --memory 64m "$ROOTFS" sh -c \
+		'head -c 104857600 /dev/zero | tail >/dev/null'
+	assert_equal "$status" 137
+	[[ $stderr == *"out of memory (limit 64M)"* ]]
+	assert_host_unchanged
+}
+
+# --- pids ----------------------------------------------------------------------------------
+
+@test "07c.2 --pids 32: a fork bomb inside stops at the limit (EAGAIN); the host forks on" {
+	need_root
+	need_hog
+	local forked
+	[ "$(served_by pids)" != 0 ] || skip "no pids controller on this kernel"
+	run --separate-stderr "$CTR" run -q --pids 32 "$HROOTFS" /hog fork 1000
+	assert_success
+	assert_output --regexp '^forked [0-9]+ of 1000: fork: Resource temporarily unavailable$'
+	forked=$(awk '{ print $2 }' <<<"$output")
+	# The init and hog are two of the 32.
+	[ "$forked" -le 30 ] || fail "forked $forked"
+	[ "$forked" -ge 20 ] || fail "forked only $forked"
+	# The host is fine: it can still fork.
+	run sh -c 'true & wait $!'
+	assert_success
+	assert_host_unchanged
+}
+
+# --- cpu, and all three seen in the host's cgroupfs ------------------------------------
+
+@test "07c.3 the limits are in the host's cgroupfs while it runs: cpu quota 50000 per 100000, memory 64M, pids.max 32" {
+	need_root
+	local f v
+	[ "$(served_by cpu)" != 0 ] || skip "no cpu controller on this kernel"
+	start_ctr --memory 64M --pids 32 --cpus 0.5 "${IO[@]}" "$ROOTFS" sh -c "$PAUSE"
+	if [ "$(served_by cpu)" = 2 ]; then
+		assert_equal "$(cat "$(cgroup_of "$init" '')/cpu.max")" "50000 100000"
+	else
+		f=$(cgroup_of "$init" cpu)
+		assert_equal "$(cat "$f/cpu.cfs_quota_us")" 50000
+		assert_equal "$(cat "$f/cpu.cfs_period_us")" 100000
+	fi
+	v=$(cat "$(limit_file "$init" memory memory.max memory.limit_in_bytes)")
+	assert_equal "$v" $((64 << 20))
+	v=$(cat "$(limit_file "$init" pids pids.max pids.max)")
+	assert_equal "$v" 32
+	# The narration names the hierarchy of each controller.
+	grep -Eq "cgroups: memory on v[12], pids on v[12], cpu on v[12]" "$T/stderr"
+	resume
+	wait_ctr
+	assert_equal "$status" 0
+	assert_host_unchanged
+}
+
+# --- where the processes are --------------------------------------------------------------
+
+@test "07c.4 the init and the command are in the container's cgroups, seen as / inside; exec's command joins them" {
+	need_root
+	local name line dirs d pid inside2 execpid found
+	name=$(random_name)
+	start_ctr -q --name "$name" --pids 32 "${IO[@]}" "$ROOTFS" sh -c "$PAUSE"
+	# From the host: the pids cgroup (and the cgroup2 one, where mounted)
+	# of init and command is nslab-NAME.RUNTIME, below the test's own.
+	dirs=$(cgroups_named "$name" "$ctr")
+	[ -n "$dirs" ]
+	for pid in "$init" "$cmd"; do
+		grep -q ":/.*nslab-$name\.$ctr\$" "/proc/$pid/cgroup"
+		[[ $(cgroup_of "$pid" pids) == */nslab-"$name.$ctr" ]]
+		if grep -q '^0::' /proc/self/cgroup; then
+			[[ $(cgroup_of "$pid" '') == */nslab-"$name.$ctr" ]]
+		fi
+	done
+	# From inside: its cgroup namespace's root is that cgroup, in every
+	# hierarchy: every line of /proc/self/cgroup ends in ":/".
+	run --separate-stderr "$CTR" exec -q "$name" cat /proc/self/cgroup
+	assert_success
+	[ -n "$output" ]
+	while IFS= read -r line; do
+		[[ $line == *:/ ]] || fail "inside, not /: $line"
+	done <<<"$output"
+	# exec's command, held on a fifo of its own, is in the same cgroups.
+	mkfifo -m 666 "$T/io/up2" "$T/io/down2"
+	"$CTR" exec -q "$name" sh -c 'echo $$ >/mnt/up2; exec head -n 1 </mnt/down2 >/dev/null' 3>&- &
+	execpid=$!
+	fifo_read inside2 "$T/io/up2"
+	# Its pid in the container, found in the container's cgroup.procs.
+	for d in $dirs; do
+		found=''
+		while read -r pid; do
+			[ "$(awk '$1 == "NSpid:" { print $NF }' "/proc/$pid/status")" != "$inside2" ] || found=$pid
+		done <"$d/cgroup.procs"
+		[ -n "$found" ] || fail "exec's command is not in $d: $(cat "$d/cgroup.procs")"
+	done
+	resume "$T/io/down2"
+	wait "$execpid"
+	resume
+	wait_ctr
+	assert_equal "$status" 0
+	assert_host_unchanged
+}
+
+# --- nothing left -------------------------------------------------------------------------
+
+@test "07c.5 no cgroup left: after an exit, after a failure halfway, after SIGKILL of the runtime (ps, then run, sweep it)" {
+	need_root
+	local name runtime
+	# A normal exit, with every limit.
+	run "$CTR" run -q --memory 64M --pids 32 --cpus 0.5 "$ROOTFS" true
+	assert_success
+	assert_host_unchanged
+	# A failure halfway: the cgroups are made and the init is in them
+	# when its volume turns out to be missing.
+	run -125 --separate-stderr "$CTR" run -q --memory 64M --pids 32 \
+		-v "$T/no-such-dir:/mnt" "$ROOTFS" true
+	assert_host_unchanged
+	# SIGKILL: the runtime cannot clean up; its cgroups stay, stale.
+	name=$(random_name)
+	start_ctr -q --name "$name" --memory 64M --pids 32 "${IO[@]}" "$ROOTFS" sh -c "$PAUSE"
+	runtime=$ctr
+	kill -KILL "$ctr"
+	wait "$ctr" || true
+	ctr=
+	wait_for gone "$init" "$cmd"
+	[ -n "$(cgroups_named "$name" "$runtime")" ]
+	run --separate-stderr "$CTR" ps
+	assert_success
+	[[ $stderr == *"removed cgroup "*"/nslab-$name.$runtime, left by run $runtime, which is gone"* ]]
+	assert_equal "$(cgroups_named "$name" "$runtime")" ""
+	assert_host_unchanged
+	# Again, and this time the next run sweeps it.
+	name=$(random_name)
+	start_ctr -q --name "$name" --pids 32 "${IO[@]}" "$ROOTFS" sh -c "$PAUSE"
+	runtime=$ctr
+	kill -KILL "$ctr"
+	wait "$ctr" || true
+	ctr=
+	wait_for gone "$init" "$cmd"
+	[ -n "$(cgroups_named "$name" "$runtime")" ]
+	run --separate-stderr "$CTR" run "$ROOTFS" true
+	assert_success
+	[[ $stderr == *"removed cgroup "*"/nslab-$name.$runtime, left by run $runtime"* ]]
+	assert_host_unchanged
+}
+
+# --- rootless ------------------------------------------------------------------------------
+
+# Could the rootless user make a cgroup for CONTROLLER ("" for cgroup2)
+# under its own? Only where that directory is delegated to it.
+delegated() { # delegated CONTROLLER
+	local d
+	d=$(cgroup_of self "$1")
+	[ -n "$d" ] && "${AS[@]}" test -w "$d"
+}
+
+@test "07c.6 rootless: no limit, no cgroup needed; a limit it cannot have is refused in one line (125), nothing left" {
+	as_rootless # sets RROOTFS and AS (tests/ctr.bash)
+	local opt ctrl
+	# shellcheck disable=SC2153 # RROOTFS is as_rootless's
+	# No limit: it runs, and --verbose says why it has no cgroup of its own.
+	run --separate-stderr "${AS[@]}" "$CTR" run --verbose "$RROOTFS" true
+	assert_success
+	if ! delegated ''; then
+		[[ $stderr == *"no cgroup v2 of its own"* || $stderr == *"no cgroup2 mount"* ]] ||
+			fail "not said: $stderr"
+	fi
+	for opt in "--memory 64M" "--pids 32" "--cpus 0.5"; do
+		ctrl=$(case $opt in --memory*) echo memory ;; --pids*) echo pids ;; *) echo cpu ;; esac)
+		if [ "$(served_by "$ctrl")" = 2 ] && delegated ''; then
+			continue # a delegated v2 subtree: rootless limits may work here
+		fi
+		# shellcheck disable=SC2086 # the option and its value, two words
+		run -125 --separate-stderr "${AS[@]}" "$CTR" run -q $opt "$RROOTFS" true
+		assert_output ""
+		[[ $(sed -n 1p <<<"$stderr") == *"error: "*"Permission denied"* ]] || fail "$opt: $stderr"
+		[ "$(wc -l <<<"$stderr")" -eq 2 ]
+		if [ "$(served_by "$ctrl")" = 1 ]; then
+			[[ $(sed -n 2p <<<"$stderr") == *"hint: "*"cgroup v1 has no safe delegation"* ]]
+		else
+			[[ $(sed -n 2p <<<"$stderr") == *"hint: "*"Delegate=yes"* ]]
+		fi
+	done
+	assert_host_unchanged
+}
