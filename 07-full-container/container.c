@@ -64,10 +64,11 @@ static int close_all_but(int keep)
  * us. PR_SET_PDEATHSIG fires when the parent dies AFTER the prctl(); had
  * it died before, the signal would never come. getppid() cannot tell:
  * our parent is outside our PID namespace, so it reads 0 either way
- * (pid_namespaces(7)). The pipe can: the runtime holds its write end
- * until we end, and the kernel closes it when the runtime dies - before
- * it sends the death signal - so once the prctl() is made, either the
- * pipe shows the hang-up (POLLHUP) or the signal is still to come. */
+ * (pid_namespaces(7)). The socket can: the runtime holds its end until
+ * we end (or say "ready"), and the kernel closes it when the runtime
+ * dies - before it sends the death signal - so once the prctl() is made,
+ * either the socket shows the hang-up (POLLHUP) or the signal is still
+ * to come. */
 static int wait_for_go(int go)
 {
 	struct pollfd pfd = { .fd = go, .events = POLLIN };
@@ -79,13 +80,13 @@ static int wait_for_go(int go)
 	if (sync_wait(go) == -1)
 		return -1; /* the runtime failed (and said so), or died */
 	if (poll(&pfd, 1, 0) == -1) {
-		nsl_error(errno, "poll(the runtime's pipe)");
+		nsl_error(errno, "poll(the runtime's socket)");
 		return -1;
 	}
 	if (pfd.revents & POLLHUP)
 		return -1; /* the runtime died right after "go" */
 	say_more("prctl(PR_SET_PDEATHSIG, SIGKILL): if the runtime dies, so do I; it is "
-		 "alive (its pipe is open)");
+		 "alive (its socket is open)");
 	return 0;
 }
 
