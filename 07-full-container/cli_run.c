@@ -1,9 +1,10 @@
 /* cli_run.c - the command line of `run`: its options read into a
  * struct ctr_config, each checked on the way (the hostname by 01's
  * uts_check_hostname(), a volume by 04's mnt_parse_volume(), the name by
- * state_check_name()), the ids -u asks for checked against the user
- * namespace the container will have, ROOTFS resolved, and a name made
- * up when none is given. Then ctr_run() (run.c). See main.c.
+ * state_check_name(), -e and -u by cli_parse.c), the ids -u asks for
+ * checked against the user namespace the container will have, ROOTFS
+ * resolved, and a name made up when none is given. Then ctr_run()
+ * (run.c). See main.c.
  *
  * Read: getopt(3) (getopt_long, the leading '+'), realpath(3),
  * user_namespaces(7).
@@ -88,7 +89,7 @@ static int net_time_option(struct ctr_config *c, int opt, const char *arg)
 static int run_option(struct ctr_config *c, int opt, char *arg)
 {
 	const char *why = "";
-	const char *eq;
+	const char *value;
 
 	switch (opt) {
 	case 'h':
@@ -110,8 +111,7 @@ static int run_option(struct ctr_config *c, int opt, char *arg)
 		c->nvol++;
 		return EXIT_OK;
 	case 'e':
-		eq = strchr(arg, '=');
-		if (eq == NULL || eq == arg)
+		if (cli_parse_env(arg, &value) == -1)
 			return usage_error(PROG, "environment \"%s\" is not KEY=VALUE with a "
 					   "non-empty KEY", arg);
 		if (c->nenv == CTR_MAX_ENV)

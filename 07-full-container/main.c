@@ -5,14 +5,15 @@
  *     07-full-container exec [-u UID[:GID]] NAME|PID CMD [ARG...]
  *     07-full-container ps
  *
- * main.c and cli_run.c are only the command line: main.c the usage
- * text, exec's and ps's options and the choice of command, cli_run.c
- * run's options. Every option is read and checked before anything is
- * made, so that bad input costs one line and status 2 and leaves nothing
- * behind. run.c is the host's side of `run`, container.c the
- * container's side (its init and its command), and the pieces of the
- * earlier steps do the kernel work: uts.c (01), pidns.c (03), mnt.c,
- * volume.c and record.c (04), userns.c (05), join.c (06).
+ * main.c, cli_run.c and cli_parse.c are only the command line: main.c
+ * the usage text, exec's and ps's options and the choice of command,
+ * cli_run.c run's options, cli_parse.c the text of -u and -e. Every
+ * option is read and checked before anything is made, so that bad input
+ * costs one line and status 2 and leaves nothing behind. run.c is the
+ * host's side of `run`, container.c the container's side (its init and
+ * its command), and the pieces of the earlier steps do the kernel work:
+ * uts.c (01), pidns.c (03), mnt.c, volume.c and record.c (04), userns.c
+ * (05), join.c (06).
  *
  * Read: namespaces(7), user_namespaces(7), capabilities(7), seccomp(2),
  * and docker-run(1) for the exit statuses 125, 126 and 127.
@@ -74,41 +75,6 @@ void cli_usage(FILE *f)
 		"the command's, or 128+N when signal N ended it; 125 when " PROG "\n"
 		"itself failed, 126 when CMD cannot be executed, 127 when it is not\n"
 		"found, 2 for a usage error.\n");
-}
-
-/* A decimal id, digits only, at most USERNS_ID_LAST ((uint32_t)-1 means
- * "no id" to the kernel). 0, or -1. */
-static int parse_id(const char *s, size_t len, unsigned long long *id)
-{
-	unsigned long long v = 0;
-
-	if (len == 0 || len > 10)
-		return -1;
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		v = v * 10 + (unsigned long long)(s[i] - '0');
-	}
-	if (v > USERNS_ID_LAST)
-		return -1;
-	*id = v;
-	return 0;
-}
-
-/* "UID" or "UID:GID"; GID defaults to UID. 0, or -1. */
-int cli_parse_user(const char *s, uid_t *uid, gid_t *gid)
-{
-	const char *colon = strchr(s, ':');
-	unsigned long long u, g;
-
-	if (parse_id(s, colon != NULL ? (size_t)(colon - s) : strlen(s), &u) == -1)
-		return -1;
-	g = u;
-	if (colon != NULL && parse_id(colon + 1, strlen(colon + 1), &g) == -1)
-		return -1;
-	*uid = (uid_t)u;
-	*gid = (gid_t)g;
-	return 0;
 }
 
 /* A usage error for the option getopt_long() just refused. */
