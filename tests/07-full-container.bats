@@ -866,3 +866,71 @@ own_rootfs() {
 	assert_equal "$(ls -A "$xdg")" ""
 	assert_host_unchanged
 }
+
+@test "07.25 Ctrl-C on the terminal of sh -i stops the command it runs; the shell and the container live on" {
+	need_cmd script bsdutils
+	local name in job shell sleeper
+	name=$(random_name)
+	# The container's init once the runtime has recorded it; its PID 2
+	# (the shell) once it is /bin/sh; the shell's child once it runs
+	# `sleep 1000` (exec'd: not a fork of the shell that may still be
+	# changing the terminal's modes).
+	recorded_init() {
+		init=$("$CTR" ps -q | awk -v n="$name" '$1 == n { print $2 }')
+		[[ $init =~ ^[0-9]+$ ]]
+	}
+	shell_of() {
+		shell=$(child_with_nspid "$init" 2)
+		[ -n "$shell" ] && [ "$(tr '\0' ' ' <"/proc/$shell/cmdline")" = "/bin/sh -i " ]
+	}
+	sleep_of() {
+		local p
+		for p in $(children_of "$shell"); do
+			[ "$(tr '\0' ' ' <"/proc/$p/cmdline")" != "sleep 1000 " ] || sleeper=$p
+		done
+		[ -n "${sleeper:-}" ]
+	}
+	alive() { # alive PID...: there, and not a zombie
+		local p
+		for p in "$@"; do
+			[ -e "/proc/$p" ] || return 1
+			[ "$(status_of "$p" State | cut -c1)" != Z ] || return 1
+		done
+	}
+	# The keyboard: a fifo that is script's stdin, held open here
+	# (read-write, so opening it never blocks) until the end, so script
+	# never reads an end of file while the shell runs. script copies it
+	# into its pty, whose line discipline turns the byte \003 (intr, as
+	# stty shows it) into SIGINT for its foreground process group, as a
+	# Ctrl-C typed on a terminal does. "exec": that group is the
+	# runtime's, with no shell in between that would die of it.
+	mkfifo "$T/keys"
+	exec {in}<>"$T/keys"
+	script -qec "exec $(printf '%q ' "$CTR" run -q --name "$name" "$ROOTFS" /bin/sh -i)" \
+		/dev/null <"$T/keys" >"$T/screen" 2>&1 {in}>&- 3>&- &
+	job=$!
+	wait_for recorded_init
+	ctr=$(status_of "$init" PPid)
+	wait_for shell_of
+	printf 'sleep 1000\n' >&"$in"
+	wait_for sleep_of || { cat -v "$T/screen" >&2; false; }
+	# The runtime reads SIGINT from its signalfd and passes it to the
+	# init, which passes it to the shell's process group (03-pid's
+	# pass_on()): the shell has no terminal and no job control, so sleep
+	# is in that group. The interactive shell ignores SIGINT.
+	printf '\003' >&"$in"
+	wait_for gone "$sleeper"
+	alive "$shell" "$init" "$ctr"
+	printf 'exit 3\n' >&"$in"
+	status=0
+	watchdog_start "$job"
+	wait "$job" || status=$?
+	watchdog_stop
+	exec {in}<&-
+	assert_equal "$status" 3
+	gone "$ctr" "$init" "$shell"
+	ctr=
+	run "$CTR" ps -q
+	refute_line --partial "$name"
+	assert_host_unchanged
+}
