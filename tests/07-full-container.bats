@@ -16,6 +16,8 @@
 # /mnt/down until the test lets it go. Nothing waits on a sleep.
 
 load helpers
+# start_ctr, wait_ctr, fifo_read, resume, wait_for, gone, children_of, ...
+load ctr
 
 setup_file() {
 	ROOTFS=${NSLAB_ROOTFS:-$NSLAB_ROOT/rootfs}
@@ -62,19 +64,6 @@ teardown() {
 # (exec with a redirection replaces the shell, keeping nothing).
 PAUSE='echo $$ >/mnt/up; exec head -n 1 </mnt/down >/dev/null'
 
-# The children of PID, from the PPid lines of the host's /proc.
-children_of() { # children_of PID
-	grep -l "^PPid:[[:space:]]*$1\$" /proc/[0-9]*/status 2>/dev/null | cut -d/ -f3
-}
-
-# The child of PARENT whose innermost pid (NSpid's last) is NSPID.
-child_with_nspid() { # child_with_nspid PARENT NSPID
-	local p
-	for p in $(children_of "$1"); do
-		[ "$(awk '$1 == "NSpid:" { print $NF }' "/proc/$p/status" 2>/dev/null)" != "$2" ] || echo "$p"
-	done
-}
-
 # The names in DIR, sorted, on one line.
 names_in() { # names_in DIR
 	find "$1" -mindepth 1 -maxdepth 1 -printf '%f\n' | sort | paste -sd' '
@@ -88,81 +77,6 @@ status_of() { # status_of PID KEY
 # "MOUNTPOINT FSTYPE OPTIONS" for each mount PID sees.
 mounts_of() { # mounts_of PID
 	awk '{ for (i = 7; $i != "-"; i++); print $5, $(i + 1), $6 }' "/proc/$1/mountinfo"
-}
-
-# Read one line from FIFO (default: the command's "up") into VAR. Opened
-# read-write, so the open never blocks; the 10 s limit only turns a
-# broken runtime into a failure instead of a hung suite.
-fifo_read() { # fifo_read VAR [FIFO]
-	local fd rc=0
-	exec {fd}<>"${2:-$T/io/up}"
-	read -r -t 10 "$1" <&"$fd" || rc=$?
-	exec {fd}<&-
-	return "$rc"
-}
-
-# Let the paused command go: a line into "down", once it opens it.
-resume() { # resume [FIFO]
-	timeout 10 sh -c 'echo go >"$1"' _ "${1:-$T/io/down}"
-}
-
-# Poll for a fact the kernel makes true by itself (a reaped process, a
-# process killed by its parent-death signal), with a deadline: never a
-# guess of how long it takes.
-wait_for() { # wait_for CMD...
-	local _
-	for _ in $(seq 1000); do
-		"$@" && return 0
-		sleep 0.01
-	done
-	"$@"
-}
-
-gone() { # gone PID...: no such process (a zombie counts as there)
-	local p
-	for p in "$@"; do
-		[ ! -e "/proc/$p" ] || return 1
-	done
-}
-
-# Start the runtime in the background: `run ARGS...`, as "${AS[@]}" (as
-# nobody, for the rootless checks). Waits for the command's "up", then
-# sets $ctr, $init, $cmd (host pids) and $inside (the command's own pid).
-start_ctr() { # start_ctr RUN-ARGS...
-	"${AS[@]}" "$CTR" run "$@" 2>"$T/stderr" 3>&- &
-	ctr=$!
-	if ! fifo_read inside; then
-		cat "$T/stderr" >&2
-		return 1
-	fi
-	init=$(children_of "$ctr")
-	[ -n "$init" ]
-	cmd=$(child_with_nspid "$init" 2)
-	[ -n "$cmd" ]
-}
-
-# Wait for the runtime; its status lands in $status. A runtime that does
-# not end is SIGKILLed by the watchdog: status 137 fails the check.
-wait_ctr() {
-	status=0
-	watchdog_start "$ctr"
-	wait "$ctr" || status=$?
-	watchdog_stop
-	ctr=
-}
-
-# -q output of a failing run: exactly one "error:" line, then at most one
-# "hint:" line, nothing on stdout.
-assert_one_error() { # assert_one_error SUBSTRING  (after run --separate-stderr)
-	assert_equal "$output" ""
-	[ -n "$stderr" ]
-	[[ $(sed -n 1p <<<"$stderr") == *"error: "*"$1"* ]] || fail "first line: $(sed -n 1p <<<"$stderr")"
-	[ "$(wc -l <<<"$stderr")" -le 2 ] || fail "more than two lines: $stderr"
-	[ "$(wc -l <<<"$stderr")" -eq 1 ] || [[ $(sed -n 2p <<<"$stderr") == *"hint: "* ]]
-}
-
-random_number() { # random_number MIN MAX
-	echo $(($1 + $(od -An -N4 -tu4 /dev/urandom | tr -d ' ') % ($2 - $1 + 1)))
 }
 
 # Docker's default capabilities minus CAP_MKNOD, by number

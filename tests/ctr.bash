@@ -1,8 +1,7 @@
 # tests/ctr.bash - what the checks of 07-full-container share: a
 # container held on a fifo and looked at from outside. Load it after
-# helpers. (tests/07-full-container.bats and 07-cgroups.bats still keep
-# copies of these functions of their own; tests/07-network.bats loads
-# this file.)
+# helpers; 07-full-container.bats, 07-cgroups.bats and 07-network.bats
+# do.
 #
 # The container's processes, as the host numbers them:
 #   $ctr   the runtime (bin/07-full-container run), our background job
