@@ -29,40 +29,17 @@ setup_file() {
 	chmod 711 "$BATS_RUN_TMPDIR"
 }
 
+# ctr.bash's: the fifos, the volume at /mnt, the host's state; after a
+# check, SIGKILL to whatever of the container is left, and ps sweeps.
 setup() {
-	[ -n "$ROOTFS" ] || skip "no rootfs: $(tail -n 1 "$BATS_FILE_TMPDIR/mkrootfs.log")"
-	CTR=$NSLAB_BIN/07-full-container
-	T=$BATS_TEST_TMPDIR
-	ctr='' init='' cmd='' xdg=''
-	AS=()
-	mkdir "$T/io"
-	chmod 777 "$T/io"
-	mkfifo -m 666 "$T/io/up" "$T/io/down"
-	IO=(-v "$T/io:/mnt")
-	host_snapshot
+	ctr_setup
 }
 
-# A check that failed halfway may leave its container waiting on a fifo:
-# SIGKILL to the runtime ends it all (the init dies by PR_SET_PDEATHSIG,
-# the command with its PID namespace), and the next ps sweeps the record.
 teardown() {
-	local p
-	for p in "$ctr" "$init"; do
-		if [ -n "$p" ] && [ "$(readlink "/proc/$p/exe" 2>/dev/null)" = "$CTR" ]; then
-			kill -KILL "$p" 2>/dev/null || true
-		fi
-	done
-	[ -z "$ctr" ] || wait "$ctr" 2>/dev/null || true
-	"$CTR" ps -q >/dev/null 2>&1 || true
-	[ -z "$xdg" ] || rm -rf "$xdg"
+	ctr_teardown
 }
 
 # --- looking from outside ------------------------------------------------------
-
-# The command the paused checks run: report its pid (as it sees it), then
-# block opening /mnt/down - as a shell that holds no fd but 0, 1 and 2
-# (exec with a redirection replaces the shell, keeping nothing).
-PAUSE='echo $$ >/mnt/up; exec head -n 1 </mnt/down >/dev/null'
 
 # The names in DIR, sorted, on one line.
 names_in() { # names_in DIR
