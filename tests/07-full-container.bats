@@ -797,7 +797,9 @@ own_rootfs() {
 	# runtime's, with no shell in between that would die of it.
 	mkfifo "$T/keys"
 	exec {in}<>"$T/keys"
-	script -qec "exec $(printf '%q ' "$CTR" run -q --name "$name" "$ROOTFS" /bin/sh -i)" \
+	# SHELL: script runs its command with $SHELL -c (/bin/sh when unset, as
+	# under CI), and printf %q quotes for bash.
+	SHELL=$BASH script -qec "exec $(printf '%q ' "$CTR" run -q --name "$name" "$ROOTFS" /bin/sh -i)" \
 		/dev/null <"$T/keys" >"$T/screen" 2>&1 {in}>&- 3>&- &
 	job=$!
 	wait_for recorded_init

@@ -110,7 +110,9 @@ on_a_terminal() { # on_a_terminal [--unprivileged] CMD...
 	fi
 	cmd=$(printf '%q ' "$@")
 	exec 7<"$BATS_FILE_TMPDIR"
-	run "${as[@]}" timeout -k 5 "$TIME_LIMIT" script -qec "$cmd" /dev/null </dev/null
+	# script(1) runs CMD with $SHELL -c, /bin/sh when SHELL is unset (as
+	# under CI): the words are quoted for bash (printf %q), so bash it is.
+	run "${as[@]}" env SHELL="$BASH" timeout -k 5 "$TIME_LIMIT" script -qec "$cmd" /dev/null </dev/null
 	exec 7<&-
 	output=${output//$'\r'/}
 }
