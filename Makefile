@@ -83,7 +83,7 @@ LINT_CFLAGS = -std=gnu11 -Icommon -I$(1) $(if $(filter 06-setns,$(1)),-pthread)
 # toomanyconfigs is off because seccomp.c guards each refused call with
 # #ifdef __NR_x, more configurations than cppcheck tries; it checks the
 # ones it can. The probes and the fuzz targets are linted the same way.
-SHELL_SCRIPTS = scripts/*.sh tests/run .ci/run tests/*.bash tests/*.bats tests/fuzz/run
+SHELL_SCRIPTS = scripts/*.sh tests/run .ci/run tests/*.bash tests/*.bats tests/fuzz/run $(wildcard bench/*.sh)
 CPPCHECK = cppcheck -q --enable=warning,performance,portability --std=c11 --library=posix \
 	--error-exitcode=1 --inline-suppr --suppress=readdirCalled --suppress=toomanyconfigs
 FUZZ_INCS = -Itests/fuzz -I01-uts -I02-ipc -I04-mount -I05-user -I06-setns -I07-full-container
@@ -93,6 +93,8 @@ lint: ## cppcheck, clang-tidy and shellcheck; exits non-zero on any finding
 	clang-tidy --quiet common/*.c -- $(call LINT_CFLAGS,common)
 	$(foreach s,$(STEPS),clang-tidy --quiet $(s)/*.c -- $(call LINT_CFLAGS,$(s)) &&) true
 	$(CPPCHECK) -Icommon $(FUZZ_INCS) tests/fuzz/*.c
+	$(if $(wildcard bench/*.c),$(CPPCHECK) -Icommon bench/*.c)
+	$(if $(wildcard bench/*.c),clang-tidy --quiet bench/*.c -- -std=gnu11 -Icommon)
 	clang-tidy --quiet tests/fuzz/*.c -- -std=gnu11 -Icommon $(FUZZ_INCS)
 	@$(MAKE) --no-print-directory -C tests/probes lint
 	shellcheck $(SHELL_SCRIPTS)
@@ -102,6 +104,10 @@ fuzz: ## fuzz every parser of user text, SECONDS each (default 60; needs clang)
 
 fuzz-replay: ## the fuzz seeds and regressions through gcc + ASan/UBSan, no libFuzzer
 	@$(MAKE) --no-print-directory -C tests/fuzz replay
+
+# The benchmarks (mk/bench.mk), the workshop's lab mode (mk/lab.mk) and
+# the docs' checks (mk/docs.mk) each have a file of their own.
+include mk/bench.mk mk/lab.mk mk/docs.mk
 
 help: ## list the targets
 	@echo "nslab - Linux namespaces, one step at a time"

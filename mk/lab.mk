@@ -1,0 +1,1 @@
+# mk/lab.mk - included by the top Makefile.
