@@ -89,8 +89,9 @@ int cgroup_create(struct cgroup *cg, unsigned limits);
 int cgroup_set_limits(struct cgroup *cg, unsigned long long memory,
 		      unsigned long long pids, unsigned long long cpu_quota);
 
-/* Move PID into every cgroup made (cgroup.procs). */
-int cgroup_place(const struct cgroup *cg, pid_t pid);
+/* Move PID into every cgroup made (cgroup.procs); SKIP_V2: but the v2
+ * one, where PID was born (clone3 CLONE_INTO_CGROUP). */
+int cgroup_place(const struct cgroup *cg, pid_t pid, int skip_v2);
 
 /* How many processes the OOM killer ended in the container's memory
  * cgroup (v2 memory.events "oom_kill", v1 memory.oom_control

@@ -238,9 +238,9 @@ static int place_in(const char *dir, pid_t pid, int version)
 			   (int)pid);
 }
 
-int cgroup_place(const struct cgroup *cg, pid_t pid)
+int cgroup_place(const struct cgroup *cg, pid_t pid, int skip_v2)
 {
-	if (cg->v2.path[0] != '\0' && place_in(cg->v2.path, pid, 2) == -1)
+	if (!skip_v2 && cg->v2.path[0] != '\0' && place_in(cg->v2.path, pid, 2) == -1)
 		return -1;
 	for (int i = 0; i < CG_NCTRL; i++)
 		if (cg->v1[i].path[0] != '\0' && place_in(cg->v1[i].path, pid, 1) == -1)

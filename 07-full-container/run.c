@@ -32,6 +32,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -53,6 +54,7 @@
 #include "say.h"
 #include "state.h"
 #include "sync.h"
+#include "timing.h"
 
 /* As root with --userns: container ids 0..65535 are host ids
  * 100000..165535, where docker's userns-remap commonly puts them. */
@@ -68,6 +70,7 @@ struct runtime {
 	pid_t init;
 	struct cgroup cg;         /* the container's cgroups (run_cgroup.c) */
 	struct run_net net;       /* its network (run_net.c) */
+	int born_in;              /* 1: cloned into its cgroup v2 */
 };
 
 static const int forwarded[] = CTR_FORWARDED;
@@ -212,6 +215,36 @@ static int write_maps(const struct ctr_config *c, pid_t pid)
 	return 0;
 }
 
+/* clone() the init, or, when the container has a cgroup v2 of its own,
+ * clone3() it straight into that cgroup (CLONE_INTO_CGROUP): no move
+ * afterwards, whose write to cgroup.procs was the slowest step of a run
+ * (the kernel waits for every CPU to pass a quiet point before any
+ * process changes cgroups). A kernel without it (before 5.7), or any
+ * other refusal, and clone() it is: the same call then says what is
+ * wrong, if anything. Sets r->born_in. */
+static pid_t clone_init(struct runtime *r, struct ctr_child *k, int flags)
+{
+	int fd, err;
+	pid_t pid;
+
+	r->born_in = 0;
+	if (r->cg.v2.made) {
+		fd = open(r->cg.v2.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd != -1) {
+			pid = proc_clone_into(ctr_init_main, k, flags, fd);
+			err = errno;
+			close(fd);
+			if (pid != -1) {
+				r->born_in = 1;
+				return pid;
+			}
+			say_more("clone3(CLONE_INTO_CGROUP): %s: clone(), then a move into the "
+				 "cgroup", strerror(err));
+		}
+	}
+	return proc_clone(ctr_init_main, k, flags);
+}
+
 /* Clone the init into its new namespaces. */
 static int start_init(struct runtime *r, struct ctr_child *k)
 {
@@ -230,14 +263,20 @@ static int start_init(struct runtime *r, struct ctr_child *k)
 		return -1;
 	}
 	k->go = r->go[0];
-	r->init = proc_clone(ctr_init_main, k, flags);
+	r->init = clone_init(r, k, flags);
 	if (r->init == -1) {
 		nsl_error(errno, "clone(%s%s%s|SIGCHLD)", user, names, net);
 		return -1;
 	}
 	close(r->go[0]);
 	r->go[0] = -1;
-	say("clone(%s%s%s|SIGCHLD) = %d: the container's init", user, names, net, (int)r->init);
+	timing_mark("clone");
+	if (r->born_in)
+		say("clone3(%s%s%s|CLONE_INTO_CGROUP, cgroup %s) = %d: the container's init, "
+		    "born in its cgroup", user, names, net, r->cg.v2.path, (int)r->init);
+	else
+		say("clone(%s%s%s|SIGCHLD) = %d: the container's init", user, names, net,
+		    (int)r->init);
 	ctr_pause_at("cloned", "the init is in its new namespaces, waiting for \"go\"; "
 		     "no maps yet, nothing mounted");
 	return 0;
@@ -259,6 +298,7 @@ static int wait_ready(struct runtime *r)
 	if (poll(pfd, 2, -1) == -1 || !(pfd[1].revents & (POLLIN | POLLHUP)))
 		return 1;
 	if (sync_wait(r->go[1]) == 0) {
+		timing_mark("ready");
 		r->rec.pid = r->init;
 		if (state_update(r->lockfd, &r->rec) == -1)
 			nsl_error(errno, "%s", state_failed_call());
@@ -329,6 +369,7 @@ static int run_container(struct runtime *r)
 	 * it waits for "go", before it runs anything. */
 	if (run_cgroup_create(&r->cg, r->c) == -1)
 		return EXIT_RUNTIME;
+	timing_mark("cgroup");
 	/* The /30 before the clone too: the init gets it in its copy of
 	 * our memory (k.veth), and needs it to set up eth0. */
 	if (run_net_prepare(r->c, &r->net) == -1)
@@ -338,11 +379,13 @@ static int run_container(struct runtime *r)
 	if (r->c->userns) {
 		if (write_maps(r->c, r->init) == -1)
 			return stop_init(r);
+		timing_mark("maps");
 		ctr_pause_at("mapped", "the uid and gid maps are written; the init still "
 			     "waits for \"go\"");
 	}
-	if (run_cgroup_place(&r->cg, r->init) == -1)
+	if (run_cgroup_place(&r->cg, r->init, r->born_in) == -1)
 		return stop_init(r);
+	timing_mark("placed");
 	if (run_net_connect(r->c, &r->net, r->init) == -1)
 		return stop_init(r);
 	/* EPIPE: the init has died already; its status tells how. */
@@ -408,14 +451,17 @@ int ctr_run(struct ctr_config *c)
 		close(r.sfd);
 		return EXIT_RUNTIME;
 	}
+	timing_mark("claimed");
 	ctr_pause_at("claimed", "the state record is made and locked; no container yet");
 	status = run_container(&r);
+	timing_mark("exited");
 	/* An OOM kill told (137), what is left killed, the cgroups removed:
 	 * after every way out of run_container(), failures included. */
 	status = run_cgroup_end(&r.cg, status);
 	/* The veth: the kernel removes it with the namespace; we watch. */
 	run_net_end(&r.net);
 	clean_up(&r);
+	timing_mark("cleaned");
 	say("the container exited with status %d", status);
 	return status;
 }

@@ -7,10 +7,13 @@
  * The order, and why:
  *   made before clone()     a limit we cannot have (rootless on v1) is
  *                           refused before there is any container
- *   init placed before "go" it runs nothing until then, so nothing it
- *                           does escapes the limits; clone3's
- *                           CLONE_INTO_CGROUP would do it in one step, but
- *                           only on v2, and a hybrid host needs v1 too
+ *   init born in v2         clone3's CLONE_INTO_CGROUP (run.c): the init
+ *                           is in the container's cgroup v2 from its
+ *                           first instruction, with no move
+ *   ... placed in v1        v1 has no such door: the init is moved
+ *                           (cgroup.procs) before "go"; it runs nothing
+ *                           until then, so nothing it does escapes the
+ *                           limits
  *   cgroup namespace after  the init unshares it after "go"
  *                           (container.c): its root is the cgroup the
  *                           init is in then - the container's own
@@ -108,11 +111,11 @@ int run_cgroup_create(struct cgroup *cg, const struct ctr_config *c)
 	return 0;
 }
 
-int run_cgroup_place(const struct cgroup *cg, pid_t init)
+int run_cgroup_place(const struct cgroup *cg, pid_t init, int born_in_v2)
 {
-	int n = cg->v2.path[0] != '\0';
+	int n = cg->v2.path[0] != '\0' && !born_in_v2;
 
-	if (cgroup_place(cg, init) == -1) {
+	if (cgroup_place(cg, init, born_in_v2) == -1) {
 		nsl_error(errno, "%s", cgroup_failed_call());
 		if (cgroup_hint() != NULL)
 			nsl_hint("%s", cgroup_hint());
@@ -121,8 +124,8 @@ int run_cgroup_place(const struct cgroup *cg, pid_t init)
 	for (int i = 0; i < CG_NCTRL; i++)
 		n += cg->v1[i].made;
 	if (n > 0)
-		say("placed the init %d in its cgroup%s (cgroup.procs) before \"go\": nothing it "
-		    "runs escapes them", (int)init, n == 1 ? "" : "s");
+		say("placed the init %d in its %scgroup%s (cgroup.procs) before \"go\": nothing "
+		    "it runs escapes them", (int)init, born_in_v2 ? "v1 " : "", n == 1 ? "" : "s");
 	return 0;
 }
 
@@ -165,7 +168,7 @@ int run_cgroup_enter(const char *name, pid_t runtime, pid_t init, pid_t pid)
 		say_more("the container has no cgroup of its own: %d stays in ours", (int)pid);
 		return 0;
 	}
-	if (cgroup_place(&cg, pid) == -1) {
+	if (cgroup_place(&cg, pid, 0) == -1) {
 		nsl_error(errno, "%s", cgroup_failed_call());
 		if (cgroup_hint() != NULL)
 			nsl_hint("%s", cgroup_hint());

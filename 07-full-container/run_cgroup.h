@@ -15,8 +15,10 @@
  * with nothing left made. */
 int run_cgroup_create(struct cgroup *cg, const struct ctr_config *c);
 
-/* The init, waiting for "go", moved into the cgroups made. 0, or -1. */
-int run_cgroup_place(const struct cgroup *cg, pid_t init);
+/* The init, waiting for "go", moved into the cgroups made; not into the
+ * v2 one when it was born there (BORN_IN_V2: clone3 CLONE_INTO_CGROUP).
+ * 0, or -1. */
+int run_cgroup_place(const struct cgroup *cg, pid_t init, int born_in_v2);
 
 /* After the init is reaped with STATUS (or on the way out of a failure):
  * an OOM kill reported, what is left killed, the cgroups removed.

@@ -44,6 +44,23 @@ pid_t proc_clone(int (*fn)(void *), void *arg, int flags)
 	return pid;
 }
 
+pid_t proc_clone_into(int (*fn)(void *), void *arg, int flags, int cgroup_fd)
+{
+	struct nsl_clone_args args = {
+		.flags = (unsigned long long)(unsigned)flags | CLONE_INTO_CGROUP,
+		.exit_signal = SIGCHLD,
+		.cgroup = (unsigned long long)cgroup_fd,
+	};
+	long pid;
+
+	fflush(stdout);
+	fflush(stderr);
+	pid = nsl_clone3(&args);
+	if (pid == 0)
+		_exit(fn(arg));
+	return (pid_t)pid;
+}
+
 int proc_status(int wstatus)
 {
 	if (WIFSIGNALED(wstatus))

@@ -14,6 +14,14 @@
  * child's pid as the caller sees it, or -1 with errno set. */
 pid_t proc_clone(int (*fn)(void *), void *arg, int flags);
 
+/* The same, with the child born in the cgroup v2 directory open on
+ * CGROUP_FD: clone3(2) with CLONE_INTO_CGROUP. Nothing the child runs is
+ * ever outside that cgroup, and there is no write to cgroup.procs, which
+ * costs milliseconds (the kernel waits for every CPU to pass a quiet
+ * point before a process may change cgroups). -1 with errno ENOSYS or
+ * E2BIG on a kernel older than 5.7: use proc_clone() and move the child. */
+pid_t proc_clone_into(int (*fn)(void *), void *arg, int flags, int cgroup_fd);
+
 /* Wait for PID and return its status the way a shell reports it: the exit
  * code, or 128 + the signal that killed it. A signal caught by
  * proc_trap_signals() while waiting is passed on to PID once, and the

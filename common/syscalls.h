@@ -86,6 +86,35 @@ static inline int close_range(unsigned int first, unsigned int last,
 }
 #endif
 
+/* clone3(2) (Linux 5.3): clone with its arguments in a struct, which
+ * can say more than clone(2)'s registers can. nslab uses it for one
+ * thing, CLONE_INTO_CGROUP (Linux 5.7): the child is born in the cgroup
+ * v2 directory whose descriptor is .cgroup, instead of being moved there
+ * by a write to cgroup.procs. The struct is the kernel's struct
+ * clone_args (<linux/sched.h>) up to .cgroup, its size-versioned layout
+ * ABI; glibc declares no wrapper. With .stack 0 the child goes on on a
+ * copy of the caller's stack, as after fork(): the call returns twice,
+ * 0 in the child. An older kernel answers ENOSYS (no clone3) or E2BIG
+ * (no .cgroup). */
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
+struct nsl_clone_args {
+	unsigned long long flags, pidfd, child_tid, parent_tid, exit_signal;
+	unsigned long long stack, stack_size, tls, set_tid, set_tid_size, cgroup;
+};
+
+static inline long nsl_clone3(struct nsl_clone_args *args)
+{
+#ifdef SYS_clone3
+	return syscall(SYS_clone3, args, sizeof(*args));
+#else
+	(void)args;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
 /* capget(2), capset(2): read and set the calling thread's capability
  * sets. Version 3 of the interface takes an array of two data structs,
  * one per 32-bit half of the 64-bit sets. libcap wraps these; nslab

@@ -292,3 +292,37 @@ delegated() { # delegated CONTROLLER
 	done
 	assert_host_unchanged
 }
+
+# --- born in its cgroup ----------------------------------------------------------------------
+
+@test "07c.7 the init is born in its cgroup v2 (clone3 CLONE_INTO_CGROUP): paused right after clone, before any move, the host already sees it there" {
+	need_root
+	local v2 name line err runtime
+	v2=$(cgroup_of self '')
+	[ -n "$v2" ] || skip "no cgroup2 mount: no cgroup v2 to be born in"
+	name=$(random_name)
+	mkfifo "$T/err"
+	# At "cloned" the runtime has cloned the init and stops: a runtime
+	# that moves the init (cgroup.procs) has not done it yet.
+	NSLAB_PAUSE_AT=cloned "$CTR" run -q --name "$name" "$ROOTFS" true 2>"$T/err" 3>&- &
+	ctr=$!
+	runtime=$ctr
+	exec {err}<"$T/err"
+	while IFS= read -r -t 10 line <&"$err"; do
+		[[ $line != *"paused at cloned (NSLAB_PAUSE_AT)"* ]] || break
+	done
+	[[ $line == *"paused at cloned"* ]] || fail "run never paused at cloned"
+	init=$(children_of "$ctr")
+	[[ $init =~ ^[0-9]+$ ]]
+	assert_equal "$(cgroup_of "$init" '')" "$v2/nslab-$name.$runtime"
+	# The runtime killed there leaves the cgroup; ps sweeps it.
+	kill -KILL "$ctr"
+	wait "$ctr" || true
+	exec {err}<&-
+	ctr=
+	wait_for gone "$init"
+	run --separate-stderr "$CTR" ps
+	assert_success
+	assert_equal "$(cgroups_named "$name" "$runtime")" ""
+	assert_host_unchanged
+}
