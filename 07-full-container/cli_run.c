@@ -27,6 +27,7 @@
 #include "say.h"
 #include "state.h"
 #include "timens.h"
+#include "timing.h"
 #include "veth.h"
 
 /* As root with --userns, container ids 0..65535 are host ids
@@ -172,6 +173,7 @@ static int parse_run(int argc, char **argv, struct ctr_config *c)
 		{ "rootless", no_argument, NULL, 'U' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'V' },
+		{ "timing", no_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'H' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -185,6 +187,7 @@ static int parse_run(int argc, char **argv, struct ctr_config *c)
 		case 'U': c->userns = 1; break;
 		case 'q': say_level = 0; break;
 		case 'V': say_level = 2; break;
+		case 'T': timing_start(); break;
 		case 'H': cli_usage(stdout); exit(EXIT_OK);
 		case ':': case '?': return cli_bad_option(opt, argv);
 		default:

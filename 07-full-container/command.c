@@ -23,6 +23,7 @@
 #include "pause.h"
 #include "proc.h"
 #include "say.h"
+#include "timing.h"
 
 /* The command's environment, made from scratch: nothing of the host's
  * but TERM, then each -e in order, replacing a variable of the same name
@@ -131,6 +132,9 @@ int ctr_cmd_main(void *arg)
 	int status;
 
 	say_role("cmd");
+	/* Our CLOCK_MONOTONIC is the time namespace's (--monotonic). */
+	if (c->time_set)
+		timing_shift(c->monotonic);
 	/* A session of its own, with no controlling terminal: TIOCSTI, which
 	 * pushes characters into a terminal's input, works only on one's
 	 * controlling terminal (without CAP_SYS_ADMIN), so the container
@@ -154,6 +158,7 @@ int ctr_cmd_main(void *arg)
 	}
 	say("execvp(\"%s\") as uid %u, gid %u, in %s, in a session of its own", c->cmd[0],
 	    (unsigned)c->uid, (unsigned)c->gid, c->workdir);
+	timing_mark("exec");
 	ctr_pause_at("exec", "user, environment, cwd, fds and signals are set; execvp() is next");
 	status = proc_exec(c->cmd);
 	if (status == EXIT_NOT_FOUND)

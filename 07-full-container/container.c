@@ -48,6 +48,7 @@
 #include "say.h"
 #include "sync.h"
 #include "timens.h"
+#include "timing.h"
 
 /* Close every fd above 2 but KEEP. The runtime's lock on the state
  * record is held by an open file description, which our inherited copy
@@ -158,10 +159,12 @@ static int set_up(const struct ctr_config *c, struct mnt_record *record,
 	say_more("unshare(CLONE_NEWCGROUP): my cgroup is / in my cgroup namespace");
 	if (fs_setup(&fc) == -1)
 		return -1;
+	timing_mark("mounts");
 	ctr_pause_at("mounted", "the rootfs is / now, with /proc, /dev, /sys and the volumes; "
 		     "the mount points made in it are in the runtime's record there");
 	if (net_setup(c, veth) == -1)
 		return -1;
+	timing_mark("net");
 	if (uts_set_hostname(c->hostname) == -1) {
 		nsl_error(errno, "sethostname(\"%s\")", c->hostname);
 		return -1;
@@ -229,6 +232,7 @@ int ctr_init_main(void *arg)
 	}
 	if (wait_for_go(k->go) == -1 || become_root(k->c) == -1)
 		return EXIT_RUNTIME;
+	timing_mark("go");
 	ctr_pause_at("go", "\"go\" came, PR_SET_PDEATHSIG is set; nothing is mounted yet");
 	/* The caller's terminal sends Ctrl-C to its foreground process
 	 * group, ours included: in a session of our own, only the runtime
@@ -243,6 +247,7 @@ int ctr_init_main(void *arg)
 	 * saved here for the record: the command empties its mask. */
 	if (pidns_init_block(&saved) == -1 || harden() == -1)
 		return EXIT_RUNTIME;
+	timing_mark("hardened");
 	/* Built and hardened: "ready" tells the runtime that exec may join
 	 * us now (run.c's wait_ready()). */
 	if (sync_post(k->go) == -1 && errno != EPIPE) {

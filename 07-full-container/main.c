@@ -69,6 +69,8 @@ void cli_usage(FILE *f)
 		"                           100000-165535\n"
 		"  -q, --quiet              no narration, errors only\n"
 		"      --verbose            every call, with its arguments\n"
+		"      --timing             a line on stderr as each phase ends, in ms\n"
+		"                           since the start (\"timing: clone +1.234 ms\")\n"
 		"      --help               this text\n"
 		"\n"
 		"Narration is on stderr; stdout and stdin are the command's. Exit status:\n"
