@@ -827,3 +827,44 @@ own_rootfs() {
 	refute_line --partial "$name"
 	assert_host_unchanged
 }
+
+# The time (ms) of PHASE in run --timing's lines in $stderr.
+timing_of() { # timing_of PHASE
+	awk -v p="$1" '$1 == "timing:" && $2 == p { sub(/^\+/, "", $3); print $3 }' <<<"$stderr"
+}
+
+# a < b, for the decimals of timing_of
+before() { # before A B
+	awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 < b + 0) }'
+}
+
+@test "07.26 run --timing: a line as each phase ends, from the runtime, the init and the command, in causal order; stdout stays the command's" {
+	need_root
+	local p word
+	word=$(random_name)
+	run --separate-stderr "$CTR" run -q --timing "$ROOTFS" /bin/echo "$word"
+	assert_success
+	assert_output "$word"
+	# Every phase once, nothing else on stderr with -q.
+	for p in claimed cgroup clone placed go mounts net hardened ready exec exited cleaned; do
+		assert_equal "$(grep -c "^timing: $p " <<<"$stderr")" 1
+	done
+	assert_equal "$(grep -vc '^timing: ' <<<"$stderr")" 0
+	# What must come after what: the init is cloned before it gets "go",
+	# hardened before it clones the command, which execs before it exits.
+	before "$(timing_of clone)" "$(timing_of go)"
+	before "$(timing_of go)" "$(timing_of mounts)"
+	before "$(timing_of hardened)" "$(timing_of exec)"
+	before "$(timing_of hardened)" "$(timing_of ready)"
+	before "$(timing_of exec)" "$(timing_of exited)"
+	before "$(timing_of exited)" "$(timing_of cleaned)"
+	# The command's clock runs 1000 s ahead in its time namespace;
+	# its line does not.
+	if [ -e /proc/self/ns/time ]; then
+		run --separate-stderr "$CTR" run -q --timing --monotonic 1000 "$ROOTFS" true
+		assert_success
+		before "$(timing_of hardened)" "$(timing_of exec)"
+		before "$(timing_of exec)" "$(timing_of exited)"
+	fi
+	assert_host_unchanged
+}
