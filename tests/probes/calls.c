@@ -22,6 +22,7 @@
 #include <linux/perf_event.h>
 #include <linux/userfaultfd.h>
 
+#include "../../common/syscalls.h" /* nsl_clone3(), the runtime's own */
 #include "probe.h"
 
 /* add_key(2), keyctl(2): libkeyutils wraps them; glibc does not. */
@@ -42,22 +43,6 @@ static long keyctl(int cmd, unsigned long a2, unsigned long a3)
 static long raw_clone(unsigned long flags)
 {
 	return syscall(SYS_clone, flags, NULL, NULL, NULL, 0UL);
-}
-
-/* struct clone_args of clone3(2) (Linux 5.3), its first version. */
-struct clone_args_v0 {
-	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
-};
-
-static long clone3(struct clone_args_v0 *args)
-{
-#ifdef SYS_clone3
-	return syscall(SYS_clone3, args, sizeof(*args));
-#else
-	(void)args;
-	errno = ENOSYS;
-	return -1;
-#endif
 }
 
 /* "Shocker" (2014, against Docker 0.11): open_by_handle_at(2) opens an
@@ -174,8 +159,8 @@ void probe_userns_clone(struct result *r)
  * ENOSYS, and libcs fall back to clone(), whose flags it can check. */
 void probe_userns_clone3(struct result *r)
 {
-	struct clone_args_v0 args = { .flags = CLONE_NEWUSER, .exit_signal = SIGCHLD };
-	long pid = clone3(&args);
+	struct nsl_clone_args args = { .flags = CLONE_NEWUSER, .exit_signal = SIGCHLD };
+	long pid = nsl_clone3(&args);
 
 	if (pid == -1) {
 		blocked(r, "clone3({ CLONE_NEWUSER }): %s", strerror(errno));
