@@ -1,0 +1,89 @@
+#define _GNU_SOURCE
+/*
+ * floor - the least a container needs, for `make bench` to compare with.
+ *
+ *     floor ROOTFS          (as root)
+ *
+ * One clone() with the namespaces 07-full-container uses by default as
+ * root (UTS, IPC, PID, mount, network, cgroup; no user namespace), then in
+ * the child: / made private, ROOTFS bound on itself, pivot_root(".", "."),
+ * the old root detached, a fresh /proc, exec /bin/true. The parent waits
+ * and exits with the child's status. No narration, no checks, no cgroup,
+ * no seccomp, no capabilities dropped: what is left is the kernel's price
+ * of a container, the floor no runtime can go below.
+ *
+ * Errors name the call and exit 125, as 07-full-container does.
+ * Man pages: clone(2), mount(2), pivot_root(2), umount(2).
+ */
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "syscalls.h"
+
+#define FLOOR_FAIL 125
+
+/* The namespaces of 07's default run as root. */
+#define FLOOR_NS (CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWNS | \
+		  CLONE_NEWNET | CLONE_NEWCGROUP)
+
+static char child_stack[64 * 1024] __attribute__((aligned(16)));
+
+static int fail(const char *call)
+{
+	fprintf(stderr, "floor: %s: %s\n", call, strerror(errno));
+	return FLOOR_FAIL;
+}
+
+/* The child: PID 1 of its namespace, in a copy of the host's mount table. */
+static int child(void *arg)
+{
+	const char *rootfs = arg;
+	char *const argv[] = { "/bin/true", NULL };
+
+	/* Private first, or the pivot and the mounts below would propagate
+	 * back to the host on a shared root (systemd's default). */
+	if (mount(NULL, "/", NULL, MS_PRIVATE | MS_REC, NULL) == -1)
+		return fail("mount(/, MS_PRIVATE|MS_REC)");
+	/* pivot_root(2) needs the new root to be a mount point. */
+	if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) == -1)
+		return fail("mount(ROOTFS, ROOTFS, MS_BIND|MS_REC)");
+	if (chdir(rootfs) == -1)
+		return fail("chdir(ROOTFS)");
+	/* Old and new root on one directory: the old root ends up stacked
+	 * on top of "." and is detached at once. */
+	if (pivot_root(".", ".") == -1)
+		return fail("pivot_root(\".\", \".\")");
+	if (umount2(".", MNT_DETACH) == -1)
+		return fail("umount2(\".\", MNT_DETACH)");
+	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) == -1)
+		return fail("mount(proc, /proc)");
+	execv(argv[0], argv);
+	fprintf(stderr, "floor: execv(%s): %s\n", argv[0], strerror(errno));
+	return errno == ENOENT ? 127 : 126;
+}
+
+int main(int argc, char *argv[])
+{
+	pid_t pid;
+	int status;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: floor ROOTFS\n");
+		return 2;
+	}
+	pid = clone(child, child_stack + sizeof(child_stack), FLOOR_NS | SIGCHLD, argv[1]);
+	if (pid == -1)
+		return fail("clone");
+	if (waitpid(pid, &status, 0) == -1)
+		return fail("waitpid");
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}

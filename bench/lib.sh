@@ -1,0 +1,230 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2034 # LABEL, CMDLINE, NOBODY: read by the other files
+# bench/lib.sh - the pieces of bench/run.sh: tools, timing, the host check.
+#
+# Sourced by bench/run.sh, which sets TOP, BINDIR, CTR, FLOOR, ROOTFS, W
+# (the bench's own temp directory) and the run counts. Results land in W:
+# one CSV per timed tool (hyperfine --export-csv), read back by bench/report.sh.
+
+NOBODY=65534
+
+say() { echo "bench: $*" >&2; }
+
+# Notes end up in the results file: what was skipped and why.
+NOTES=()
+note() {
+	NOTES+=("$*")
+	say "note: $*"
+}
+
+# --- tools --------------------------------------------------------------------
+
+# Packages the bench uses; each one missing is installed when we are root
+# and apt-get works, else its part is skipped with a note.
+BENCH_PKGS=(hyperfine bubblewrap crun runc jq gnuplot-nox)
+
+installed() { # installed PKG
+	dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'
+}
+
+install_tools() {
+	local pkg missing=() updated=
+	command -v dpkg-query >/dev/null || { say "no dpkg-query: not installing anything"; return 0; }
+	for pkg in "${BENCH_PKGS[@]}"; do
+		installed "$pkg" || missing+=("$pkg")
+	done
+	[ ${#missing[@]} -gt 0 ] || return 0
+	if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
+		note "not installed (not root, or no apt-get): ${missing[*]}"
+		return 0
+	fi
+	for pkg in "${missing[@]}"; do
+		say "installing $pkg"
+		if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$pkg" >"$W/apt.log" 2>&1 &&
+			[ -z "$updated" ]; then
+			# The package lists may be missing (a fresh container): once.
+			updated=1
+			apt-get update -q >>"$W/apt.log" 2>&1 || true
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$pkg" >"$W/apt.log" 2>&1 || true
+		fi
+		installed "$pkg" || note "apt-get install $pkg failed: $(tail -n 1 "$W/apt.log")"
+	done
+}
+
+# One line naming a tool's version, or "missing".
+tool_version() { # tool_version NAME
+	case $1 in
+	hyperfine | bwrap | crun | runc | jq) command -v "$1" >/dev/null && "$1" --version 2>&1 | head -n 1 || echo missing ;;
+	unshare) unshare --version 2>&1 | head -n 1 ;;
+	gnuplot) command -v gnuplot >/dev/null && gnuplot --version 2>&1 | head -n 1 || echo missing ;;
+	esac
+}
+
+# --- the machine ---------------------------------------------------------------
+
+# "hybrid (cgroup v1: cpu memory ...; cgroup2 at /sys/fs/cgroup/unified
+# with: hugetlb)", "cgroup2 only (controllers: ...)" or "cgroup v1 only".
+cgroup_layout() {
+	local v1 v2
+	v1=$(awk '$3 == "cgroup" { n = split($4, o, ","); for (i = 1; i <= n; i++)
+		if (o[i] !~ /^(rw|ro|relatime|nosuid|nodev|noexec)$/) printf "%s ", o[i] }' /proc/mounts)
+	v2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
+	if [ -n "$v1" ] && [ -n "$v2" ]; then
+		echo "hybrid (cgroup v1: ${v1% }; cgroup2 at $v2 with: $(cat "$v2/cgroup.controllers" 2>/dev/null))"
+	elif [ -n "$v2" ]; then
+		echo "cgroup2 only at $v2 (controllers: $(cat "$v2/cgroup.controllers" 2>/dev/null))"
+	else
+		echo "cgroup v1 only (${v1% })"
+	fi
+}
+
+# A short name for the kind of host, for the results file's name.
+host_kind() {
+	local kind=bare
+	if command -v systemd-detect-virt >/dev/null && systemd-detect-virt -q --vm; then
+		kind=$(systemd-detect-virt --vm)
+	elif grep -qw hypervisor /proc/cpuinfo; then
+		kind=vm
+	fi
+	echo "$kind-$(nproc)cpu"
+}
+
+# --- the host, before and after -------------------------------------------------
+
+# What a runtime could leave behind: cgroups, mounts, network links, state.
+host_state() {
+	find /sys/fs/cgroup -mindepth 1 -maxdepth 4 -type d 2>/dev/null | sort
+	awk '{ print "mount " $5 }' /proc/self/mountinfo | sort
+	find /sys/class/net -mindepth 1 -maxdepth 1 -printf 'link %f\n' | sort
+	find /run/crun /run/runc /run/nslab -mindepth 1 -maxdepth 1 -printf 'state %p\n' 2>/dev/null | sort || true
+}
+
+# --- timing ---------------------------------------------------------------------
+
+# hf KEY LABEL COMMAND [PREFIX...]: time COMMAND (no shell: hyperfine -N)
+# with hyperfine, run by PREFIX (e.g. as nobody, or in a mount namespace of
+# its own). Its numbers land in $W/out/KEY.csv; a tool that fails is
+# skipped with a note naming its error.
+TIMED=()
+declare -A LABEL CMDLINE
+hf() {
+	local key=$1 label=$2 cmd=$3 runs=${RUNS_OF:-$RUNS}
+	shift 3
+	LABEL[$key]=$label
+	CMDLINE[$key]=$cmd
+	say "timing $label: $cmd"
+	if ! "$@" hyperfine -N --style basic --warmup "$WARMUP" --runs "$runs" -n "$label" \
+		--export-csv "$W/out/$key.csv" "$cmd" >"$W/out/$key.log" 2>&1; then
+		cat "$W/out/$key.log" >&2
+		note "$label skipped: hyperfine failed ($(grep -m1 -iE 'error|fail|denied|not' "$W/out/$key.log" || tail -n 1 "$W/out/$key.log"))"
+		return 0
+	fi
+	grep -E 'Time|Range' "$W/out/$key.log" >&2 || true
+	TIMED+=("$key")
+}
+
+# csv_field KEY median|min|max: milliseconds, from hyperfine's CSV (whose
+# first column, the command's name, may hold commas: count from the end).
+csv_field() {
+	awk -F, -v f="$2" 'NR == 2 { i = (f == "median") ? NF - 4 : (f == "min") ? NF - 1 : NF
+		printf "%.3f", $i * 1000 }' "$W/out/$1.csv"
+}
+
+# Does the command run at all? The first line of its error if not.
+works() { # works VAR COMMAND...
+	local -n works_why=$1
+	shift
+	works_why=$("$@" 2>&1 >/dev/null) && return 0
+	works_why="exit $?: $(head -n 1 <<<"$works_why")"
+	return 1
+}
+
+# --- OCI bundle for crun and runc ------------------------------------------------
+
+# The default spec of `crun spec`, with /bin/true as the command, no
+# terminal, the shared rootfs, a cgroup namespace as 07 has, and the
+# cgroup under the bench's own parent, so that the sweep finds it.
+make_bundle() { # make_bundle DIR TOOL
+	local dir=$1 tool=$2
+	mkdir -p "$dir"
+	(cd "$dir" && "$tool" spec) || return 1
+	jq --arg root "$ROOTFS" --arg cg "/$CG_PARENT/$tool" '
+		.process.args = ["/bin/true"] | .process.terminal = false |
+		.root.path = $root | .linux.cgroupsPath = $cg |
+		.linux.namespaces += [{"type": "cgroup"}]' "$dir/config.json" >"$dir/config.json.tmp" &&
+		mv "$dir/config.json.tmp" "$dir/config.json"
+}
+
+# Remove the cgroups crun and runc made below the bench's parent, in every
+# hierarchy, children first; kill what is left in them (only ever the
+# bench's own containers, after an interrupt).
+sweep_cgroups() {
+	local d i pids
+	for d in /sys/fs/cgroup/*/"$CG_PARENT" /sys/fs/cgroup/"$CG_PARENT"; do
+		[ -d "$d" ] || continue
+		mapfile -t pids < <(find "$d" -name cgroup.procs -exec cat {} + 2>/dev/null)
+		[ ${#pids[@]} -eq 0 ] || kill -KILL "${pids[@]}" 2>/dev/null || true
+		for ((i = 0; i < 50; i++)); do
+			find "$d" -depth -type d -exec rmdir {} + 2>/dev/null || true
+			[ -d "$d" ] || break
+			sleep 0.1
+		done
+		[ ! -d "$d" ] || note "could not remove the cgroup $d"
+	done
+	return 0
+}
+
+# --- the contenders that need more than one line ---------------------------------------
+
+# 07 as nobody: a rootfs copy and a runtime directory nobody owns, and a
+# copy of the binary (BINDIR may sit where nobody cannot reach, /root).
+# hyperfine itself runs as nobody, so nothing of root's is timed.
+rootless_07() {
+	local why rr=$W/rootfs-nobody bin=$W/bin/07-full-container
+	local as=(env "XDG_RUNTIME_DIR=$W/xdg" setpriv "--reuid=$NOBODY" "--regid=$NOBODY" --clear-groups --inh-caps=-all)
+	if ! works why "${as[@]}" unshare -U true; then
+		note "07 rootless skipped: nobody gets no user namespace here ($why)"
+		return 0
+	fi
+	cp -a "$ROOTFS" "$rr"
+	chown -R "$NOBODY:$NOBODY" "$rr"
+	mkdir -m 700 "$W/xdg"
+	chown "$NOBODY:$NOBODY" "$W/xdg"
+	mkdir -p "$W/bin"
+	cp "$CTR" "$bin"
+	if works why "${as[@]}" "$bin" run -q "$rr" /bin/true; then
+		hf rootless "07 rootless" "$bin run -q $rr /bin/true" "${as[@]}"
+	else
+		note "07 rootless skipped: $why"
+	fi
+}
+
+# The cgroup2 mount of a hybrid host (/sys/fs/cgroup/unified), if any.
+hybrid_v2() {
+	awk '$3 == "cgroup" { v1 = 1 } $3 == "cgroup2" && $2 != "/sys/fs/cgroup" { v2 = $2 }
+		END { if (v1 && v2) print v2 }' /proc/mounts
+}
+
+# crun or runc on the bundle, each with a state directory of its own (not
+# /run/crun or /run/runc) and the same container id every time: `run`
+# deletes the container when it ends. On a hybrid host crun refuses a
+# cgroup2 mount that has controllers ("cgroups in hybrid mode not
+# supported"): then the whole hyperfine runs in a mount namespace of its
+# own where that mount is gone, so crun sees cgroup v1 alone.
+oci_runtime() { # oci_runtime crun|runc
+	local tool=$1 why why2='' v2 dir=$W/oci-$1 prefix=()
+	local cmd=("$tool" --root "$W/state-$tool" run --bundle "$dir" bench)
+	command -v "$tool" >/dev/null || { note "$tool skipped: not installed"; return 0; }
+	command -v jq >/dev/null || { note "$tool skipped: jq (to edit config.json) is missing"; return 0; }
+	make_bundle "$dir" "$tool" >/dev/null || { note "$tool skipped: '$tool spec' failed"; return 0; }
+	if ! works why "${cmd[@]}"; then
+		v2=$(hybrid_v2)
+		prefix=(unshare -m sh -c "umount $v2 && exec \"\$@\"" sh)
+		if [ -z "$v2" ] || ! works why2 "${prefix[@]}" "${cmd[@]}"; then
+			note "$tool skipped: $why${why2:+; with the cgroup2 mount hidden: $why2}"
+			return 0
+		fi
+		note "$tool ran in a mount namespace without $v2 (as-is: $why)"
+	fi
+	hf "$tool" "$tool" "${cmd[*]}" "${prefix[@]}"
+}

@@ -1,0 +1,211 @@
+# shellcheck shell=bash
+# bench/report.sh - the table, the targets, the chart and the results file.
+# Sourced by bench/run.sh (see there for the variables it sets).
+
+# The start-up contenders, in the order of the table.
+ORDER=(floor ctr rootless unshare bwrap crun runc)
+
+timed() { [[ " ${TIMED[*]} " == *" $1 "* ]]; }
+med() { csv_field "$1" median; }
+
+# awk does the arithmetic: calc 'EXPR' with a=.. b=.. given as arguments.
+calc() { # calc EXPR [a=X b=Y ...]
+	local expr=$1 args=()
+	shift
+	for v in "$@"; do args+=(-v "$v"); done
+	awk "${args[@]}" "BEGIN { print $expr }"
+}
+
+# A command as the reader would type it: paths shortened.
+short() {
+	local s=$1
+	s=${s//$W\/rootfs-nobody/ROOTFS-copy-owned-by-nobody}
+	s=${s//$W\/bin\//}
+	s=${s//$W/TMP}
+	s=${s//$ROOTFS/ROOTFS}
+	s=${s//$BINDIR\//bin\/}
+	echo "$s"
+}
+
+start_table() {
+	local k f=
+	timed floor && f=$(med floor)
+	echo "| tool | median (ms) | min (ms) | max (ms) | × floor |"
+	echo "|---|---:|---:|---:|---:|"
+	for k in "${ORDER[@]}"; do
+		timed "$k" || continue
+		printf '| %s | %s | %s | %s | %s |\n' "${LABEL[$k]}" "$(med "$k")" "$(csv_field "$k" min)" \
+			"$(csv_field "$k" max)" "$([ -n "$f" ] && calc 'sprintf("%.2f", m / f)' "m=$(med "$k")" "f=$f" || echo -)"
+	done
+}
+
+# verdict OK-EXPR a=.. b=..: "met" or "**missed**".
+verdict() { # verdict EXPR VARS...
+	[ "$(calc "$@")" = 1 ] && echo met || echo "**missed**"
+}
+
+targets() {
+	local f c u r busy pss k
+	timed ctr || { echo "- 07 root was not timed: no target can be checked."; return 0; }
+	c=$(med ctr)
+	if timed floor; then
+		f=$(med floor)
+		echo "- 07 median ≤ 1.3× floor: $(calc 'sprintf("%.2f", c / f)' "c=$c" "f=$f")× ($c ms against $f ms):" \
+			"$(verdict '(c <= 1.3 * f) ? 1 : 0' "c=$c" "f=$f")$(calc '(c > 1.3 * f) ? sprintf(", by %.3f ms: 07 must lose %.0f%% of its time", c - 1.3 * f, 100 * (c - 1.3 * f) / c) : ""' "c=$c" "f=$f")"
+	fi
+	for k in unshare bwrap; do
+		timed "$k" || continue
+		u=$(med "$k")
+		echo "- 07 faster than ${LABEL[$k]}: $c ms against $u ms (07 takes $(calc 'sprintf("%.2f", c / u)' "c=$c" "u=$u")× its time):" \
+			"$(verdict '(c < u) ? 1 : 0' "c=$c" "u=$u")$(calc '(c >= u) ? sprintf(", by %.3f ms", c - u) : ""' "c=$c" "u=$u")"
+	done
+	if timed crun; then
+		r=$(med crun)
+		echo "- 07 ≥ 3× faster than crun: $(calc 'sprintf("%.2f", r / c)' "c=$c" "r=$r")× ($c ms against $r ms):" \
+			"$(verdict '(r >= 3 * c) ? 1 : 0' "c=$c" "r=$r")$(calc '(r < 3 * c) ? sprintf(", 07 must reach %.3f ms, %.3f ms less", r / 3, c - r / 3) : ""' "c=$c" "r=$r")"
+	fi
+	if [ -n "${SCALE_MEM[*]:-}" ]; then
+		pss=$((SCALE_MEM[1] + SCALE_MEM[3]))
+		echo "- ≤ 2 MiB per running container (runtime + init, Pss): $(calc 'sprintf("%.2f", p / 1024)' "p=$pss") MiB:" \
+			"$(verdict '(p <= 2048) ? 1 : 0' "p=$pss")$(calc '(p > 2048) ? sprintf(", by %.2f MiB", (p - 2048) / 1024) : ""' "p=$pss")"
+	fi
+	if timed busy; then
+		busy=$(med busy)
+		echo "- with $SCALE_N running ≤ 1.5× idle: $(calc 'sprintf("%.2f", b / c)' "b=$busy" "c=$c")× ($busy ms against $c ms):" \
+			"$(verdict '(b <= 1.5 * c) ? 1 : 0' "b=$busy" "c=$c")$(calc '(b > 1.5 * c) ? sprintf(", by %.3f ms", b - 1.5 * c) : ""' "b=$busy" "c=$c")"
+	fi
+}
+
+breakdown_table() {
+	[ -n "$PHASE_ROWS" ] || { echo "Not measured: see the notes."; return 0; }
+	echo "Median of $TIMING_RUNS runs of \`07-full-container run -q --timing ROOTFS /bin/true\`."
+	echo
+	echo "| phase | ms since the phase before | ms since start |"
+	echo "|---|---:|---:|"
+	printf '%s\n' "$PHASE_ROWS" | awk '{ printf "| %s | %.3f | %.3f |\n", $2, $3, $4 }'
+	printf '%s\n' "$PHASE_ROWS" | sort -k3,3gr | awk 'NR == 1 { printf "\nThe slowest phase: **%s**, %.3f ms.\n", $2, $3 }'
+}
+
+scale_table() {
+	local m=("${SCALE_MEM[@]}")
+	[ -n "${SCALE_MEM[*]:-}" ] || { echo "Not measured: see the notes."; return 0; }
+	echo "$SCALE_N containers of \`07-full-container run -q --name NAME ROOTFS /bin/sleep 1000\`," \
+		"started at once in the background: all running (\`07-full-container ps\`) after $SCALE_START_MS ms."
+	echo
+	echo "| per running container (mean, KiB) | Rss | Pss |"
+	echo "|---|---:|---:|"
+	echo "| runtime (the \`run\` process) | ${m[0]} | ${m[1]} |"
+	echo "| init (its child, PID 1 inside) | ${m[2]} | ${m[3]} |"
+	echo "| **runtime + init** | **$((m[0] + m[2]))** | **$((m[1] + m[3]))** |"
+	echo "| the command (sleep), not counted | ${m[4]} | ${m[5]} |"
+	echo
+	echo "The host's MemAvailable fell by $SCALE_AVAIL_KIB KiB per container (everything:" \
+		"kernel objects, page tables, the command too; noisy)."
+	echo
+	if timed busy; then
+		echo "Start-up of one more (07 root, $SCALE_RUNS runs) with $SCALE_N running: median $(med busy) ms," \
+			"min $(csv_field busy min), max $(csv_field busy max); idle: $(med ctr) ms."
+		echo
+	fi
+	echo "Teardown: SIGTERM to all $SCALE_N runtimes, until the last one ended: $SCALE_STOP_MS ms."
+}
+
+# A bar chart of the medians, with gnuplot.
+chart() { # chart PNG
+	local k dat=$W/chart.dat
+	command -v gnuplot >/dev/null || { note "no chart: gnuplot is missing"; return 0; }
+	for k in "${ORDER[@]}"; do
+		timed "$k" && printf '"%s" %s\n' "${LABEL[$k]}" "$(med "$k")"
+	done >"$dat"
+	gnuplot <<EOF || note "no chart: gnuplot failed"
+set terminal pngcairo size 900,480 font "sans,11"
+set output "$1"
+set title "Start-up of /bin/true in a container, median of $RUNS runs ($(date -u +%Y-%m-%d), $(host_kind))"
+set ylabel "milliseconds (lower is faster)"
+set style fill solid 0.85 border -1
+set boxwidth 0.6
+set yrange [0:*]
+set grid ytics
+unset key
+plot "$dat" using 0:2:xtic(1) with boxes lc rgb "#3b6ea8", \
+     "" using 0:2:(sprintf("%.2f", \$2)) with labels offset 0,0.8
+EOF
+}
+
+results_md() { # results_md PNG-NAME
+	local k
+	echo "# Start-up benchmark: $(date -u '+%Y-%m-%d %H:%M UTC'), $(host_kind)"
+	echo
+	echo "Made by \`make bench\`${QUICK:+ with QUICK=1} (bench/run.sh): hyperfine, --warmup $WARMUP --runs $RUNS, no shell (-N)."
+	echo "nslab $(git -C "$TOP" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$TOP" diff --quiet HEAD 2>/dev/null || echo ' (with uncommitted changes)')."
+	echo
+	echo "## Start-up"
+	echo
+	start_table
+	echo
+	[ -f "$W/chart.png" ] && echo "![start-up, median]($1)" && echo
+	echo "## Targets (issue 8)"
+	echo
+	targets
+	echo
+	echo "## Where 07's time goes"
+	echo
+	breakdown_table
+	echo
+	echo "## At scale"
+	echo
+	scale_table
+	echo
+	echo "## The commands"
+	echo
+	for k in "${ORDER[@]}" busy; do
+		timed "$k" && echo "- ${LABEL[$k]}: \`$(short "${CMDLINE[$k]}")\`"
+	done
+	echo
+	echo "ROOTFS is $ROOTFS (busybox); 07 rootless runs as nobody (setpriv) a copy of bin/07-full-container"
+	echo "on a copy of ROOTFS that nobody owns; crun and runc run a bundle from \`crun spec\` / \`runc spec\`"
+	echo "(args /bin/true, no terminal, a cgroup namespace, cgroupsPath below the bench's own): see docs/bench.md."
+	echo
+	echo "## The machine"
+	echo
+	echo "- kernel: $(uname -srm)"
+	echo "- CPU: $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), $(nproc) cores"
+	echo "- memory: $(awk '$1 == "MemTotal:" { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
+	echo "- cgroups: $(cgroup_layout)"
+	echo "- load (/proc/loadavg): at start $LOAD_START; at end $LOAD_END"
+	for k in hyperfine unshare bwrap crun runc; do
+		echo "- $k: $(tool_version "$k")"
+	done
+	echo
+	echo "## Notes"
+	echo
+	[ ${#NOTES[@]} -gt 0 ] || echo "None: every tool ran."
+	for k in "${NOTES[@]}"; do echo "- $k"; done
+	echo
+	echo "## The host afterwards"
+	echo
+	if diff "$W/host.before" "$W/host.after" >"$W/host.diff"; then
+		echo "Unchanged: the same cgroups, mounts, network links and runtime state as before."
+	else
+		echo "Changed (diff of cgroups, mounts, links, runtime state; before < > after):"
+		echo
+		sed 's/^/    /' "$W/host.diff"
+	fi
+}
+
+report() {
+	local base
+	# A short run never overwrites the results of a full one.
+	base=$TOP/bench/results/$(date -u +%Y-%m-%d)-$(host_kind)${QUICK:+-quick}
+	mkdir -p "$TOP/bench/results"
+	chart "$W/chart.png"
+	[ ! -f "$W/chart.png" ] || cp "$W/chart.png" "$base.png"
+	results_md "${base##*/}.png" >"$base.md.tmp"
+	mv "$base.md.tmp" "$base.md"
+	echo
+	start_table
+	echo
+	targets
+	echo
+	say "wrote ${base#"$TOP"/}.md${QUICK:+ (QUICK=1)}"
+}

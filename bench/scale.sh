@@ -1,0 +1,146 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2034 # SCALE_*, PHASE_ROWS: read by bench/report.sh
+# bench/scale.sh - where 07's start-up time goes, and what it costs at scale.
+# Sourced by bench/run.sh (see there for the variables it sets).
+
+# --- breakdown: 07 run --timing ------------------------------------------------------
+
+# `run --timing` prints one stderr line per phase, in order:
+#     timing: PHASE    +MS.MMM ms       (printf "timing: %-8s %+9.3f ms\n")
+# MS counted from the runtime's start. Each run's lines go to a file,
+# runs separated by "--"; the table has per phase the median time since
+# the phase before (what the phase costs) and since the start.
+PHASE_ROWS=
+breakdown() {
+	local i quiet=-q out=$W/timing.txt
+	"$CTR" run -q --timing "$ROOTFS" /bin/true 2>"$W/timing.probe" >/dev/null || true
+	if ! grep -q '^timing: ' "$W/timing.probe"; then
+		quiet=
+		"$CTR" run --timing "$ROOTFS" /bin/true 2>"$W/timing.probe" >/dev/null || true
+	fi
+	if ! grep -q '^timing: ' "$W/timing.probe"; then
+		note "breakdown skipped: 07 run --timing prints no timing lines yet ($(head -n 1 "$W/timing.probe"))"
+		return 0
+	fi
+	say "breakdown: $TIMING_RUNS runs of 07 run ${quiet:+-q }--timing"
+	: >"$out"
+	for ((i = 0; i < TIMING_RUNS; i++)); do
+		{ "$CTR" run $quiet --timing "$ROOTFS" /bin/true 2>&1 >/dev/null || true; } | grep '^timing: ' >>"$out" || true
+		echo -- >>"$out"
+	done
+	PHASE_ROWS=$(phase_medians "$out")
+	printf '%s\n' "$PHASE_ROWS" | awk '{ printf "  %-9s %8.3f ms  (at %8.3f ms)\n", $2, $3, $4 }' >&2
+}
+
+# phase_medians FILE: "ORDER PHASE MEDIAN-DELTA MEDIAN-SINCE-START" per phase.
+phase_medians() {
+	local rows=$W/timing.rows
+	awk '$1 == "--" { have = 0; next }
+	     $1 == "timing:" { t = $3 + 0; if (!($2 in order)) order[$2] = ++n
+		printf "%d %s %.3f %.3f\n", order[$2], $2, have ? t - prev : t, t
+		prev = t; have = 1 }' "$1" >"$rows"
+	join <(median_of 3 "$rows") <(median_of 4 "$rows") | sort -n | awk '{ print $1, $2, $3, $5 }'
+}
+
+# median_of COLUMN ROWS: "ORDER PHASE MEDIAN" per phase (ORDER first, for join).
+median_of() {
+	sort -k1,1n -k"$1","$1"g "$2" | awk -v c="$1" '
+		function flush() { if (k) print key, name, (k % 2) ? v[(k + 1) / 2] : (v[k / 2] + v[k / 2 + 1]) / 2 }
+		$1 != key { flush(); key = $1; name = $2; k = 0 }
+		{ v[++k] = $c }
+		END { flush() }' | sort -k1,1
+}
+
+# --- scale: N containers sleeping ------------------------------------------------------
+
+SCALE_PIDS=()
+SCALE_NAME=bench$$
+
+# How many of our containers `07 ps` shows running (a pid, not "starting").
+scale_running() {
+	"$CTR" ps 2>/dev/null | awk -v p="$SCALE_NAME-" 'index($1, p) == 1 && $2 ~ /^[0-9]+$/' | wc -l
+}
+
+# Wait until all N run; fail when one of the runtimes died or after 60 s.
+scale_wait() {
+	local p deadline=$((SECONDS + 60))
+	while [ "$(scale_running)" -lt "$SCALE_N" ]; do
+		for p in "${SCALE_PIDS[@]}"; do
+			kill -0 "$p" 2>/dev/null || { note "scale: a container's runtime ($p) ended early"; return 1; }
+		done
+		[ "$SECONDS" -lt "$deadline" ] || { note "scale: not all $SCALE_N running after 60 s"; return 1; }
+		sleep 0.05
+	done
+}
+
+mem_available() { awk '$1 == "MemAvailable:" { print $2 }' /proc/meminfo; }
+
+# "RSS PSS" in KiB of one process, from /proc/PID/smaps_rollup.
+rss_pss() {
+	awk '$1 == "Rss:" { r = $2 } $1 == "Pss:" { p = $2 } END { print r + 0, p + 0 }' "/proc/$1/smaps_rollup"
+}
+
+first_child() { { cat /proc/"$1"/task/*/children 2>/dev/null || true; } | awk '{ print $1; exit }'; }
+
+# Per container, in KiB: the runtime (the `run` process), its child the
+# container's init, and the command (sleep) the init runs.
+scale_memory() {
+	local r init cmd
+	for r in "${SCALE_PIDS[@]}"; do
+		init=$(first_child "$r")
+		cmd=$(first_child "$init")
+		echo "$(rss_pss "$r") $(rss_pss "$init") $(rss_pss "$cmd")"
+	done | awk '{ for (i = 1; i <= 6; i++) s[i] += $i; n++ }
+		END { for (i = 1; i <= 6; i++) printf "%d ", s[i] / n; print "" }'
+}
+
+scale() {
+	local i t0 avail0 avail1
+	say "scale: starting $SCALE_N containers that sleep"
+	avail0=$(mem_available)
+	t0=$(date +%s%N)
+	for ((i = 1; i <= SCALE_N; i++)); do
+		"$CTR" run -q --name "$SCALE_NAME-$i" "$ROOTFS" /bin/sleep 1000 </dev/null >/dev/null 2>>"$W/scale.err" &
+		SCALE_PIDS+=($!)
+	done
+	if ! scale_wait; then
+		note "scale skipped: $(head -n 1 "$W/scale.err")"
+		scale_stop
+		return 0
+	fi
+	SCALE_START_MS=$((($(date +%s%N) - t0) / 1000000))
+	avail1=$(mem_available)
+	SCALE_AVAIL_KIB=$(((avail0 - avail1) / SCALE_N))
+	read -r -a SCALE_MEM <<<"$(scale_memory)"
+	RUNS_OF=$SCALE_RUNS hf busy "07 root, $SCALE_N running" "$CTR run -q $ROOTFS /bin/true"
+	t0=$(date +%s%N)
+	scale_stop
+	SCALE_STOP_MS=$((($(date +%s%N) - t0) / 1000000))
+	say "scale: $SCALE_N started in $SCALE_START_MS ms, stopped in $SCALE_STOP_MS ms;" \
+		"per container runtime+init Rss $((SCALE_MEM[0] + SCALE_MEM[2])) KiB, Pss $((SCALE_MEM[1] + SCALE_MEM[3])) KiB"
+}
+
+# SIGTERM to every runtime (each passes it on to its container), then
+# poll until all are gone (bash reaps its children as they end, so kill -0
+# fails for an ended one); SIGKILL what is left after 10 s. Also the
+# trap's cleanup.
+scale_stop() {
+	local p alive deadline=$((SECONDS + 10))
+	[ ${#SCALE_PIDS[@]} -gt 0 ] || return 0
+	kill -TERM "${SCALE_PIDS[@]}" 2>/dev/null || true
+	while :; do
+		alive=
+		for p in "${SCALE_PIDS[@]}"; do
+			if kill -0 "$p" 2>/dev/null; then alive=$p && break; fi
+		done
+		[ -n "$alive" ] || break
+		if [ "$SECONDS" -ge "$deadline" ]; then
+			note "scale: runtimes still there 10 s after SIGTERM: SIGKILL"
+			kill -KILL "${SCALE_PIDS[@]}" 2>/dev/null || true
+			break
+		fi
+		sleep 0.01
+	done
+	wait "${SCALE_PIDS[@]}" 2>/dev/null || true
+	SCALE_PIDS=()
+}
