@@ -249,8 +249,18 @@ static void v2_served(struct cgroup *cg)
 
 int cgroup_detect(struct cgroup *cg, const char *name, pid_t runtime)
 {
+	/* What a first call found: run asks twice (its sweep, then its own
+	 * cgroups), and neither our cgroups nor the mounts change between;
+	 * mountinfo is read once a hierarchy, which is most of the cost. */
+	static struct cgroup found;
+	static int have;
 	char v2[PATH_MAX], v1[CG_NCTRL][PATH_MAX];
 
+	if (have) {
+		*cg = found;
+		snprintf(cg->leaf, sizeof(cg->leaf), CGROUP_PREFIX "%s.%d", name, (int)runtime);
+		return 0;
+	}
 	memset(cg, 0, sizeof(*cg));
 	snprintf(cg->leaf, sizeof(cg->leaf), CGROUP_PREFIX "%s.%d", name, (int)runtime);
 	if (cgroup_paths_of("self", v2, v1) == -1)
@@ -264,5 +274,7 @@ int cgroup_detect(struct cgroup *cg, const char *name, pid_t runtime)
 		else if (cg->served[i] == 0)
 			cg->served[i] = 1;
 	}
+	found = *cg;
+	have = 1;
 	return 0;
 }
