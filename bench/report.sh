@@ -78,12 +78,26 @@ targets() {
 
 breakdown_table() {
 	[ -n "$PHASE_ROWS" ] || { echo "Not measured: see the notes."; return 0; }
-	echo "Median of $TIMING_RUNS runs of \`07-full-container run -q --timing ROOTFS /bin/true\`."
-	echo
-	echo "| phase | ms since the phase before | ms since start |"
-	echo "|---|---:|---:|"
-	printf '%s\n' "$PHASE_ROWS" | awk '{ printf "| %s | %.3f | %.3f |\n", $2, $3, $4 }'
+	echo "Median of $TIMING_RUNS runs of \`07-full-container run$([ "$TIMING_Q" = yes ] && echo " -q") --timing ROOTFS /bin/true\`:"
+	echo "the time of each phase is the time since the phase before it."
+	if [ -n "$PHASE_ROWS_BUSY" ]; then
+		echo "The last two columns: the same with the $SCALE_N containers of the scale part running."
+		echo
+		echo "| phase | ms | ms since start | ms, $SCALE_N running | since start, $SCALE_N running |"
+		echo "|---|---:|---:|---:|---:|"
+		join <(printf '%s\n' "$PHASE_ROWS" | sort -k1,1) <(printf '%s\n' "$PHASE_ROWS_BUSY" | sort -k1,1) |
+			sort -n | awk '{ printf "| %s | %.3f | %.3f | %.3f | %.3f |\n", $2, $3, $4, $6, $7 }'
+	else
+		echo
+		echo "| phase | ms | ms since start |"
+		echo "|---|---:|---:|"
+		printf '%s\n' "$PHASE_ROWS" | awk '{ printf "| %s | %.3f | %.3f |\n", $2, $3, $4 }'
+	fi
 	printf '%s\n' "$PHASE_ROWS" | sort -k3,3gr | awk 'NR == 1 { printf "\nThe slowest phase: **%s**, %.3f ms.\n", $2, $3 }'
+	[ -z "$PHASE_ROWS_BUSY" ] ||
+		join <(printf '%s\n' "$PHASE_ROWS" | sort -k1,1) <(printf '%s\n' "$PHASE_ROWS_BUSY" | sort -k1,1) |
+		awk '{ d = $6 - $3; if (d > max) { max = d; p = $2 } }
+			END { if (p != "") printf "With %s running, **%s** grew the most: by %.3f ms.\n", n, p, max }' n="$SCALE_N"
 }
 
 scale_table() {

@@ -10,26 +10,37 @@
 # MS counted from the runtime's start. Each run's lines go to a file,
 # runs separated by "--"; the table has per phase the median time since
 # the phase before (what the phase costs) and since the start.
-PHASE_ROWS=
+# Measured idle (PHASE_ROWS) and again with the scale part's containers
+# running (PHASE_ROWS_BUSY), to show which phase grows with their number.
+PHASE_ROWS='' PHASE_ROWS_BUSY='' TIMING_Q=''
 breakdown() {
-	local i quiet=-q out=$W/timing.txt
 	"$CTR" run -q --timing "$ROOTFS" /bin/true 2>"$W/timing.probe" >/dev/null || true
 	if ! grep -q '^timing: ' "$W/timing.probe"; then
-		quiet=
 		"$CTR" run --timing "$ROOTFS" /bin/true 2>"$W/timing.probe" >/dev/null || true
+		grep -q '^timing: ' "$W/timing.probe" && TIMING_Q=no
 	fi
 	if ! grep -q '^timing: ' "$W/timing.probe"; then
 		note "breakdown skipped: 07 run --timing prints no timing lines yet ($(head -n 1 "$W/timing.probe"))"
 		return 0
 	fi
+	TIMING_Q=${TIMING_Q:-yes}
+	PHASE_ROWS=$(timing_runs "$W/timing.idle")
+}
+
+# timing_runs FILE: TIMING_RUNS runs of run --timing, their lines in FILE;
+# prints the medians (see phase_medians).
+timing_runs() {
+	local i quiet=-q rows
+	[ "$TIMING_Q" = yes ] || quiet=
 	say "breakdown: $TIMING_RUNS runs of 07 run ${quiet:+-q }--timing"
-	: >"$out"
+	: >"$1"
 	for ((i = 0; i < TIMING_RUNS; i++)); do
-		{ "$CTR" run $quiet --timing "$ROOTFS" /bin/true 2>&1 >/dev/null || true; } | grep '^timing: ' >>"$out" || true
-		echo -- >>"$out"
+		{ "$CTR" run $quiet --timing "$ROOTFS" /bin/true 2>&1 >/dev/null || true; } | grep '^timing: ' >>"$1" || true
+		echo -- >>"$1"
 	done
-	PHASE_ROWS=$(phase_medians "$out")
-	printf '%s\n' "$PHASE_ROWS" | awk '{ printf "  %-9s %8.3f ms  (at %8.3f ms)\n", $2, $3, $4 }' >&2
+	rows=$(phase_medians "$1")
+	printf '%s\n' "$rows" | awk '{ printf "  %-9s %8.3f ms  (at %8.3f ms)\n", $2, $3, $4 }' >&2
+	echo "$rows"
 }
 
 # phase_medians FILE: "ORDER PHASE MEDIAN-DELTA MEDIAN-SINCE-START" per phase.
@@ -113,6 +124,7 @@ scale() {
 	SCALE_AVAIL_KIB=$(((avail0 - avail1) / SCALE_N))
 	read -r -a SCALE_MEM <<<"$(scale_memory)"
 	RUNS_OF=$SCALE_RUNS hf busy "07 root, $SCALE_N running" "$CTR run -q $ROOTFS /bin/true"
+	[ -z "$TIMING_Q" ] || PHASE_ROWS_BUSY=$(timing_runs "$W/timing.busy")
 	t0=$(date +%s%N)
 	scale_stop
 	SCALE_STOP_MS=$((($(date +%s%N) - t0) / 1000000))
