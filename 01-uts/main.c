@@ -166,7 +166,18 @@ static int demo_clone(const struct opts *o)
 		sync_close(d.ready);
 		return EXIT_FAIL;
 	}
+	/* LAB 01.1 clone: start the child in a UTS namespace of its own
+	 * checks: 01.1 01.3
+	 * docs: docs/01-uts.md#the-system-calls
+	 * fail: the child did not start in a new UTS namespace
+	 * hint: proc_clone(FN, ARG, FLAGS) (common/proc.h) is clone(2) with SIGCHLD added
+	 * hint: the child runs child(&d); the flag for a new UTS namespace is CLONE_NEW...
+	 * stub: (void)child;
+	 * stub: pid = -1;
+	 * stub: errno = ENOSYS;
+	 */
 	pid = proc_clone(child, &d, CLONE_NEWUTS);
+	/* END LAB */
 	if (pid == -1) {
 		nsl_error(errno, "clone(CLONE_NEWUTS|SIGCHLD)");
 		sync_close(d.ready);
@@ -193,7 +204,7 @@ static int demo_unshare(const struct opts *o)
 {
 	int moved[2];
 	pid_t witness;
-	int status;
+	int status, moved_rc;
 
 	if (sync_open(moved) == -1) {
 		nsl_error(errno, "pipe2(O_CLOEXEC)");
@@ -217,7 +228,17 @@ static int demo_unshare(const struct opts *o)
 	}
 	close(moved[0]);
 	say("forked witness %d; it stays in this namespace", (int)witness);
-	if (unshare(CLONE_NEWUTS) == -1) {
+	/* LAB 01.3 unshare: move this process itself into a new UTS namespace
+	 * checks: 01.4
+	 * docs: docs/01-uts.md#the-system-calls
+	 * fail: --unshare did not move the process into a new UTS namespace
+	 * hint: unshare(2) takes the same CLONE_NEW* flag as clone(2); -1 and errno on failure
+	 * stub: moved_rc = -1;
+	 * stub: errno = ENOSYS;
+	 */
+	moved_rc = unshare(CLONE_NEWUTS);
+	/* END LAB */
+	if (moved_rc == -1) {
 		nsl_error(errno, "unshare(CLONE_NEWUTS)");
 		close(moved[1]);
 		proc_wait(witness);

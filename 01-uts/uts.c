@@ -24,7 +24,17 @@ int uts_set_hostname(const char *name)
 {
 	/* Needs CAP_SYS_ADMIN in the user namespace that owns this UTS
 	 * namespace: root on the host, or root of a user namespace (05). */
+	/* LAB 01.2 sethostname: rename the UTS namespace the caller is in
+	 * checks: 01.1 01.3 01.4 01.5
+	 * docs: docs/01-uts.md#the-system-calls
+	 * fail: the hostname inside is not the one given with -n
+	 * hint: sethostname(2) takes the name and its length, with no NUL
+	 * stub: (void)name;
+	 * stub: errno = ENOSYS;
+	 * stub: return -1;
+	 */
 	return sethostname(name, strlen(name));
+	/* END LAB */
 }
 
 int uts_get_hostname(char *buf, size_t len)

@@ -83,7 +83,17 @@ int ipc_msg_create(key_t key)
 {
 	/* IPC_EXCL: if KEY is taken in this namespace, fail with EEXIST
 	 * rather than adopt (and later remove) a queue that is not ours. */
+	/* LAB 02.2 msgget: create a SysV queue under KEY, never adopt one
+	 * checks: 02.1 02.2 02.4
+	 * docs: docs/02-ipc.md#the-system-calls
+	 * fail: no SysV queue was made under the key, on one side or the other
+	 * hint: msgget(2) with IPC_CREAT, IPC_EXCL (fail if KEY is taken) and mode 0600
+	 * stub: (void)key;
+	 * stub: errno = ENOSYS;
+	 * stub: return -1;
+	 */
 	return msgget(key, IPC_CREAT | IPC_EXCL | 0600);
+	/* END LAB */
 }
 
 int ipc_msg_find(key_t key)
@@ -162,7 +172,18 @@ mqd_t ipc_mq_create(const char *name)
 
 	/* The name is resolved in the caller's IPC namespace, through the
 	 * kernel's own mqueue mount for it: /dev/mqueue need not exist. */
+	/* LAB 02.3 mq_open: create a POSIX queue NAME with the attributes in attr
+	 * checks: 02.1 02.2 02.4
+	 * docs: docs/02-ipc.md#the-system-calls
+	 * fail: no POSIX queue was made under the name
+	 * hint: mq_open(3) with O_CREAT, O_EXCL and O_RDWR, mode 0600, and &attr
+	 * stub: (void)name;
+	 * stub: (void)attr;
+	 * stub: errno = ENOSYS;
+	 * stub: return (mqd_t)-1;
+	 */
 	return mq_open(name, O_CREAT | O_EXCL | O_RDWR, 0600, &attr);
+	/* END LAB */
 }
 
 mqd_t ipc_mq_find(const char *name)

@@ -342,7 +342,18 @@ static int run_child(const struct opts *o, const struct queues *q)
 		sync_close(d.ready);
 		return EXIT_FAIL;
 	}
+	/* LAB 02.1 clone: start the child in an IPC namespace of its own
+	 * checks: 02.1 02.2 02.4
+	 * docs: docs/02-ipc.md#the-system-calls
+	 * fail: the child did not start in a new IPC namespace
+	 * hint: proc_clone(FN, ARG, FLAGS) (common/proc.h) is clone(2) with SIGCHLD added
+	 * hint: the child runs child(&d); a new IPC namespace is CLONE_NEW...
+	 * stub: (void)child;
+	 * stub: pid = -1;
+	 * stub: errno = ENOSYS;
+	 */
 	pid = proc_clone(child, &d, CLONE_NEWIPC);
+	/* END LAB */
 	if (pid == -1) {
 		nsl_error(errno, "clone(CLONE_NEWIPC|SIGCHLD)");
 		sync_close(d.ready);

@@ -125,9 +125,19 @@ int mnt_make_private(void)
 {
 	/* MS_REC applies the change to every mount below "/" as well:
 	 * without it only the root mount would stop propagating. */
+	/* LAB 04.1 private: stop every mount of this namespace from propagating
+	 * checks: 04.1 04.2 04.3
+	 * docs: docs/04-mount.md#the-system-calls
+	 * fail: the mounts were not made private first
+	 * hint: mount(2) with no source, target "/", no type, MS_REC|MS_PRIVATE
+	 * hint: on failure: return mnt_fail("mount(...)"), which keeps the call for the error line
+	 * stub: errno = ENOSYS;
+	 * stub: return mnt_fail("LAB 04.1: remount / MS_REC|MS_PRIVATE");
+	 */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
 		return mnt_fail("mount(NULL, \"/\", NULL, MS_REC|MS_PRIVATE, NULL)");
 	return 0;
+	/* END LAB */
 }
 
 int mnt_bind_rootfs(const char *rootfs)
@@ -155,6 +165,19 @@ int mnt_pivot_root(const char *new_root, const char *put_old)
 	/* The kernel's rules, each an EINVAL: NEW_ROOT is a mount point but
 	 * not the current root; PUT_OLD is at or under it; neither NEW_ROOT
 	 * nor its parent mount nor the current root is shared. */
+	/* LAB 04.2 pivot: make NEW_ROOT the root, the old root moved to OLD
+	 * checks: 04.1 04.2 04.3
+	 * docs: docs/04-mount.md#the-system-calls
+	 * fail: / inside is not the rootfs (pivot_root)
+	 * hint: pivot_root(NEW_ROOT, OLD) (common/syscalls.h wraps the raw syscall)
+	 * hint: on failure: mnt_fail("pivot_root(...)"), rmdir(old) with errno kept, return -1
+	 * stub: (void)saved;
+	 * stub: errno = ENOSYS;
+	 * stub: mnt_fail("LAB 04.2: pivot_root(\"%s\", \"%s\")", new_root, old);
+	 * stub: rmdir(old);
+	 * stub: errno = ENOSYS;
+	 * stub: return -1;
+	 */
 	if (pivot_root(new_root, old) == -1) {
 		mnt_fail("pivot_root(\"%s\", \"%s\")", new_root, old);
 		saved = errno;
@@ -162,6 +185,7 @@ int mnt_pivot_root(const char *new_root, const char *put_old)
 		errno = saved;
 		return -1;
 	}
+	/* END LAB */
 	/* pivot_root moved our root, but our working directory is still
 	 * wherever it was in the old tree. */
 	if (chdir("/") == -1)
@@ -192,8 +216,17 @@ int mnt_chroot(const char *dir)
 
 int mnt_mount_proc(const char *target)
 {
+	/* LAB 04.3 proc: mount a proc filesystem on TARGET for this PID namespace
+	 * checks: 04.1 04.2 04.3
+	 * docs: docs/04-mount.md#the-system-calls
+	 * fail: /proc inside is not a fresh proc of the new PID namespace
+	 * hint: mount(2) of type "proc" (source "proc") with MS_NOSUID|MS_NODEV|MS_NOEXEC
+	 * stub: errno = ENOSYS;
+	 * stub: return mnt_fail("LAB 04.3: mount proc on \"%s\"", target);
+	 */
 	if (mount("proc", target, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) == -1)
 		return mnt_fail("mount(\"proc\", \"%s\", \"proc\", MS_NOSUID|MS_NODEV|MS_NOEXEC, NULL)",
 			    target);
 	return 0;
+	/* END LAB */
 }

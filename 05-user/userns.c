@@ -131,6 +131,23 @@ int userns_write_file(pid_t pid, const char *file, const char *text)
 	ssize_t n;
 	int fd, saved;
 
+	/* LAB 05.1 write: write TEXT to /proc/PID/FILE in one write() call
+	 * checks: 05.1 05.2 05.3 05.4
+	 * docs: docs/05-user.md#the-system-calls-and-files
+	 * fail: the maps were not written: the command is not uid 0 inside
+	 * hint: open "/proc/PID/FILE" O_WRONLY|O_CLOEXEC, then ONE write() of all LEN bytes
+	 * hint: the kernel takes a map in one write at offset 0; a short write is EIO here
+	 * hint: keep write()'s errno across close(); return 0, or -1 with errno set
+	 * stub: (void)pid;
+	 * stub: (void)file;
+	 * stub: (void)len;
+	 * stub: (void)path;
+	 * stub: (void)n;
+	 * stub: (void)fd;
+	 * stub: (void)saved;
+	 * stub: errno = ENOSYS;
+	 * stub: return -1;
+	 */
 	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd == -1)
@@ -149,6 +166,7 @@ int userns_write_file(pid_t pid, const char *file, const char *text)
 		return -1;
 	}
 	return 0;
+	/* END LAB */
 }
 
 int userns_write_maps(pid_t pid, const char *uid_map, const char *gid_map,
@@ -159,6 +177,18 @@ int userns_write_maps(pid_t pid, const char *uid_map, const char *gid_map,
 	 * switched off for good in the new namespace: otherwise its root
 	 * could drop a group the user is in, and open files that the group
 	 * was denied ("chmod 707" style; CVE-2014-8989). */
+	/* LAB 05.2 maps: write setgroups, uid_map and gid_map of PID, in the order the kernel demands
+	 * checks: 05.1 05.2 05.3 05.4
+	 * docs: docs/05-user.md#the-system-calls-and-files
+	 * fail: the maps were not written, or in an order the kernel refuses
+	 * hint: userns_write_file(PID, FILE, TEXT) for "setgroups" ("deny"), "uid_map", "gid_map"
+	 * hint: an unprivileged writer may write gid_map only after setgroups is "deny"
+	 * hint: on failure: return fail(errno, failed, FILE), which names the file for the error line
+	 * stub: (void)pid;
+	 * stub: (void)uid_map;
+	 * stub: (void)gid_map;
+	 * stub: return fail(ENOSYS, failed, "LAB 05.2: setgroups, uid_map, gid_map");
+	 */
 	if (userns_write_file(pid, "setgroups", "deny") == -1)
 		return fail(errno, failed, "setgroups");
 	if (userns_write_file(pid, "uid_map", uid_map) == -1)
@@ -166,6 +196,7 @@ int userns_write_maps(pid_t pid, const char *uid_map, const char *gid_map,
 	if (userns_write_file(pid, "gid_map", gid_map) == -1)
 		return fail(errno, failed, "gid_map");
 	return 0;
+	/* END LAB */
 }
 
 /* Run "HELPER PID INSIDE OUTSIDE COUNT ..." and wait for it. This execs a

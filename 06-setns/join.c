@@ -289,6 +289,15 @@ int join_open_pidfd(pid_t pid, int flags, struct join_target *t)
  * work elsewhere: take both from it, as nsenter's --root and --wd do. */
 static int take_root_and_cwd(const struct join_target *t)
 {
+	/* LAB 06.2 root: after the mount join, take the target's root and working directory
+	 * checks: 06.1 06.2 06.3 06.7 06.8
+	 * docs: docs/06-setns.md#how-the-code-does-it
+	 * fail: paths do not resolve as the target sees them (root and cwd not taken)
+	 * hint: t->root and t->cwd are open fds of /proc/PID/root and /proc/PID/cwd
+	 * hint: fchdir(t->root), chroot("."), then fchdir(t->cwd); on failure return join_fail("...")
+	 * stub: errno = ENOSYS;
+	 * stub: return join_fail("LAB 06.2: take the root and cwd of %d", (int)t->pid);
+	 */
 	if (fchdir(t->root) == -1)
 		return join_fail("fchdir(fd of /proc/%d/root)", (int)t->pid);
 	/* chroot(2) needs CAP_SYS_CHROOT in our user namespace, which the
@@ -298,10 +307,23 @@ static int take_root_and_cwd(const struct join_target *t)
 	if (fchdir(t->cwd) == -1)
 		return join_fail("fchdir(fd of /proc/%d/cwd)", (int)t->pid);
 	return 0;
+	/* END LAB */
 }
 
 int join_enter(struct join_target *t, join_report_fn *report, void *arg)
 {
+	/* LAB 06.1 setns: join each namespace asked for, in the order of join_types[]
+	 * checks: 06.1 06.2 06.3 06.7 06.8
+	 * docs: docs/06-setns.md#the-system-calls
+	 * fail: the namespaces were not joined (setns), or not user first
+	 * hint: for each row i of join_types[] whose flag is in t->mask: setns(t->fd[i], join_types[i].flag)
+	 * hint: the table puts user first (it grants the rights for the rest) and mnt last
+	 * hint: then report(t, i, arg) when report is not NULL; on failure return join_fail("setns(...)")
+	 * stub: (void)report;
+	 * stub: (void)arg;
+	 * stub: errno = ENOSYS;
+	 * stub: return join_fail("LAB 06.1: setns() into the namespaces of %d", (int)t->pid);
+	 */
 	for (int i = 0; i < JOIN_NTYPES; i++) {
 		if (!(t->mask & join_types[i].flag))
 			continue;
@@ -313,6 +335,7 @@ int join_enter(struct join_target *t, join_report_fn *report, void *arg)
 		if (report != NULL)
 			report(t, i, arg);
 	}
+	/* END LAB */
 	if (t->mask & CLONE_NEWNS) {
 		if (take_root_and_cwd(t) == -1)
 			return -1;

@@ -213,6 +213,17 @@ static int enter_root(const struct fs_config *c, int rootfd)
 		nsl_error(errno, "fchdir(\"%s\")", c->rootfs);
 		return -1;
 	}
+	/* LAB 07.4 pivot: the rootfs (the working directory now) becomes /, the host's tree detached
+	 * checks: 07.7 07.8
+	 * docs: docs/07-full-container.md#the-order-of-operations
+	 * fail: / inside is not the rootfs, or a host mount is still there
+	 * hint: pivot_root(".", ".") stacks the old root on the new one, on the same spot
+	 * hint: umount2(".", MNT_DETACH) then takes the old root, and every host mount under it, away
+	 * hint: on failure: nsl_error(errno, "pivot_root(...)") and return -1
+	 * stub: errno = ENOSYS;
+	 * stub: nsl_error(errno, "LAB 07.4: pivot_root(\".\", \".\") in \"%s\"", c->rootfs);
+	 * stub: return -1;
+	 */
 	say_more("pivot_root(\".\", \".\")");
 	if (pivot_root(".", ".") == -1) {
 		nsl_error(errno, "pivot_root(\".\", \".\") in \"%s\"", c->rootfs);
@@ -223,6 +234,7 @@ static int enter_root(const struct fs_config *c, int rootfd)
 		nsl_error(errno, "umount2(\".\", MNT_DETACH)");
 		return -1;
 	}
+	/* END LAB */
 	if (chdir("/") == -1) {
 		nsl_error(errno, "chdir(\"/\")");
 		return -1;

@@ -203,6 +203,23 @@ int harden_caps(uint64_t keep)
 	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
 	uint64_t have;
 
+	/* LAB 07.1 caps: keep only KEEP: bounding, permitted, effective; inheritable and ambient empty
+	 * checks: 07.7
+	 * docs: docs/07-full-container.md#five-sets-one-rule-bounding--permitted--effective
+	 * fail: the container's capabilities are not Docker's default set
+	 * hint: capget(&hdr, data) first; keep &= what is permitted now
+	 * hint: drop_bounding(keep) (it needs CAP_SETPCAP, so before capset), then
+	 * hint: prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) (EINVAL: an old kernel, fine)
+	 * hint: data[i].permitted = data[i].effective = the 32 bits of keep, inheritable 0; capset(&hdr, data)
+	 * hint: on failure: return harden_fail("capset(...)")
+	 * stub: (void)keep;
+	 * stub: (void)hdr;
+	 * stub: (void)data;
+	 * stub: (void)have;
+	 * stub: (void)drop_bounding;
+	 * stub: errno = ENOSYS;
+	 * stub: return harden_fail("LAB 07.1: drop the capabilities");
+	 */
 	if (capget(&hdr, data) == -1)
 		return harden_fail("capget(v3, self)");
 	have = (uint64_t)data[1].permitted << 32 | data[0].permitted;
@@ -225,6 +242,7 @@ int harden_caps(uint64_t keep)
 		return harden_fail("capset(v3, self, eff=prm=%#llx, inh=0)",
 				   (unsigned long long)keep);
 	return 0;
+	/* END LAB */
 }
 
 /* From here on, execve() never adds privilege: setuid and setgid bits
@@ -233,9 +251,18 @@ int harden_caps(uint64_t keep)
  * CAP_SYS_ADMIN, so that a filter cannot trick a setuid program. */
 int harden_no_new_privs(void)
 {
+	/* LAB 07.2 nnp: set no_new_privs, so that no execve() can add privilege
+	 * checks: 07.7
+	 * docs: docs/07-full-container.md#no_new_privs
+	 * fail: NoNewPrivs is not 1 for the container's processes
+	 * hint: prctl(2) PR_SET_NO_NEW_PRIVS with 1 (and three 0s); on failure return harden_fail("prctl(...)")
+	 * stub: errno = ENOSYS;
+	 * stub: return harden_fail("LAB 07.2: set no_new_privs");
+	 */
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
 		return harden_fail("prctl(PR_SET_NO_NEW_PRIVS, 1)");
 	return 0;
+	/* END LAB */
 }
 
 /* Before close_range() (Linux 5.9): list /proc/self/fd and close what it

@@ -527,6 +527,17 @@ int harden_seccomp(void)
 {
 	struct sock_fprog prog;
 
+	/* LAB 07.3 seccomp: install the filter that build() assembles in flt
+	 * checks: 07.7
+	 * docs: docs/07-full-container.md#a-seccomp-filter-in-raw-bpf
+	 * fail: no seccomp filter on the container's processes
+	 * hint: build(), then prog.len = flt.len and prog.filter = flt.insn
+	 * hint: seccomp(SECCOMP_SET_MODE_FILTER, 0, &prog) (common/syscalls.h); it needs no_new_privs (07.2)
+	 * hint: ENOSYS: a kernel before 3.17, where prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) does it
+	 * stub: (void)prog;
+	 * stub: errno = ENOSYS;
+	 * stub: return harden_fail("LAB 07.3: install the seccomp filter");
+	 */
 	if (build() == -1)
 		return -1;
 	prog.len = (unsigned short)flt.len;
@@ -541,4 +552,5 @@ int harden_seccomp(void)
 		return harden_fail("prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, {%zu insns})",
 				   flt.len);
 	return 0;
+	/* END LAB */
 }
