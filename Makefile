@@ -54,9 +54,16 @@ shell-07: ## an interactive shell in a container in rootfs/ (ARGS as for run-07)
 # and time namespaces.
 checks_of = tests/$(call step,$(1)).bats $(if $(filter 07,$(1)),tests/security.bats tests/07-cgroups.bats tests/07-network.bats)
 
-$(addprefix check-,$(NUMS)): check-%: ## run step NN's lab checks
+# LAB=1: the same checks on the learner's lab/bin (mk/lab.mk); tests/run
+# then names the exercise of each check that fails.
+$(addprefix check-,$(NUMS)): check-%: ## run step NN's lab checks (LAB=1: on the learner's lab/)
+ifeq ($(LAB),1)
+	@$(MAKE) --no-print-directory lab-build
+	@NSLAB_BIN='$(CURDIR)/$(LAB_DIR)/bin' NSLAB_LAB=1 tests/run $(call checks_of,$*)
+else
 	@$(call SUBMAKE,$(call step,$*))
 	@tests/run $(call checks_of,$*)
+endif
 
 test: all ## run every check; ends with "N passed, N failed, N skipped"
 	@tests/run tests/*.bats
@@ -118,6 +125,11 @@ help: ## list the targets
 	@echo "                     make run-07 runs a short tour inside a container"
 	@echo "  make shell-07      an interactive shell in a container in rootfs/"
 	@echo "  make check-NN      run step NN's lab checks, e.g. make check-01"
+	@echo "  make lab           write lab/, the workshop's exercises (docs/lab.md)"
+	@echo "                     FORCE=1 starts again; EX=03.2 resets one exercise"
+	@echo "  make check-NN LAB=1  the same checks on lab/; names the failed exercise"
+	@echo "  make lab-list      list the exercises: id, checks, task"
+	@echo "  make lab-verify    prove each exercise's checks fail on its stub (root)"
 	@echo "  make test          run every check"
 	@echo "  make sanitize      build with ASan+UBSan and run every check"
 	@echo "  make soak          the reliability soak in full: 1000 runs, each demo 100"
