@@ -140,7 +140,7 @@ make_tree() { # make_tree DIR STUB...
 
 # Files of DIR that differ from what was generated, one a line.
 edited() { # edited DIR
-	(cd "$1" && sha256sum -c --quiet "$MANIFEST" 2>/dev/null | sed -n 's/: FAILED.*//p')
+	(cd "$1" && sha256sum -c --quiet "$MANIFEST" 2>/dev/null | sed -n 's/: FAILED.*//p') || true
 }
 
 write_lab() { # write_lab DIR FORCE
