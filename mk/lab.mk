@@ -19,7 +19,7 @@ lab: ## write lab/, the learner's tree (FORCE=1 over edits; EX=NN.M resets one e
 	@scripts/mklab.sh $(if $(EX),--ex $(EX),$(if $(filter 1,$(FORCE)),--force)) $(LAB_DIR)
 
 lab-list: ## list the lab's exercises: id, name, checks, task
-	@scripts/mklab.sh --list | awk -F'\t' '{ printf "%-5s %-12s %-20s %s\n", $$1, $$2, $$4, $$7 }'
+	@scripts/mklab.sh --list | awk -F'\t' '{ printf "%-5s %-12s %-25s %s\n", $$1, $$2, $$4, $$7 }'
 
 # The whole lab is built, as a learner's `make` would: a stub elsewhere
 # must not break the build, and 06's checks use 01's program too.
