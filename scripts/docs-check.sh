@@ -36,8 +36,10 @@
 #                                       (cleanup: the host must be left as
 #                                       it was found)
 #     <!-- docs-check cmd: CMD -->     the block is the transcript of CMD
-#                                       alone: its first line shows the
-#                                       command, all the others are output
+#                                       alone: its first line, if it is a
+#                                       "$ " line, shows the command; all
+#                                       the others are output (a block may
+#                                       show one part of a longer run)
 #                                       (for output that has "$ " lines
 #                                       of its own, such as run-07's tour)
 #     <!-- docs-check apart: REGEX -->  two processes write at once: the
@@ -60,7 +62,8 @@
 #     <any>   anything, even nothing    .*
 # and a line that is exactly "..." stands for any number of lines (none
 # included). Everything else must match character for character, but
-# for the white space at the ends of lines, which is ignored.
+# for the white space at the ends of lines and blank lines at the end of
+# the block, which are ignored.
 #
 # A MISMATCH prints the page and line of the block and a unified diff of
 # the page against the output (lines that matched shown as the page
@@ -229,11 +232,14 @@ check_block() {
 	local cont=0 shown=""
 	# As root, sudo is only a word to skip (CI may not even have it).
 	printf '__st=0\nsudo() { "$@"; }\n' >"$work/script"
-	# With "cmd:", the block is that one command's: its first line (the
-	# "$ " line) is shown, and every other line is output.
+	# With "cmd:", the block is that one command's: its first line is
+	# shown if it is a "$ " line, and every other line is output.
 	if [ -n "$only" ]; then
 		l=$(head -n 1 "$work/block")
-		printf 'printf "%%s\\n" %s\n%s\n' "${l@Q}" "$only" >>"$work/script"
+		if [[ $l == '$ '* ]]; then
+			printf 'printf "%%s\\n" %s\n' "${l@Q}" >>"$work/script"
+		fi
+		printf '%s\n' "$only" >>"$work/script"
 	else
 		while IFS= read -r l; do
 			if ((cont)) || [[ $l == '$ '* ]]; then
@@ -254,12 +260,17 @@ check_block() {
 	run_cmd "bash $work/script" >"$work/out"
 	for l in "${after[@]}"; do run_cmd "$l" >/dev/null; done
 	sed -i -e 's/[[:space:]]*$//' "$work/block" "$work/out"
+	# and no blank line at the end (ipcs ends with one, a page may not)
+	for l in "$work/block" "$work/out"; do
+		awk '/./ { for (; blank > 0; blank--) print ""; print; next } { blank++ }' \
+			"$l" >"$l.trim" && mv "$l.trim" "$l"
+	done
 	if ((show)); then
 		echo "== $page:$line"
 		cat "$work/out"
 		return 0
 	fi
-	if ! grep -q '^\$ ' "$work/block"; then
+	if [ -z "$only" ] && ! grep -q '^\$ ' "$work/block"; then
 		echo "$page:$line: a marked block without a \"\$ \" line" >&2
 		return 1
 	fi
