@@ -214,8 +214,9 @@ report() {
 	mkdir -p "$TOP/bench/results"
 	chart "$W/chart.png"
 	[ ! -f "$W/chart.png" ] || cp "$W/chart.png" "$base.png"
-	results_md "${base##*/}.png" >"$base.md.tmp"
-	mv "$base.md.tmp" "$base.md"
+	RESULTS_TMP=$base.md.tmp
+	results_md "${base##*/}.png" >"$RESULTS_TMP"
+	mv "$RESULTS_TMP" "$base.md"
 	echo
 	start_table
 	echo

@@ -31,7 +31,7 @@ ROOTFS=$TOP/rootfs
 if [ -n "${QUICK:-}" ]; then
 	WARMUP=3 RUNS=30 TIMING_RUNS=10 SCALE_N=20 SCALE_RUNS=30
 else
-	WARMUP=20 RUNS=200 TIMING_RUNS=50 SCALE_N=100 SCALE_RUNS=100
+	WARMUP=20 RUNS=500 TIMING_RUNS=100 SCALE_N=100 SCALE_RUNS=200
 fi
 
 # shellcheck source=bench/lib.sh
@@ -57,6 +57,7 @@ cleanup() {
 	scale_stop
 	sweep_cgroups
 	rm -rf --one-file-system "$W"
+	[ -z "${RESULTS_TMP:-}" ] || rm -f "$RESULTS_TMP"
 }
 trap cleanup EXIT
 trap 'exit 130' INT
