@@ -84,7 +84,7 @@ run_checks() {
 	shift 2
 	re=$(printf '%s|' "$@" | sed 's/\./\\./g; s/|$//')
 	# shellcheck disable=SC2046 # checks_of prints file names without spaces
-	NSLAB_BIN=$bin timeout 600 bats --formatter tap -f "^($re) " $(checks_of "$nn") \
+	NSLAB_BIN=$bin timeout -k 5 300 bats --formatter tap -f "^($re) " $(checks_of "$nn") \
 		>"$bin/../tap.log" 2>&1
 	for id in "$@"; do
 		awk -v id="$id" '
