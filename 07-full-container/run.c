@@ -123,18 +123,15 @@ static int block_signals(struct runtime *r)
  * the cgroups named after a run that is gone (cgroup_sweep()). */
 static void sweep(const char *rootfs)
 {
-	struct state_rec *recs = NULL;
-	size_t n = 0;
 	int swept = 0;
 
 	mnt_sweep_rootfs(rootfs);
 	cgroup_sweep();
-	if (state_list(&recs, &n, &swept) == -1)
+	if (state_list(NULL, NULL, &swept) == -1)
 		nsl_error(errno, "%s", state_failed_call());
 	else if (swept > 0)
 		say("removed %d state record%s of containers whose runtime is gone", swept,
 		    swept == 1 ? "" : "s");
-	free(recs);
 }
 
 /* The state record, claimed under the container's name and locked. */

@@ -74,7 +74,9 @@ int state_find(const char *target, struct state_rec *r);
 
 /* Every live record, sorted by start time, into a malloc()ed array (free
  * it; NULL when empty); stale records met on the way are removed (*SWEPT
- * counts them), and the directory too when that leaves it empty. */
+ * counts them), and the directory too when that leaves it empty. RECS
+ * NULL (N unused): only that sweep, which tests each record's lock and
+ * reads none - run's, every time, with however many containers running. */
 int state_list(struct state_rec **recs, size_t *n, int *swept);
 
 #endif

@@ -24,13 +24,15 @@
 /* What a reader found under a name. */
 enum { REC_GONE, REC_LIVE, REC_STALE };
 
-/* Look at record NAME: REC_LIVE (its lock is held; R holds it), REC_STALE
+/* Look at record NAME: REC_LIVE (its lock is held; R holds it, unless R
+ * is NULL: a sweep needs no more than the lock), REC_STALE
  * (its lock was free: it has been removed), REC_GONE (no such record).
  * A record replaced between our open and our lock (state_update())
  * looks stale but has another file under its name: look again. */
 static int load_rec(int dirfd, const char *name, struct state_rec *r)
 {
-	memset(r, 0, sizeof(*r));
+	if (r != NULL)
+		memset(r, 0, sizeof(*r));
 	for (int tries = 0; tries < 3; tries++) {
 		int fd, ret;
 
@@ -43,7 +45,7 @@ static int load_rec(int dirfd, const char *name, struct state_rec *r)
 			ret = errno != EWOULDBLOCK
 				      ? state_fail(NULL, "flock(\"%s/%s\", LOCK_EX|LOCK_NB)",
 						   state_dir_path, name)
-				      : state_read_rec(fd, name, r);
+				      : r != NULL ? state_read_rec(fd, name, r) : 0;
 			close(fd);
 			return ret == -1 ? -1 : REC_LIVE;
 		}
@@ -161,8 +163,10 @@ int state_list(struct state_rec **recs, size_t *n, int *swept)
 	DIR *d;
 	int dirfd, ret = 0;
 
-	*recs = NULL;
-	*n = 0;
+	if (recs != NULL) {
+		*recs = NULL;
+		*n = 0;
+	}
 	*swept = 0;
 	if (state_path(state_dir_path, sizeof(state_dir_path)) == -1)
 		return -1;
@@ -184,20 +188,20 @@ int state_list(struct state_rec **recs, size_t *n, int *swept)
 			continue; /* ".", "..", temporary files */
 		/* A record we cannot read is skipped: one bad file must not
 		 * hide the others. */
-		what = load_rec(dirfd, de->d_name, &r);
+		what = load_rec(dirfd, de->d_name, recs != NULL ? &r : NULL);
 		if (what == REC_STALE)
 			(*swept)++;
-		else if (what == REC_LIVE && init_running(&r))
+		else if (recs != NULL && what == REC_LIVE && init_running(&r))
 			ret = append(recs, n, &r);
 	}
 	closedir(d);
-	if (ret == -1) {
+	if (ret == -1 && recs != NULL) {
 		free(*recs);
 		*recs = NULL;
 		*n = 0;
 		return -1;
 	}
-	if (*n > 1)
+	if (recs != NULL && *n > 1)
 		qsort(*recs, *n, sizeof(**recs), by_start);
 	state_rmdir_if_empty();
 	return 0;

@@ -21,9 +21,10 @@
  * part after the digits; otherwise return NULL. */
 const char *sweep_pid_in(const char *name, const char *prefix, pid_t *pid);
 
-/* 1 if the run with pid PID is gone: kill(PID, 0) fails with ESRCH (no
- * such process), or the process is a zombie (it has exited; its parent
- * has not collected its status yet), or PID is the caller's own - a run
+/* 1 if the run with pid PID is gone: there is no such process, or it
+ * is a zombie (it has exited; its parent has not collected its status
+ * yet) - a pidfd tells both, kill(PID, 0) and /proc where there is no
+ * pidfd - or PID is the caller's own - a run
  * sweeps before it makes anything, so an object named after its pid is
  * an earlier run's, whose pid has come round again. 0 otherwise: EPERM,
  * for one, means a process we may not signal exists. See kill(2). */
