@@ -208,7 +208,7 @@ run_cmd() {
 		bash -c "$1" </dev/null 2>&1
 }
 
-blocks=0 pages=0 passed=0 failed=0
+blocks=0 pages=0 passed=0 failed=0 misplaced=0
 marker_re='^<!-- docs-check( (.*))? -->$'
 
 # check_block PAGE LINE: the block's text is in $work/block, its marker
@@ -271,7 +271,7 @@ check_block() {
 		return 0
 	fi
 	if [ -z "$only" ] && ! grep -q '^\$ ' "$work/block"; then
-		echo "$page:$line: a marked block without a \"\$ \" line" >&2
+		echo "$page:$line: a marked block without a \"\$ \" line"
 		return 1
 	fi
 	if [ -n "$apart" ]; then
@@ -334,17 +334,19 @@ for page in "$@"; do
 			continue
 		fi
 		if ((marked)); then
-			echo "$page:$n: a docs-check marker not right above a fence" >&2
-			failed=$((failed + 1)) marked=0
+			echo "$page:$n: a docs-check marker not right above a fence"
+			misplaced=$((misplaced + 1)) marked=0
 			: >"$work/opts"
 		fi
 	done 3<"$page"
 	pages=$((pages + counted))
 done
 
-echo "docs-check: $blocks blocks checked in $pages pages, $passed passed, $failed failed"
+tail=""
+((misplaced == 0)) || tail=", $misplaced markers not above a fence"
+echo "docs-check: $blocks blocks checked in $pages pages, $passed passed, $failed failed$tail"
 status=0
-((failed == 0)) || status=1
+((failed + misplaced == 0)) || status=1
 
 if [ "${DOCS_ONLY_TRANSCRIPTS:-0}" != 1 ]; then
 	scripts/docs-links.sh || status=1
