@@ -146,6 +146,12 @@ static int remove_tree(const char *dir, int version, int depth)
 	struct dirent *e;
 	DIR *d;
 
+	/* Most often the cgroup is empty already: its processes died with
+	 * the container's PID namespace before the runtime reaped the init.
+	 * Then rmdir is all it takes; only a busy one is killed and waited
+	 * for. */
+	if (depth == 0 && rmdir(dir) == 0)
+		return 0;
 	if (version == 2 && depth == 0 && cgroup_write(dir, "cgroup.kill", "1") == 0)
 		wait_empty_v2(dir);
 	/* Children first: rmdir takes only an empty cgroup. */
