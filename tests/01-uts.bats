@@ -20,7 +20,8 @@ start_paused() { # start_paused [01-uts options...]
 		"$BATS_TEST_TMPDIR/up" "$BATS_TEST_TMPDIR/down" \
 		2>"$BATS_TEST_TMPDIR/stderr" &
 	demo=$!
-	read -r inner <"$BATS_TEST_TMPDIR/up"
+	fifo_read inner "$BATS_TEST_TMPDIR/up" ||
+		fail "01-uts never ran its command: $(cat "$BATS_TEST_TMPDIR/stderr")"
 }
 
 resume() {

@@ -37,18 +37,6 @@ nspid_of() { # nspid_of PID
 	awk '$1 == "NSpid:" { $1 = ""; sub(/^ +/, ""); print }' "/proc/$1/status"
 }
 
-# Read one line from FIFO into the variable VAR. Opened read-write, the
-# fifo does not block the open, and the read gives up after 10 s: a guard
-# that turns a broken demo into a failure instead of a hung suite, never a
-# wait (a working demo answers at once).
-fifo_read() { # fifo_read VAR FIFO
-	local fd rc=0
-	exec {fd}<>"$2"
-	read -r -t 10 "$1" <&"$fd" || rc=$?
-	exec {fd}<&-
-	return "$rc"
-}
-
 # Start 03-pid in the background with a command that writes its own pid
 # (as it sees it) to the fifo "up", then blocks until a line arrives on
 # "down". Sets $demo (the demo's pid), $inside (what the command wrote)

@@ -236,7 +236,8 @@ assert_rootfs_unchanged() {
 	"$M" -q -r "$ROOTFS" -V "$BATS_TEST_TMPDIR/f:/f" -- \
 		sh -c 'echo $$ >/f/up; read x </f/down' 2>"$BATS_TEST_TMPDIR/stderr" &
 	demo=$!
-	read -r inside <"$BATS_TEST_TMPDIR/f/up"
+	fifo_read inside "$BATS_TEST_TMPDIR/f/up" ||
+		fail "04-mount never ran its command: $(cat "$BATS_TEST_TMPDIR/stderr")"
 	assert_equal "$inside" 2 # PID 1 is the demo's init, the command comes next
 	init=$(pgrep -P "$demo")
 	cmd=$(pgrep -P "$init")

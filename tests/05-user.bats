@@ -313,7 +313,8 @@ deny"
 	"${runner[@]}" "$USERNS" -q -- sh -c 'echo $$ >"$1"; read x <"$2"' _ \
 		"$work/up" "$work/down" 2>"$BATS_TEST_TMPDIR/stderr" 3>&- &
 	demo=$!
-	read -r inner <"$work/up"
+	fifo_read inner "$work/up" ||
+		fail "05-user never ran its command: $(cat "$BATS_TEST_TMPDIR/stderr")"
 	# While the command waits, the demo's directory exists on the host.
 	ls -d "${TMPDIR:-/tmp}"/nslab-05.*
 	kill -TERM "$demo"

@@ -27,17 +27,6 @@ teardown() {
 	rm -rf "$work"
 }
 
-# Read one line from FIFO into VAR. Opened read-write, the open never
-# blocks; the read gives up after 10 s, which turns a broken target into
-# a failure instead of a hung suite (a working one answers at once).
-fifo_read() { # fifo_read VAR FIFO
-	local fd rc=0
-	exec {fd}<>"$2"
-	read -r -t 10 "$1" <&"$fd" || rc=$?
-	exec {fd}<&-
-	return "$rc"
-}
-
 # Start a target: COMMAND... followed by a shell that names its host NAME
 # (unless NAME is empty), says "ready" on $work/up and waits for a line on
 # $work/down. COMMAND is util-linux unshare with its options, maybe run

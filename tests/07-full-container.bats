@@ -177,7 +177,7 @@ as_rootless() {
 		exit 0'
 	for sig in WINCH USR1 HUP USR2 USR1; do
 		kill -"$sig" "$ctr"
-		fifo_read got
+		fifo_read got "$T/io/up"
 		assert_equal "$got" "$sig"
 	done
 	# None of them ended anything.

@@ -60,16 +60,6 @@ child_with_nspid() { # child_with_nspid PARENT NSPID
 	done
 }
 
-# Read one line from FIFO (default: the command's "up") into VAR. Opened
-# read-write, so the open never blocks; the 10 s limit only turns a
-# broken runtime into a failure instead of a hung suite.
-fifo_read() { # fifo_read VAR [FIFO]
-	local fd rc=0
-	exec {fd}<>"${2:-$T/io/up}"
-	read -r -t 10 "$1" <&"$fd" || rc=$?
-	exec {fd}<&-
-	return "$rc"
-}
 
 # Let the paused command go: a line into "down", once it opens it.
 resume() { # resume [FIFO]
@@ -102,7 +92,7 @@ gone() { # gone PID...: no such process (a zombie counts as there)
 start_ctr() { # start_ctr RUN-ARGS...
 	"${AS[@]}" "$CTR" run "$@" 2>"$T/stderr" 3>&- &
 	ctr=$!
-	if ! fifo_read inside; then
+	if ! fifo_read inside "$T/io/up"; then
 		cat "$T/stderr" >&2
 		return 1
 	fi

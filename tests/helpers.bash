@@ -210,3 +210,15 @@ watchdog_start() {
 watchdog_stop() {
 	exec {watchdog_fd}>&-
 }
+
+# Read one line from FIFO into the variable VAR. Opened read-write, the
+# fifo never blocks the open, and the read gives up after 10 s: a guard
+# that turns a broken program into a failing check instead of a hung
+# suite (a lab's stub, say), never a wait - a working one answers at once.
+fifo_read() { # fifo_read VAR FIFO
+	local fd rc=0
+	exec {fd}<>"$2"
+	read -r -t 10 "$1" <&"$fd" || rc=$?
+	exec {fd}<&-
+	return "$rc"
+}

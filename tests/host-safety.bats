@@ -117,7 +117,7 @@ interrupt_with() { # interrupt_with DEMO SIGNAL EXPECTED_STATUS GROUP|DEMO
 	"${demo_cmd[@]}" -q "${demo_sep[@]}" "${paused_cmd[@]}" &
 	demo=$!
 	set +m
-	read -r _ <"$BATS_TEST_TMPDIR/up"
+	fifo_read _ "$BATS_TEST_TMPDIR/up"
 	if [ "$4" = GROUP ]; then
 		kill -"$2" -- "-$demo"
 	else
@@ -277,7 +277,7 @@ killed() {
 	"${demo_cmd[@]}" -q "${demo_sep[@]}" "${paused_cmd[@]}" &
 	demo=$!
 	set +m
-	read -r _ <"$BATS_TEST_TMPDIR/up"
+	fifo_read _ "$BATS_TEST_TMPDIR/up"
 	kill -KILL "$demo"
 	wait "$demo" || true
 	wait_group_gone "$demo"
@@ -327,7 +327,7 @@ beside_a_live_run() { # beside_a_live_run DEMO N
 	[ "$1" != 04-mount ] || first_cmd+=(--chroot -V "$BATS_TEST_TMPDIR:$BATS_TEST_TMPDIR")
 	"${first_cmd[@]}" -q "${demo_sep[@]}" "${paused_cmd[@]}" 3>&- &
 	first_run=$!
-	read -r _ <"$BATS_TEST_TMPDIR/up"
+	fifo_read _ "$BATS_TEST_TMPDIR/up"
 	[ "$1" != 04-mount ] || mkdir "$ROOTFS/.put_old.$first_run"
 	objects_of "$1" "$first_run" >"$BATS_TEST_TMPDIR/objects.before"
 	cat "$BATS_TEST_TMPDIR/objects.before"
@@ -428,8 +428,8 @@ proc_state() { # proc_state PID
 	sh -c 'd=$1; shift; "$@" & echo $! >"$d/pid"; exec cat "$d/hold" >/dev/null' _ \
 		"$BATS_TEST_TMPDIR" "${demo_cmd[@]}" -q "${demo_sep[@]}" "${paused_cmd[@]}" 3>&- &
 	zombie_holder=$!
-	read -r demo <"$BATS_TEST_TMPDIR/pid"
-	read -r _ <"$BATS_TEST_TMPDIR/up"
+	fifo_read demo "$BATS_TEST_TMPDIR/pid"
+	fifo_read _ "$BATS_TEST_TMPDIR/up"
 	kill -KILL "$demo"
 	for _ in $(seq 500); do
 		[ "$(proc_state "$demo")" != Z ] || break
