@@ -135,6 +135,11 @@ help: ## list the targets
 	@echo "  make soak          the reliability soak in full: 1000 runs, each demo 100"
 	@echo "  make lint          cppcheck, clang-tidy and shellcheck, all clean"
 	@echo "  make fuzz          fuzz every parser of user text (SECONDS=60 each; clang)"
+	@echo "  make docs-check    run the docs' transcripts and compare them (root); links; docs/zh in step"
+	@echo "  make docs-fix      link the functions pages name; copy code blocks and markers into docs/zh/"
+	@echo "  make bench         time 07's start-up against a floor, unshare, bwrap, crun, runc (root;"
+	@echo "                     QUICK=1: short); the table in bench/results/ (docs/bench.md)"
+	@echo "  make bench-build   build bin/bench/floor, the benchmarks' floor program"
 	@echo "  make rootfs        assemble the busybox rootfs for 04 and later"
 	@echo "  make clean         remove bin/"
 	@echo
