@@ -20,6 +20,7 @@ struct exec_ctx {
 	int sfd;             /* signalfd: SIGCHLD and the forwarded signals */
 	int go[2];           /* host -> cmd: "you may run" (EOF: host gone) */
 	int pidp[2];         /* joiner -> host: the command's pid */
+	int time_children;   /* 1: t's time fd is ns/time_for_children */
 };
 
 /* exec_open.c: the live container TARGET (a name, or the pid ps shows)

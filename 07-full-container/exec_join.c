@@ -28,16 +28,21 @@
 #include "say.h"
 #include "sync.h"
 
-/* Told after each setns() with --verbose. */
+/* Told after each setns() with --verbose; ARG is the exec_ctx, whose
+ * time namespace may have been opened as ns/time_for_children. */
 static void tell_join(const struct join_target *t, int i, void *arg)
 {
-	(void)arg;
+	const struct exec_ctx *x = arg;
+
 	if (i < 0)
 		say_more("fchdir + chroot(\".\") into /proc/%d/root, fchdir into /proc/%d/cwd",
 			 (int)t->pid, (int)t->pid);
 	else
-		say_more("setns(fd of /proc/%d/ns/%s, %s) = 0", (int)t->pid,
-			 join_types[i].name, join_types[i].flag_name);
+		say_more("setns(fd of /proc/%d/ns/%s%s, %s) = 0", (int)t->pid,
+			 join_types[i].name,
+			 x->time_children && strcmp(join_types[i].name, "time") == 0 ?
+				 "_for_children" : "",
+			 join_types[i].flag_name);
 }
 
 /* The command's credentials, as run's command sets them: no
@@ -149,7 +154,7 @@ int exec_joiner(struct exec_ctx *x)
 	close(x->sfd);
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1 || getppid() != x->host)
 		return EXIT_RUNTIME;
-	if (join_enter(&x->t, tell_join, NULL) == -1) {
+	if (join_enter(&x->t, tell_join, x) == -1) {
 		nsl_error(errno, "%s", join_failed_call());
 		return EXIT_RUNTIME;
 	}

@@ -103,7 +103,7 @@ static int open_via_child(struct exec_ctx *x, int flags)
  * Join that one instead, as the command's own children would be born
  * there. (Opened through a child of the init, the two are the same, and
  * nothing changes.) 0, or -1 with errno. */
-static int use_time_for_children(struct join_target *t)
+static int use_time_for_children(struct join_target *t, int *swapped)
 {
 	int i = join_type_index("time"), fd, saved;
 	struct stat st;
@@ -129,6 +129,7 @@ static int use_time_for_children(struct join_target *t)
 	close(t->fd[i]);
 	t->fd[i] = fd;
 	t->ino[i] = (unsigned long)st.st_ino;
+	*swapped = 1;
 	return 0;
 }
 
@@ -152,7 +153,7 @@ int exec_open_container(struct exec_ctx *x)
 			return -1;
 		}
 	}
-	if (use_time_for_children(&x->t) == -1) {
+	if (use_time_for_children(&x->t, &x->time_children) == -1) {
 		nsl_error(errno, "open(\"/proc/%d/ns/time_for_children\")", (int)x->t.pid);
 		return -1;
 	}
