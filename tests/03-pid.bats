@@ -27,11 +27,6 @@ teardown() {
 
 # --- looking from outside ------------------------------------------------------
 
-# The children of PID, from the PPid lines of the host's /proc.
-children_of() { # children_of PID
-	grep -l "^PPid:[[:space:]]*$1\$" /proc/[0-9]*/status 2>/dev/null | cut -d/ -f3
-}
-
 # The pids of PID at each level, outermost first: "4243 1".
 nspid_of() { # nspid_of PID
 	awk '$1 == "NSpid:" { $1 = ""; sub(/^ +/, ""); print }' "/proc/$1/status"

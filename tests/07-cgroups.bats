@@ -20,9 +20,8 @@ load helpers
 load ctr
 
 setup_file() {
-	ROOTFS=${NSLAB_ROOTFS:-$NSLAB_ROOT/rootfs}
+	ctr_setup_file
 	HOG_WHY=''
-	"$NSLAB_ROOT/scripts/mkrootfs.sh" "$ROOTFS" >"$BATS_FILE_TMPDIR/mkrootfs.log" 2>&1 || ROOTFS=
 	if [ -n "$ROOTFS" ]; then
 		HROOTFS=$BATS_FILE_TMPDIR/rootfs-hog
 		cp -a "$ROOTFS" "$HROOTFS"
@@ -33,8 +32,7 @@ setup_file() {
 			HOG_WHY="hog did not build (a static glibc is needed: libc6-dev): $(tail -n 1 "$BATS_FILE_TMPDIR/build.log")"
 		fi
 	fi
-	export ROOTFS HROOTFS HOG_WHY
-	chmod 711 "$BATS_RUN_TMPDIR"
+	export HROOTFS HOG_WHY
 }
 
 setup() {

@@ -15,18 +15,15 @@
 # writes to the fifo /mnt/up when it is ready and blocks opening
 # /mnt/down until the test lets it go. Nothing waits on a sleep.
 
+# ROOTFS and RROOTFS are set in ctr.bash (ctr_setup_file, as_rootless).
+# shellcheck disable=SC2153
 load helpers
-# start_ctr, wait_ctr, fifo_read, resume, wait_for, gone, children_of, ...
+# start_ctr, wait_ctr, resume, gone, as_rootless, ... (helpers.bash:
+# fifo_read, wait_for, children_of)
 load ctr
 
 setup_file() {
-	ROOTFS=${NSLAB_ROOTFS:-$NSLAB_ROOT/rootfs}
-	"$NSLAB_ROOT/scripts/mkrootfs.sh" "$ROOTFS" >"$BATS_FILE_TMPDIR/mkrootfs.log" 2>&1 || ROOTFS=
-	export ROOTFS
-	# The rootless checks run as nobody, whose fifos, volumes, rootfs
-	# copy and XDG_RUNTIME_DIR live below bats' private run directory:
-	# let nobody pass through it (not read it).
-	chmod 711 "$BATS_RUN_TMPDIR"
+	ctr_setup_file
 }
 
 # ctr.bash's: the fifos, the volume at /mnt, the host's state; after a
@@ -91,30 +88,6 @@ userns_rootfs() {
 		UROOTFS=$BATS_FILE_TMPDIR/rootfs-userns
 		[ -d "$UROOTFS" ] || cp -a "$ROOTFS" "$UROOTFS"
 	fi
-}
-
-# --- rootless: as nobody, with a rootfs and a runtime directory of its own ---
-
-# A copy of the rootfs that nobody owns (a rootless container's root is
-# nobody on the host and must be able to make mount points in it), made
-# once per file; and a private XDG_RUNTIME_DIR, removed by teardown.
-as_rootless() {
-	need_userns
-	RROOTFS=$BATS_FILE_TMPDIR/rootfs-nobody
-	if [ ! -d "$RROOTFS" ]; then
-		cp -a "$ROOTFS" "$RROOTFS.part"
-		[ "$(id -u)" -ne 0 ] || chown -R 65534:65534 "$RROOTFS.part"
-		mv "$RROOTFS.part" "$RROOTFS"
-	fi
-	xdg=$T/xdg
-	mkdir -m 700 "$xdg"
-	if [ "$(id -u)" -eq 0 ]; then
-		chown 65534:65534 "$xdg"
-		AS=(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all)
-	fi
-	export XDG_RUNTIME_DIR=$xdg
-	me=$("${AS[@]}" id -u)
-	mygid=$("${AS[@]}" id -g)
 }
 
 # --- exit statuses ---------------------------------------------------------------

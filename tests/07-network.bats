@@ -18,12 +18,7 @@ load helpers
 load ctr
 
 setup_file() {
-	ROOTFS=${NSLAB_ROOTFS:-$NSLAB_ROOT/rootfs}
-	"$NSLAB_ROOT/scripts/mkrootfs.sh" "$ROOTFS" >"$BATS_FILE_TMPDIR/mkrootfs.log" 2>&1 || ROOTFS=
-	export ROOTFS
-	# The rootless check runs as nobody, whose rootfs copy and
-	# XDG_RUNTIME_DIR live below bats' private run directory.
-	chmod 711 "$BATS_RUN_TMPDIR"
+	ctr_setup_file
 }
 
 setup() {

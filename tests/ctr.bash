@@ -14,6 +14,17 @@
 # IO, PAUSE and status are set here for the checks that load this file.
 # shellcheck disable=SC2034
 
+# The usual setup of a file of checks: the rootfs (ROOTFS empty when it
+# cannot be made; ctr_setup skips then), and bats' private run directory
+# made passable (not readable) for nobody, whose fifos, volumes, rootfs
+# copy and XDG_RUNTIME_DIR live below it in the rootless checks.
+ctr_setup_file() {
+	ROOTFS=${NSLAB_ROOTFS:-$NSLAB_ROOT/rootfs}
+	"$NSLAB_ROOT/scripts/mkrootfs.sh" "$ROOTFS" >"$BATS_FILE_TMPDIR/mkrootfs.log" 2>&1 || ROOTFS=
+	export ROOTFS
+	chmod 711 "$BATS_RUN_TMPDIR"
+}
+
 # The usual setup of a check: the fifos, the volume, the host's state.
 ctr_setup() {
 	[ -n "$ROOTFS" ] || skip "no rootfs: $(tail -n 1 "$BATS_FILE_TMPDIR/mkrootfs.log")"
@@ -47,11 +58,6 @@ ctr_teardown() {
 # block opening /mnt/down - as a shell that holds no fd but 0, 1 and 2.
 PAUSE='echo $$ >/mnt/up; exec head -n 1 </mnt/down >/dev/null'
 
-# The children of PID, from the PPid lines of the host's /proc.
-children_of() { # children_of PID
-	grep -l "^PPid:[[:space:]]*$1\$" /proc/[0-9]*/status 2>/dev/null | cut -d/ -f3
-}
-
 # The child of PARENT whose innermost pid (NSpid's last) is NSPID.
 child_with_nspid() { # child_with_nspid PARENT NSPID
 	local p
@@ -64,18 +70,6 @@ child_with_nspid() { # child_with_nspid PARENT NSPID
 # Let the paused command go: a line into "down", once it opens it.
 resume() { # resume [FIFO]
 	timeout 10 sh -c 'echo go >"$1"' _ "${1:-$T/io/down}"
-}
-
-# Poll for a fact the kernel makes true by itself (a reaped process, a
-# link removed with its namespace), with a deadline: never a guess of
-# how long it takes.
-wait_for() { # wait_for CMD...
-	local _
-	for _ in $(seq 1000); do
-		"$@" && return 0
-		sleep 0.01
-	done
-	"$@"
 }
 
 gone() { # gone PID...: no such process (a zombie counts as there)
@@ -128,7 +122,7 @@ random_number() { # random_number MIN MAX
 
 # A copy of the rootfs that nobody owns, and a private XDG_RUNTIME_DIR
 # (removed by ctr_teardown), for the rootless checks: as nobody when
-# the checks run as root.
+# the checks run as root. $me and $mygid: that user's ids.
 as_rootless() {
 	need_userns
 	RROOTFS=$BATS_FILE_TMPDIR/rootfs-nobody
@@ -144,4 +138,6 @@ as_rootless() {
 		AS=(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all)
 	fi
 	export XDG_RUNTIME_DIR=$xdg
+	me=$("${AS[@]}" id -u)
+	mygid=$("${AS[@]}" id -g)
 }

@@ -222,3 +222,20 @@ fifo_read() { # fifo_read VAR FIFO
 	exec {fd}<&-
 	return "$rc"
 }
+
+# The children of PID, from the PPid lines of the host's /proc.
+children_of() { # children_of PID
+	grep -l "^PPid:[[:space:]]*$1\$" /proc/[0-9]*/status 2>/dev/null | cut -d/ -f3
+}
+
+# Poll for a fact the kernel makes true by itself (a reaped process, a
+# link removed with its namespace), with a deadline of 10 s: never a
+# guess of how long it takes.
+wait_for() { # wait_for CMD...
+	local _
+	for _ in $(seq 1000); do
+		"$@" && return 0
+		sleep 0.01
+	done
+	"$@"
+}

@@ -93,11 +93,6 @@ tree_of() { # tree_of PID
 		}'
 }
 
-# The children of PID, from the PPid lines of the host's /proc.
-children_of() { # children_of PID
-	grep -l "^PPid:[[:space:]]*$1\$" /proc/[0-9]*/status 2>/dev/null | cut -d/ -f3
-}
-
 # Ended: no such process, or a zombie - it has exited and holds nothing;
 # its reaper (the host's PID 1, for an orphaned init) collects it when
 # it gets round to it.
@@ -107,17 +102,6 @@ dead() { # dead PID...
 		s=$(sed -n 's/.*) \(.\) .*/\1/p' "/proc/$p/stat" 2>/dev/null)
 		[ -z "$s" ] || [ "$s" = Z ] || return 1
 	done
-}
-
-# Poll for a fact the kernel makes true by itself, with a deadline: never
-# a guess of how long it takes.
-wait_for() { # wait_for CMD...
-	local _
-	for _ in $(seq 1000); do
-		"$@" && return 0
-		sleep 0.01
-	done
-	"$@"
 }
 
 # Field KEY of /proc/PID/status, its first word: VmRSS's kB, say.
