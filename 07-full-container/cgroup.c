@@ -232,19 +232,51 @@ int cgroup_resolve(int ctrl, const char *cgpath, char *out, size_t len)
 	return 0;
 }
 
-/* Which controllers our v2 cgroup may hand on: its cgroup.controllers
- * lists what its parent enabled for it (all there are, at the root). */
+int cgroup_listed(const char *dir, const char *file, const char *word)
+{
+	char path[PATH_MAX + 32], list[512], *save = NULL;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	if (cgroup_read(path, list, sizeof(list)) == -1)
+		return -1;
+	for (char *w = strtok_r(list, " \n", &save); w != NULL; w = strtok_r(NULL, " \n", &save))
+		if (strcmp(w, word) == 0)
+			return 1;
+	return 0;
+}
+
+/* Which controllers v2 holds: the root's cgroup.controllers lists every
+ * one bound to it (a controller a v1 mount holds is missing there). */
 static void v2_served(struct cgroup *cg)
 {
-	char path[PATH_MAX + 32], list[256], *save = NULL;
+	const char *root = cg->top[0] != '\0' ? cg->top : cg->own;
 
-	snprintf(path, sizeof(path), "%s/cgroup.controllers", cg->v2.parent);
-	if (cgroup_read(path, list, sizeof(list)) == -1)
-		return;
-	for (char *w = strtok_r(list, " \n", &save); w != NULL; w = strtok_r(NULL, " \n", &save))
-		for (int i = 0; i < CG_NCTRL; i++)
-			if (strcmp(w, ctrl_names[i]) == 0)
-				cg->served[i] = 2;
+	for (int i = 0; i < CG_NCTRL; i++)
+		if (cgroup_listed(root, "cgroup.controllers", ctrl_names[i]) == 1)
+			cg->served[i] = 2;
+}
+
+/* The home of the container's cgroup v2 (cgroup.h says why): as root
+ * where the root cgroup can be written, a cgroup of nslab's own below
+ * it; else our own cgroup. */
+static void v2_home(struct cgroup *cg)
+{
+	cg->home = CG_HOME_OWN;
+	snprintf(cg->v2.parent, PATH_MAX, "%s", cg->own);
+	if (geteuid() == 0 && cg->top[0] != '\0' && access(cg->top, W_OK) == 0 &&
+	    strlen(cg->top) + sizeof("/" CGROUP_HOME) <= PATH_MAX) {
+		cg->home = CG_HOME_NSLAB;
+		snprintf(cg->v2.parent, PATH_MAX, "%s/" CGROUP_HOME, cg->top);
+	}
+}
+
+/* "nslab-NAME.RUNTIME", with no second "nslab-" for a NAME that has it. */
+static void name_leaf(struct cgroup *cg, const char *name, pid_t runtime)
+{
+	const char *prefix = strncmp(name, CGROUP_PREFIX, strlen(CGROUP_PREFIX)) == 0 ?
+			     "" : CGROUP_PREFIX;
+
+	snprintf(cg->leaf, sizeof(cg->leaf), "%s%s.%d", prefix, name, (int)runtime);
 }
 
 int cgroup_detect(struct cgroup *cg, const char *name, pid_t runtime)
@@ -258,15 +290,19 @@ int cgroup_detect(struct cgroup *cg, const char *name, pid_t runtime)
 
 	if (have) {
 		*cg = found;
-		snprintf(cg->leaf, sizeof(cg->leaf), CGROUP_PREFIX "%s.%d", name, (int)runtime);
+		name_leaf(cg, name, runtime);
 		return 0;
 	}
 	memset(cg, 0, sizeof(*cg));
-	snprintf(cg->leaf, sizeof(cg->leaf), CGROUP_PREFIX "%s.%d", name, (int)runtime);
+	name_leaf(cg, name, runtime);
 	if (cgroup_paths_of("self", v2, v1) == -1)
 		return -1;
-	if (v2[0] != '\0' && cgroup_resolve(-1, v2, cg->v2.parent, PATH_MAX) == 0)
+	if (v2[0] != '\0' && cgroup_resolve(-1, v2, cg->own, PATH_MAX) == 0) {
+		if (cgroup_resolve(-1, "/", cg->top, PATH_MAX) == -1)
+			cg->top[0] = '\0';
 		v2_served(cg);
+		v2_home(cg);
+	}
 	for (int i = 0; i < CG_NCTRL; i++) {
 		if (v1[i][0] == '\0' ||
 		    cgroup_resolve(i, v1[i], cg->v1[i].parent, PATH_MAX) == -1)

@@ -8,8 +8,34 @@
  * A container's cgroup is called "nslab-NAME.PID", PID the runtime's:
  * common/sweep.h's rule, so that a later run can tell a cgroup whose run
  * is gone (stale, removed) from one whose run goes on (never touched).
- * It is always made under the cgroup the caller is in, as
- * /proc/self/cgroup names it, never elsewhere in the hierarchy.
+ * (A NAME that starts with "nslab-" already is not prefixed twice.)
+ *
+ * Where it is made - its home - and why (cgroup-v2.rst's rules):
+ *   v1 hierarchies   under the cgroup the caller is in, as
+ *                    /proc/self/cgroup names it: v1 has no rule that
+ *                    refuses a child there
+ *   v2, as root      under "nslab", a cgroup of nslab's own just below
+ *                    the root (/sys/fs/cgroup/nslab), as engines with
+ *                    the cgroupfs driver do. The caller's cgroup is
+ *                    often a systemd session scope or service that holds
+ *                    processes: cgroup v2 refuses memory to the children
+ *                    of such a cgroup (the no-internal-process rule), and
+ *                    enabling pids or cpu there turns it threaded. So
+ *                    nslab never writes the caller's cgroup; "nslab"
+ *                    holds no process, gets from the root what the root
+ *                    enables (systemd enables them all), and is removed
+ *                    with its last container.
+ *   v2, not root     under the caller's cgroup, the only place it may
+ *                    write, and only where that is delegated to it
+ *                    (systemd-run --user --scope -p Delegate=yes). For a
+ *                    limit, the runtime first moves itself into a leaf
+ *                    of its own ("nslab.PID") so that its scope holds no
+ *                    process, then enables the controllers there, as
+ *                    crun does; it undoes both on the way out. A scope
+ *                    that holds other processes (the user's shell) is
+ *                    refused, with the command that makes one of its own.
+ * Nothing else is ever written: no cgroup nslab did not make has its
+ * subtree_control, its type or its processes changed.
  *
  * Pieces style: 0, or -1 with errno set and the call recorded for
  * cgroup_failed_call() (and a hint for cgroup_hint() where one helps);
@@ -31,14 +57,20 @@
 #include "ctr.h"
 
 #define CGROUP_PREFIX "nslab-"
+#define CGROUP_HOME "nslab" /* below the cgroup2 root, as root */
 
 /* The controllers a limit needs. */
 enum cgroup_ctrl { CG_MEMORY, CG_PIDS, CG_CPU, CG_NCTRL };
 
+/* Where a container's cgroup v2 goes (see above). */
+enum cgroup_home { CG_HOME_OWN, CG_HOME_NSLAB };
+
 /* One hierarchy's side of a container's cgroup. */
 struct cgroup_dir {
-	char parent[PATH_MAX]; /* our own cgroup there, as a path below its
-				* mount ("" when the hierarchy is not there) */
+	char parent[PATH_MAX]; /* where the container's cgroup is made: our
+				* own cgroup there, or /sys/fs/cgroup/nslab
+				* on v2 as root ("" when the hierarchy is
+				* not there) */
 	char path[PATH_MAX];   /* PARENT/LEAF, the container's */
 	int made;              /* 1 once we made PATH (and must remove it) */
 };
@@ -46,11 +78,24 @@ struct cgroup_dir {
 struct cgroup {
 	char leaf[CTR_NAME_MAX + 32];  /* "nslab-NAME.PID" */
 	/* Which hierarchy serves each controller: 2 (listed in the cgroup2
-	 * mount's cgroup.controllers for our cgroup), 1 (a v1 mount of its
-	 * own), 0 (neither: the kernel lacks it). */
+	 * root's cgroup.controllers: bound to v2), 1 (a v1 mount of its
+	 * own), 0 (neither: the kernel lacks it). Whether we may use it is
+	 * another question, which cgroup_create() answers. */
 	int served[CG_NCTRL];
 	struct cgroup_dir v2;          /* the unified hierarchy (cgroup2) */
 	int v2_err;                    /* why v2.path was not made, or 0 */
+	int home;                      /* enum cgroup_home */
+	char top[PATH_MAX];            /* the cgroup2 root as mounted here,
+					* "" when no mount shows it */
+	char own[PATH_MAX];            /* our own cgroup v2 */
+	/* CG_HOME_OWN with a limit: the runtime's leaf OWN/nslab.PID while
+	 * it runs ("" when it did not move), and the controllers it enabled
+	 * in OWN's cgroup.subtree_control (1 << CG_*), both undone by
+	 * cgroup_destroy(). CG_HOME_NSLAB: 1 in made_home when "nslab" is
+	 * to be removed if empty. */
+	char runtime_leaf[PATH_MAX];
+	unsigned enabled;
+	int made_home;
 	struct cgroup_dir v1[CG_NCTRL];/* the v1 hierarchy of each controller */
 	/* The limits written by cgroup_set_limits(); 0: none. */
 	unsigned long long memory, pids, cpu_quota;
@@ -74,8 +119,8 @@ int cgroup_detect(struct cgroup *cg, const char *name, pid_t runtime);
 
 /* Make the container's cgroups: in the unified hierarchy whenever it is
  * mounted (it tracks the container's processes and kills them with
- * cgroup.kill), with the controllers of LIMITS that v2 serves enabled in
- * our cgroup's cgroup.subtree_control; in the v1 hierarchy of each
+ * cgroup.kill), in its home with the controllers of LIMITS that v2
+ * serves (see the top of this file); in the v1 hierarchy of each
  * controller a limit needs and v1 serves. LIMITS: 1 << CG_MEMORY etc.
  * The v2 cgroup is required only when a limit is served there: else a
  * failure to make it (not delegated: rootless) leaves CG->v2.made 0 and
@@ -99,8 +144,10 @@ int cgroup_place(const struct cgroup *cg, pid_t pid, int skip_v2);
 long cgroup_oom_kills(const struct cgroup *cg);
 
 /* Kill whatever is left in the cgroups made (cgroup.kill, else SIGKILL to
- * each pid they list, until they are empty) and remove them. Goes on
- * after a failure, so as to remove what it can; -1 names the first. */
+ * each pid they list, until they are empty) and remove them; undo what
+ * the home needed (the runtime moved back, the controllers it enabled
+ * disabled, an empty "nslab" removed). Goes on after a failure, so as to
+ * remove what it can; -1 names the first. */
 int cgroup_destroy(struct cgroup *cg);
 
 /* For exec: the cgroups of the running container NAME, whose runtime is
@@ -111,9 +158,9 @@ int cgroup_destroy(struct cgroup *cg);
  * delegation). */
 int cgroup_find(struct cgroup *cg, const char *name, pid_t runtime, pid_t pid, int *found);
 
-/* Remove the cgroups "nslab-NAME.PID" under ours, in every hierarchy
- * nslab uses, whose run PID is gone and that we own; say one line each.
- * Returns how many were removed. */
+/* Remove the cgroups "nslab-NAME.PID" (and a runtime's leaf "nslab.PID")
+ * in every home nslab uses, whose run PID is gone and that we own; say
+ * one line each. Returns how many were removed. */
 int cgroup_sweep(void);
 
 /* cgroup_parse.c, pure. --memory SIZE: decimal bytes, or with a binary

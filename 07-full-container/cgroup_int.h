@@ -21,6 +21,10 @@ int cgroup_write(const char *dir, const char *file, const char *value);
  * length, or -1 recorded. */
 long cgroup_read(const char *path, char *buf, size_t len);
 
+/* 1 if WORD is one of the words of DIR/FILE (cgroup.controllers,
+ * cgroup.subtree_control), 0 if not, -1 recorded. */
+int cgroup_listed(const char *dir, const char *file, const char *word);
+
 /* Where the hierarchies are mounted, from /proc/self/mountinfo: for the
  * cgroup2 mount (CTRL < 0) or the v1 mount that holds controller CTRL,
  * the directory of cgroup CGPATH (a path as /proc/PID/cgroup writes it)

@@ -179,6 +179,40 @@ static int remove_tree(const char *dir, int version, int depth)
 	}
 }
 
+/* Undo what the v2 home took (cgroup.h): in our own cgroup, the
+ * controllers we enabled disabled and the runtime moved back out of its
+ * leaf, which goes; "nslab", when this was its last container, removed
+ * (rmdir refuses one that holds another: EBUSY, and it stays). */
+static int leave_home(struct cgroup *cg)
+{
+	char v[64];
+	size_t n = 0;
+	int ret = 0;
+
+	if (cg->enabled != 0) {
+		for (int i = 0; i < CG_NCTRL; i++)
+			if (cg->enabled & (1u << i))
+				n += (size_t)snprintf(v + n, sizeof(v) - n, "%s-%s", n > 0 ? " " : "",
+						      cgroup_ctrl_name(i));
+		if (cgroup_write(cg->own, "cgroup.subtree_control", v) == -1)
+			ret = -1;
+		cg->enabled = 0;
+	}
+	if (cg->runtime_leaf[0] != '\0') {
+		snprintf(v, sizeof(v), "%d", (int)getpid());
+		if (cgroup_write(cg->own, "cgroup.procs", v) == -1 ||
+		    (rmdir(cg->runtime_leaf) == -1 &&
+		     cgroup_fail(NULL, "rmdir(\"%s\")", cg->runtime_leaf) == -1))
+			ret = -1;
+		cg->runtime_leaf[0] = '\0';
+	}
+	if (cg->made_home) {
+		rmdir(cg->v2.parent);
+		cg->made_home = 0;
+	}
+	return ret;
+}
+
 int cgroup_destroy(struct cgroup *cg)
 {
 	int ret = 0;
@@ -186,6 +220,8 @@ int cgroup_destroy(struct cgroup *cg)
 	if (cg->v2.made && remove_tree(cg->v2.path, 2, 0) == -1)
 		ret = -1;
 	cg->v2.made = 0;
+	if (leave_home(cg) == -1)
+		ret = -1;
 	for (int i = 0; i < CG_NCTRL; i++) {
 		if (cg->v1[i].made && remove_tree(cg->v1[i].path, 1, 0) == -1 && ret == 0)
 			ret = -1;
@@ -269,10 +305,13 @@ static int sweep_dir(const char *dir, int version)
 	while ((e = readdir(d)) != NULL) {
 		char path[PATH_MAX];
 
-		/* "nslab-NAME.PID": the pid after the last dot. */
+		/* "nslab-NAME.PID", or a runtime's leaf "nslab.PID": the pid
+		 * after the last dot. */
 		dot = strrchr(e->d_name, '.');
 		rest = dot != NULL ? sweep_pid_in(dot, ".", &pid) : NULL;
-		if (strncmp(e->d_name, CGROUP_PREFIX, strlen(CGROUP_PREFIX)) != 0 || rest == NULL ||
+		if ((strncmp(e->d_name, CGROUP_PREFIX, strlen(CGROUP_PREFIX)) != 0 &&
+		     dot != e->d_name + strlen(CGROUP_HOME)) ||
+		    strncmp(e->d_name, CGROUP_HOME, strlen(CGROUP_HOME)) != 0 || rest == NULL ||
 		    *rest != '\0' || !sweep_run_gone(pid))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
@@ -298,6 +337,10 @@ int cgroup_sweep(void)
 		return 0;
 	if (cg.v2.parent[0] != '\0')
 		n += sweep_dir(cg.v2.parent, 2);
+	/* "nslab" left empty by a run killed with SIGKILL: a run that is
+	 * about to use it makes it again (cgroup_make.c). */
+	if (cg.home == CG_HOME_NSLAB)
+		rmdir(cg.v2.parent);
 	for (int i = 0; i < CG_NCTRL; i++) {
 		int seen = 0;
 

@@ -52,6 +52,14 @@
 	"cgroup.subtree_control. As root, enable it there; for a user, systemd " \
 	"delegates memory and pids to user@UID.service, cpu only with Delegate=cpu " \
 	"in a drop-in on older systemd"
+#define HINT_ROOT_OFF \
+	"the root cgroup does not enable this controller for its children, and nslab " \
+	"changes no cgroup it did not make. systemd enables them all; by hand: " \
+	"echo +CONTROLLER > /sys/fs/cgroup/cgroup.subtree_control"
+#define HINT_OWN_BUSY \
+	"cgroup v2 gives a controller only to the children of a cgroup that holds no " \
+	"process, and ours holds others besides this runtime (your shell). Run it in a " \
+	"scope of its own: systemd-run --user --scope -p Delegate=yes " PROG_NAME " run ..."
 #define PROG_NAME "bin/07-full-container"
 
 /* What makes a mkdir() or a write in our cgroup fail, explained. */
@@ -77,24 +85,136 @@ static int make_dir(struct cgroup_dir *d, const char *leaf, int version)
 	return 0;
 }
 
-/* v2: "+memory +pids" into our cgroup's cgroup.subtree_control, for the
- * controllers of LIMITS that v2 serves. Writing one already enabled
- * changes nothing, and is allowed. */
-static int enable_v2(struct cgroup *cg, unsigned limits)
+/* "+memory +pids": the controllers of MASK, each with SIGN, into WANT. */
+static void ctrl_words(unsigned mask, char sign, char *want, size_t len)
 {
-	char want[64] = "";
 	size_t n = 0;
 
-	for (int i = 0; i < CG_NCTRL; i++)
-		if ((limits & (1u << i)) && cg->served[i] == 2)
-			n += (size_t)snprintf(want + n, sizeof(want) - n, "%s+%s", n > 0 ? " " : "",
+	want[0] = '\0';
+	for (int i = 0; i < CG_NCTRL && n < len; i++)
+		if (mask & (1u << i))
+			n += (size_t)snprintf(want + n, len - n, "%s%c%s", n > 0 ? " " : "", sign,
 					      cgroup_ctrl_name(i));
-	if (n == 0 || cgroup_write(cg->v2.parent, "cgroup.subtree_control", want) == 0)
-		return 0;
-	return cgroup_fail(errno == EBUSY ? HINT_NO_INTERNAL :
-			   errno == ENOENT || errno == EINVAL ? HINT_NOT_ENABLED :
-			   why_refused(errno, 2),
-			   "write(\"%s/cgroup.subtree_control\", \"%s\")", cg->v2.parent, want);
+}
+
+/* The controllers of MASK that DIR/FILE does not list, or -1. */
+static int missing_in(const char *dir, const char *file, unsigned mask, unsigned *missing)
+{
+	*missing = 0;
+	for (int i = 0; i < CG_NCTRL; i++) {
+		int r;
+
+		if (!(mask & (1u << i)))
+			continue;
+		r = cgroup_listed(dir, file, cgroup_ctrl_name(i));
+		if (r == -1)
+			return -1;
+		if (r == 0)
+			*missing |= 1u << i;
+	}
+	return 0;
+}
+
+/* Home CG_HOME_NSLAB: TOP/nslab made (or found: another run's), the
+ * controllers of ON_V2 enabled in it, the container's cgroup made below.
+ * "nslab" holds no process, so the no-internal-process rule never
+ * refuses; what the root does not enable for it, we do not either. A
+ * run that removes an empty "nslab" at that moment makes us try again. */
+static int make_in_nslab(struct cgroup *cg, unsigned on_v2)
+{
+	char want[64];
+	unsigned missing;
+
+	if (missing_in(cg->top, "cgroup.subtree_control", on_v2, &missing) == -1)
+		return -1;
+	if (missing != 0) {
+		ctrl_words(missing, '+', want, sizeof(want));
+		errno = EOPNOTSUPP;
+		return cgroup_fail(HINT_ROOT_OFF, "%s/cgroup.subtree_control lists no \"%s\"",
+				   cg->top, want + 1);
+	}
+	ctrl_words(on_v2, '+', want, sizeof(want));
+	for (int try = 0;; try++) {
+		if (mkdir(cg->v2.parent, 0755) == -1 && errno != EEXIST)
+			return cgroup_fail(NULL, "mkdir(\"%s\")", cg->v2.parent);
+		cg->made_home = 1;
+		if ((want[0] == '\0' ||
+		     cgroup_write(cg->v2.parent, "cgroup.subtree_control", want) == 0) &&
+		    make_dir(&cg->v2, cg->leaf, 2) == 0) {
+			/* Made in a "nslab" that another run made again? */
+			if (missing_in(cg->v2.path, "cgroup.controllers", on_v2, &missing) == 0 &&
+			    missing == 0)
+				return 0;
+			rmdir(cg->v2.path);
+			cg->v2.made = 0;
+			errno = ENOENT;
+		}
+		if (errno != ENOENT || try == 3)
+			return -1;
+	}
+}
+
+/* Home CG_HOME_OWN, with limits ON_V2: our cgroup must be delegated to
+ * us, hand on those controllers, and hold no process but us. Then we
+ * move into a leaf of our own (OWN/nslab.PID), enable the controllers
+ * in OWN, and make the container's cgroup beside our leaf.
+ * cgroup_destroy() undoes it in the reverse order. */
+static int make_in_own(struct cgroup *cg, unsigned on_v2)
+{
+	char want[64], procs[256], path[PATH_MAX + 32], pid[16];
+	unsigned missing;
+
+	snprintf(path, sizeof(path), "%s/cgroup.subtree_control", cg->own);
+	if (access(path, W_OK) == -1 ||
+	    (snprintf(path, sizeof(path), "%s/cgroup.procs", cg->own), access(path, W_OK)) == -1) {
+		if (errno == EROFS)
+			errno = EACCES;
+		return cgroup_fail(HINT_V2_DELEGATE, "access(\"%s\", W_OK)", path);
+	}
+	if (missing_in(cg->own, "cgroup.controllers", on_v2, &missing) == -1)
+		return -1;
+	if (missing != 0) {
+		ctrl_words(missing, '+', want, sizeof(want));
+		errno = EOPNOTSUPP;
+		return cgroup_fail(HINT_NOT_ENABLED, "%s/cgroup.controllers lists no \"%s\"",
+				   cg->own, want + 1);
+	}
+	if (missing_in(cg->own, "cgroup.subtree_control", on_v2, &missing) == -1)
+		return -1;
+	if (missing != 0) {
+		/* Only we may be in it: we move, nobody else is moved. */
+		snprintf(path, sizeof(path), "%s/cgroup.procs", cg->own);
+		if (cgroup_read(path, procs, sizeof(procs)) == -1)
+			return -1;
+		snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
+		if (strcmp(procs, pid) != 0) {
+			long others = -1; /* we are one of them */
+
+			for (const char *p = procs; (p = strchr(p, '\n')) != NULL; p++)
+				others++;
+			errno = EBUSY;
+			return cgroup_fail(HINT_OWN_BUSY, "%s/cgroup.procs: %ld other process%s",
+					   cg->own, others, others == 1 ? "" : "es");
+		}
+		if (snprintf(cg->runtime_leaf, sizeof(cg->runtime_leaf), "%s/" CGROUP_HOME ".%d",
+			     cg->own, (int)getpid()) >= (int)sizeof(cg->runtime_leaf) ||
+		    mkdir(cg->runtime_leaf, 0755) == -1) {
+			int err = errno;
+
+			cgroup_fail(NULL, "mkdir(\"%s\")", cg->runtime_leaf);
+			cg->runtime_leaf[0] = '\0';
+			errno = err;
+			return -1;
+		}
+		snprintf(pid, sizeof(pid), "%d", (int)getpid());
+		if (cgroup_write(cg->runtime_leaf, "cgroup.procs", pid) == -1)
+			return -1;
+		ctrl_words(missing, '+', want, sizeof(want));
+		if (cgroup_write(cg->own, "cgroup.subtree_control", want) == -1)
+			return -1;
+		cg->enabled = missing;
+	}
+	return make_dir(&cg->v2, cg->leaf, 2);
 }
 
 /* The v1 directory of controller I: made, or shared with an earlier
@@ -136,9 +256,10 @@ int cgroup_create(struct cgroup *cg, unsigned limits)
 	/* The v2 cgroup: for the limits v2 serves, and for tracking and
 	 * cgroup.kill even without them - then it is optional. */
 	if (cg->v2.parent[0] != '\0') {
-		if (enable_v2(cg, limits) == -1)
-			goto fail;
-		if (make_dir(&cg->v2, cg->leaf, 2) == -1) {
+		int ret = cg->home == CG_HOME_NSLAB ? make_in_nslab(cg, on_v2) :
+			  on_v2 != 0 ? make_in_own(cg, on_v2) : make_dir(&cg->v2, cg->leaf, 2);
+
+		if (ret == -1) {
 			if (on_v2 != 0)
 				goto fail;
 			cg->v2_err = errno;

@@ -78,9 +78,23 @@ static unsigned limits_of(const struct ctr_config *c)
 	       (c->cpu_quota > 0 ? 1u << CG_CPU : 0);
 }
 
+/* "memory pids": what the runtime enabled in its own cgroup. */
+static const char *enabled_words(const struct cgroup *cg, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < CG_NCTRL && n < len; i++)
+		if (cg->enabled & (1u << i))
+			n += (size_t)snprintf(buf + n, len - n, "%s%s", n > 0 ? " " : "",
+					      cgroup_ctrl_name(i));
+	return buf;
+}
+
 int run_cgroup_create(struct cgroup *cg, const struct ctr_config *c)
 {
 	unsigned limits = limits_of(c);
+	char buf[64];
 
 	if (cgroup_detect(cg, c->name, getpid()) == -1) {
 		nsl_error(errno, "%s", cgroup_failed_call());
@@ -93,7 +107,14 @@ int run_cgroup_create(struct cgroup *cg, const struct ctr_config *c)
 			nsl_hint("%s", cgroup_hint());
 		return -1;
 	}
-	if (cg->v2.made)
+	if (cg->runtime_leaf[0] != '\0')
+		say("moved the runtime into %s and enabled \"%s\" in %s: cgroup v2 gives "
+		    "controllers only to the children of a cgroup with no process", cg->runtime_leaf,
+		    enabled_words(cg, buf, sizeof(buf)), cg->own);
+	if (cg->v2.made && cg->home == CG_HOME_NSLAB)
+		say_more("mkdir(\"%s\"): the container's cgroup v2, in nslab's own below the "
+			 "root - the caller's cgroup (%s) is never written", cg->v2.path, cg->own);
+	else if (cg->v2.made)
 		say_more("mkdir(\"%s\"): the container's cgroup v2, for tracking and cgroup.kill",
 			 cg->v2.path);
 	else if (cg->v2.parent[0] != '\0')

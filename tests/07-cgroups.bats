@@ -49,11 +49,11 @@ need_hog() {
 
 # --- cgroups, from outside ------------------------------------------------------------
 
-# Which hierarchy serves CONTROLLER for us: 2 when our cgroup2 cgroup
-# lists it in cgroup.controllers, 1 when a v1 mount holds it, 0 neither.
+# Which hierarchy serves CONTROLLER: 2 when the cgroup2 root lists it in
+# cgroup.controllers, 1 when a v1 mount holds it, 0 neither.
 served_by() { # served_by CONTROLLER
 	local v2
-	v2=$(cgroup_dir '' "$(awk -F: '$1 == "0" { print $3 }' /proc/self/cgroup)")
+	v2=$(cgroup_dir '' /)
 	if [ -n "$v2" ] && grep -qw "$1" "$v2/cgroup.controllers" 2>/dev/null; then
 		echo 2
 	elif [ -n "$(cgroup_dir "$1" /)" ]; then
@@ -85,9 +85,14 @@ limit_file() { # limit_file PID CONTROLLER V2FILE V1FILE
 	fi
 }
 
-# The nslab cgroups of container NAME run by RUNTIME, in every hierarchy.
+# The nslab cgroups of container NAME run by RUNTIME, in every hierarchy:
+# nslab-NAME.RUNTIME, or NAME.RUNTIME when NAME starts with "nslab-" (as
+# random_name's do: the runtime does not say "nslab-" twice).
+cgroup_leaf() { # cgroup_leaf NAME RUNTIME
+	case $1 in nslab-*) echo "$1.$2" ;; *) echo "nslab-$1.$2" ;; esac
+}
 cgroups_named() { # cgroups_named NAME RUNTIME
-	nslab_cgroups | grep "/nslab-$1\.$2\$" || true
+	nslab_cgroups | grep -F "/$(cgroup_leaf "$1" "$2")" | grep "\.$2\$" || true
 }
 
 # --- memory ------------------------------------------------------------------------------
@@ -169,14 +174,15 @@ cgroups_named() { # cgroups_named NAME RUNTIME
 	name=$(random_name)
 	start_ctr -q --name "$name" --pids 32 "${IO[@]}" "$ROOTFS" sh -c "$PAUSE"
 	# From the host: the pids cgroup (and the cgroup2 one, where mounted)
-	# of init and command is nslab-NAME.RUNTIME, below the test's own.
+	# of init and command is NAME.RUNTIME (NAME is nslab-...), below the
+	# test's own on v1, in nslab's own on v2 - never nslab-nslab-...
 	dirs=$(cgroups_named "$name" "$ctr")
 	[ -n "$dirs" ]
 	for pid in "$init" "$cmd"; do
-		grep -q ":/.*nslab-$name\.$ctr\$" "/proc/$pid/cgroup"
-		[[ $(cgroup_of "$pid" pids) == */nslab-"$name.$ctr" ]]
+		grep -q ":/.*/$name\.$ctr\$" "/proc/$pid/cgroup"
+		[[ $(cgroup_of "$pid" pids) == */"$name.$ctr" ]]
 		if grep -q '^0::' /proc/self/cgroup; then
-			[[ $(cgroup_of "$pid" '') == */nslab-"$name.$ctr" ]]
+			[[ $(cgroup_of "$pid" '') == */"$name.$ctr" ]]
 		fi
 	done
 	# From inside: its cgroup namespace's root is that cgroup, in every
@@ -233,7 +239,7 @@ cgroups_named() { # cgroups_named NAME RUNTIME
 	[ -n "$(cgroups_named "$name" "$runtime")" ]
 	run --separate-stderr "$CTR" ps
 	assert_success
-	[[ $stderr == *"removed cgroup "*"/nslab-$name.$runtime, left by run $runtime, which is gone"* ]]
+	[[ $stderr == *"removed cgroup "*"/$name.$runtime, left by run $runtime, which is gone"* ]]
 	assert_equal "$(cgroups_named "$name" "$runtime")" ""
 	assert_host_unchanged
 	# Again, and this time the next run sweeps it.
@@ -247,7 +253,7 @@ cgroups_named() { # cgroups_named NAME RUNTIME
 	[ -n "$(cgroups_named "$name" "$runtime")" ]
 	run --separate-stderr "$CTR" run "$ROOTFS" true
 	assert_success
-	[[ $stderr == *"removed cgroup "*"/nslab-$name.$runtime, left by run $runtime"* ]]
+	[[ $stderr == *"removed cgroup "*"/$name.$runtime, left by run $runtime"* ]]
 	assert_host_unchanged
 }
 
@@ -312,7 +318,8 @@ delegated() { # delegated CONTROLLER
 	[[ $line == *"paused at cloned"* ]] || fail "run never paused at cloned"
 	init=$(children_of "$ctr")
 	[[ $init =~ ^[0-9]+$ ]]
-	assert_equal "$(cgroup_of "$init" '')" "$v2/nslab-$name.$runtime"
+	# As root, its home on cgroup v2 is nslab's own below the root.
+	assert_equal "$(cgroup_of "$init" '')" "$(cgroup_dir '' /)/nslab/$name.$runtime"
 	# The runtime killed there leaves the cgroup; ps sweeps it.
 	kill -KILL "$ctr"
 	wait "$ctr" || true

@@ -134,16 +134,21 @@ cgroup_dir() { # cgroup_dir CTRL PATH
 	}' /proc/self/mountinfo
 }
 
-# 07's cgroups (nslab-NAME.PID) under this shell's own cgroup, in every
-# hierarchy it is in: where the runtime makes them, and where a run that
-# did not clean up would leave one.
+# 07's cgroups, in every hierarchy this shell is in: nslab-NAME.PID (and a
+# rootless runtime's leaf, nslab.PID) under its own cgroup, and on cgroup
+# v2 "nslab", the runtime's home as root, below the root, with what it
+# holds. A run that ends leaves none of them.
 nslab_cgroups() {
-	local id ctrls path ctrl dir
+	local id ctrls path ctrl dir top
 	while IFS=: read -r id ctrls path; do
 		ctrl=${ctrls%%,*}
 		[ "$id" != 0 ] || ctrl=''
 		dir=$(cgroup_dir "$ctrl" "$path")
-		[ -z "$dir" ] || find "$dir" -mindepth 1 -maxdepth 1 -type d -name 'nslab-*' 2>/dev/null
+		[ -z "$dir" ] || find "$dir" -mindepth 1 -maxdepth 1 -type d \( -name 'nslab-*' -o -name 'nslab.*' \) 2>/dev/null
+		if [ "$id" = 0 ]; then
+			top=$(cgroup_dir '' /)
+			[ -z "$top" ] || [ ! -d "$top/nslab" ] || find "$top/nslab" -maxdepth 1 -type d
+		fi
 	done </proc/self/cgroup | sort -u
 }
 
@@ -158,8 +163,47 @@ host_links() {
 	fi
 }
 
+# The cgroups as they are set up, one line each, every hierarchy:
+#   cg PATH type=TYPE subtree=CONTROLLERS   (cgroup v2: what nslab may not
+#                                            change in a cgroup it did not make)
+#   pid PID STARTTIME CGROUPS               (every process: where it is)
+# A host's cgroups and processes come and go on their own (systemd's
+# transient scopes): cgroups_compare weighs only those there both times.
+cgroups_snapshot() { # cgroups_snapshot FILE
+	local top d t sc
+	{
+		top=$(cgroup_dir '' /)
+		if [ -n "$top" ]; then
+			while IFS= read -r d; do
+				t='' sc=''
+				read -r t 2>/dev/null <"$d/cgroup.type" || t=root
+				read -r sc 2>/dev/null <"$d/cgroup.subtree_control" || true
+				echo "cg ${d#"$top"}/ type=$t subtree=$sc"
+			done < <(find "$top" -type d 2>/dev/null)
+		fi
+		# stat's 22nd field, counted after the ")" that ends the name.
+		awk '
+			{ pid = FILENAME; sub(/^\/proc\//, "", pid); sub(/\/[a-z]*$/, "", pid) }
+			FILENAME ~ /stat$/ { s = $0; sub(/.*\) /, "", s); split(s, f, " "); start[pid] = f[20]; next }
+			{ cg[pid] = cg[pid] " " $0 }
+			END { for (p in start) if (p in cg) print "pid", p, start[p] cg[p] }
+		' /proc/[0-9]*/stat /proc/[0-9]*/cgroup 2>/dev/null || true
+	} | sort >"$1"
+}
+
+# What changed between two snapshots, for what is in both: a cgroup's
+# type or subtree_control, a process's cgroup. Nothing printed: nothing.
+cgroups_compare() { # cgroups_compare BEFORE AFTER
+	awk '
+		$1 == "cg" { key = $1 " " $2 } $1 == "pid" { key = $1 " " $2 " " $3 }
+		NR == FNR { was[key] = $0; next }
+		(key in was) && was[key] != $0 { print "- " was[key]; print "+ " $0 }
+	' "$1" "$2"
+}
+
 host_snapshot() {
 	host_state >"$BATS_TEST_TMPDIR/host.before"
+	cgroups_snapshot "$BATS_TEST_TMPDIR/cgroups.before"
 }
 
 assert_host_unchanged() {
@@ -168,6 +212,17 @@ assert_host_unchanged() {
 		echo "the host changed:" >&2
 		cat "$BATS_TEST_TMPDIR/host.diff" >&2
 		return 1
+	fi
+	# No cgroup nslab did not make has changed, and no process moved.
+	if [ -f "$BATS_TEST_TMPDIR/cgroups.before" ]; then
+		cgroups_snapshot "$BATS_TEST_TMPDIR/cgroups.after"
+		cgroups_compare "$BATS_TEST_TMPDIR/cgroups.before" "$BATS_TEST_TMPDIR/cgroups.after" \
+			>"$BATS_TEST_TMPDIR/cgroups.diff"
+		if [ -s "$BATS_TEST_TMPDIR/cgroups.diff" ]; then
+			echo "the host's cgroups changed:" >&2
+			cat "$BATS_TEST_TMPDIR/cgroups.diff" >&2
+			return 1
+		fi
 	fi
 }
 
