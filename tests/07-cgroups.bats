@@ -281,7 +281,16 @@ delegated() { # delegated CONTROLLER
 	for opt in "--memory 64M" "--pids 32" "--cpus 0.5"; do
 		ctrl=$(case $opt in --memory*) echo memory ;; --pids*) echo pids ;; *) echo cpu ;; esac)
 		if [ "$(served_by "$ctrl")" = 2 ] && delegated ''; then
-			continue # a delegated v2 subtree: rootless limits may work here
+			# A delegated v2 subtree, but this shell is in it too: the
+			# runtime may not move it, so its scope cannot hand on a
+			# controller - it says so, and how to get a scope of its own
+			# (07c.8 runs there).
+			# shellcheck disable=SC2086 # the option and its value, two words
+			run -125 --separate-stderr "${AS[@]}" "$CTR" run -q $opt "$RROOTFS" true
+			[[ $(sed -n 1p <<<"$stderr") == *"error: "*"cgroup.procs: "*"other process"* ]] ||
+				fail "$opt: $stderr"
+			[[ $(sed -n 2p <<<"$stderr") == *"hint: "*"systemd-run --user --scope -p Delegate=yes"* ]]
+			continue
 		fi
 		# shellcheck disable=SC2086 # the option and its value, two words
 		run -125 --separate-stderr "${AS[@]}" "$CTR" run -q $opt "$RROOTFS" true
@@ -331,3 +340,41 @@ delegated() { # delegated CONTROLLER
 	assert_equal "$(cgroups_named "$name" "$runtime")" ""
 	assert_host_unchanged
 }
+
+# --- rootless, with limits -------------------------------------------------------------------
+
+@test "07c.8 rootless in a scope of its own (systemd-run --user --scope -p Delegate=yes): the runtime moves into a leaf, the limits are in the host's cgroupfs, the scope is as it was after" {
+	local own leaf f v
+	[ "$(id -u)" -ne 0 ] || skip "as root, the unprivileged side is nobody, who has no systemd of its own: make vm-test runs this as a user"
+	[ "$(served_by memory)" = 2 ] && [ "$(served_by pids)" = 2 ] ||
+		skip "memory and pids are not on cgroup v2 here: rootless limits need a cgroup v2 host"
+	need_cmd systemd-run systemd
+	systemd-run --user --scope -q true 2>/dev/null ||
+		skip "systemd-run --user --scope does not work here (no user manager: a login session has one)"
+	AS=(systemd-run --user --scope -q -p Delegate=yes)
+	start_ctr -q --memory 64M --pids 32 "${IO[@]}" "$ROOTFS" sh -c "$PAUSE"
+	# The runtime is in its leaf nslab.PID; the scope above it holds
+	# nothing and hands memory and pids on; the container is beside it.
+	leaf=$(cgroup_of "$ctr" '')
+	[[ $leaf == */nslab."$ctr" ]] || fail "the runtime is in $leaf"
+	own=${leaf%/*}
+	assert_equal "$(cat "$own/cgroup.procs")" ""
+	grep -qw memory "$own/cgroup.subtree_control"
+	grep -qw pids "$own/cgroup.subtree_control"
+	f=$(cgroup_of "$init" '')
+	assert_equal "${f%/*}" "$own"
+	v=$(cat "$f/memory.max")
+	assert_equal "$v" $((64 << 20))
+	assert_equal "$(cat "$f/pids.max")" 32
+	resume
+	wait_ctr
+	assert_equal "$status" 0
+	# The OOM killer ends a command over its limit: 137 and one line.
+	if [ -z "$HOG_WHY" ]; then
+		run --separate-stderr "${AS[@]}" "$CTR" run -q --memory 32M "$HROOTFS" /hog mem 67108864
+		assert_equal "$status" 137
+		[[ $stderr == *"out of memory (limit 32M)"* ]] || fail "no OOM line: $stderr"
+	fi
+	assert_host_unchanged
+}
+
