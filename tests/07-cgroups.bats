@@ -180,7 +180,7 @@ cgroups_named() { # cgroups_named NAME RUNTIME
 	[ -n "$dirs" ]
 	for pid in "$init" "$cmd"; do
 		grep -q ":/.*/$name\.$ctr\$" "/proc/$pid/cgroup"
-		[[ $(cgroup_of "$pid" pids) == */"$name.$ctr" ]]
+		[ "$(served_by pids)" != 1 ] || [[ $(cgroup_of "$pid" pids) == */"$name.$ctr" ]]
 		if grep -q '^0::' /proc/self/cgroup; then
 			[[ $(cgroup_of "$pid" '') == */"$name.$ctr" ]]
 		fi

@@ -166,9 +166,12 @@ host_links() {
 # The cgroups as they are set up, one line each, every hierarchy:
 #   cg PATH type=TYPE subtree=CONTROLLERS   (cgroup v2: what nslab may not
 #                                            change in a cgroup it did not make)
-#   pid PID STARTTIME CGROUPS               (every process: where it is)
+#   pid PID STARTTIME CGROUP                (every process: its cgroup v2)
 # A host's cgroups and processes come and go on their own (systemd's
 # transient scopes): cgroups_compare weighs only those there both times.
+# A process's v1 cgroups are left out: nslab moves nobody there but its
+# own init, and some hosts' supervisors move processes between v1 memory
+# cgroups on their own (this one's did, in the middle of a check).
 cgroups_snapshot() { # cgroups_snapshot FILE
 	local top d t sc
 	{
@@ -185,7 +188,7 @@ cgroups_snapshot() { # cgroups_snapshot FILE
 		awk '
 			{ pid = FILENAME; sub(/^\/proc\//, "", pid); sub(/\/[a-z]*$/, "", pid) }
 			FILENAME ~ /stat$/ { s = $0; sub(/.*\) /, "", s); split(s, f, " "); start[pid] = f[20]; next }
-			{ cg[pid] = cg[pid] " " $0 }
+			/^0::/ { cg[pid] = " " $0 }
 			END { for (p in start) if (p in cg) print "pid", p, start[p] cg[p] }
 		' /proc/[0-9]*/stat /proc/[0-9]*/cgroup 2>/dev/null || true
 	} | sort >"$1"
