@@ -21,14 +21,28 @@ NUMS := $(foreach s,$(STEPS),$(firstword $(subst -, ,$(s))))
 
 all: $(STEPS)     ## build every step into bin/
 
-$(STEPS):
+# Before anything is built or run: what the goals on the command line
+# need on this machine, installed when missing (scripts/prereqs.sh says
+# what, prints nothing when all is there). Every target that builds or
+# runs something waits for it (order-only: | prereqs).
+prereqs_of = $(strip build \
+	$(if $(filter run-% shell-07 rootfs,$(1)),run) \
+	$(if $(filter test sanitize soak check-% lab lab-build lab-verify prereqs,$(1)),test) \
+	$(if $(filter docs-check,$(1)),docs) \
+	$(if $(filter bench,$(1)),bench) \
+	$(if $(filter vm-test,$(1)),vm))
+
+prereqs: ## check (and install) what the targets need: bats, uidmap, busybox-static...
+	@scripts/prereqs.sh $(call prereqs_of,$(MAKECMDGOALS))
+
+$(STEPS): | prereqs
 	@$(call SUBMAKE,$@)
 
 # 07 has no demo of its own to run: run-07 and shell-07 below run a
 # container in rootfs/.
 DEMO_NUMS := $(filter-out 07,$(NUMS))
 
-$(addprefix run-,$(DEMO_NUMS)): run-%: ## build and run step NN's demo (ARGS='...' passes options)
+$(addprefix run-,$(DEMO_NUMS)): run-%: | prereqs ## build and run step NN's demo (ARGS='...' passes options)
 	@$(call SUBMAKE,$(call step,$*))
 	$(if $(filter $(call step,$*),$(ROOTLESS_STEPS)),,$(SUDO)) ./bin/$(call step,$*) $(ARGS)
 
@@ -36,14 +50,15 @@ $(addprefix run-,$(DEMO_NUMS)): run-%: ## build and run step NN's demo (ARGS='..
 # shown as a prompt line first. ($$ is make's way to write $.)
 TOUR_07 = for c in hostname id "ps -o pid,user,comm" mount "ip addr" "ls -C /dev" "grep Cap /proc/self/status"; \
 	do echo "\$$ $$c"; $$c || true; done
-NEED_ROOTFS = @test -x rootfs/bin/sh || { echo "rootfs/bin/sh is missing: run 'make rootfs' first" >&2; exit 1; }
+# The rootfs, built on first use; silent once it is there.
+NEED_ROOTFS = @test -f rootfs/.nslab-rootfs -a -x rootfs/bin/sh || scripts/mkrootfs.sh rootfs
 
-run-07: ## a short tour inside a container in rootfs/ (ARGS='--verbose' passes run's options)
+run-07: | prereqs ## a short tour inside a container in rootfs/ (ARGS='--verbose' passes run's options)
 	@$(call SUBMAKE,07-full-container)
 	$(NEED_ROOTFS)
 	$(SUDO) ./bin/07-full-container run $(ARGS) rootfs /bin/sh -c '$(TOUR_07)'
 
-shell-07: ## an interactive shell in a container in rootfs/ (ARGS as for run-07)
+shell-07: | prereqs ## an interactive shell in a container in rootfs/ (ARGS as for run-07)
 	@$(call SUBMAKE,07-full-container)
 	$(NEED_ROOTFS)
 	$(SUDO) ./bin/07-full-container run $(ARGS) rootfs /bin/sh
@@ -56,7 +71,7 @@ checks_of = tests/$(call step,$(1)).bats $(if $(filter 07,$(1)),tests/security.b
 
 # LAB=1: the same checks on the learner's lab/bin (mk/lab.mk); tests/run
 # then names the exercise of each check that fails.
-$(addprefix check-,$(NUMS)): check-%: ## run step NN's lab checks (LAB=1: on the learner's lab/)
+$(addprefix check-,$(NUMS)): check-%: | prereqs ## run step NN's lab checks (LAB=1: on the learner's lab/)
 ifeq ($(LAB),1)
 	@$(MAKE) --no-print-directory lab-build
 	@NSLAB_BIN='$(CURDIR)/$(LAB_DIR)/bin' NSLAB_LAB=1 tests/run $(call checks_of,$*)
@@ -71,9 +86,16 @@ test: all ## run every check; ends with "N passed, N failed, N skipped"
 # The soak of tests/reliability.bats ten times longer: 1000 runs of 07 one
 # after another, each demo 100 times (make test runs 100 and 20).
 soak: all ## the reliability soak in full (NSLAB_SOAK=full; needs root)
-	@NSLAB_SOAK=full tests/run tests/reliability.bats
+	@NSLAB_SOAK=full NSLAB_CHECK_TIMEOUT=$${NSLAB_CHECK_TIMEOUT:-1800} tests/run tests/reliability.bats
 
-rootfs: ## assemble the busybox rootfs in rootfs/ (offline where it can)
+# The proof that the two commands above do all the set-up: a minimal
+# Debian 12 (debootstrap, cached) with git, make and gcc only, this
+# repository cloned into it, make run-01 and make test there, as root in
+# a chroot (WORKTREE=1: the working tree, uncommitted changes too).
+fresh-test: ## make run-01 and make test on a fresh minimal Debian 12 (root; debootstrap)
+	@scripts/fresh-machine.sh $(if $(filter 1,$(WORKTREE)),--worktree)
+
+rootfs: | prereqs ## assemble the busybox rootfs in rootfs/ (offline where it can)
 	@scripts/mkrootfs.sh rootfs
 
 sanitize: ## build with ASan+UBSan and run every check under it
@@ -115,6 +137,7 @@ fuzz-replay: ## the fuzz seeds and regressions through gcc + ASan/UBSan, no libF
 # The benchmarks (mk/bench.mk), the workshop's lab mode (mk/lab.mk) and
 # the docs' checks (mk/docs.mk) each have a file of their own.
 include mk/bench.mk mk/lab.mk mk/docs.mk
+include mk/vm.mk
 
 help: ## list the targets
 	@echo "nslab - Linux namespaces, one step at a time"
@@ -141,6 +164,9 @@ help: ## list the targets
 	@echo "                     QUICK=1: short); the table in bench/results/ (docs/bench.md)"
 	@echo "  make bench-build   build bin/bench/floor, the benchmarks' floor program"
 	@echo "  make rootfs        assemble the busybox rootfs for 04 and later"
+	@echo "  make prereqs       check (and install) what the targets need; every target does it first"
+	@echo "  make vm-test       the checks in QEMU on Debian's stock kernel, cgroup v2 laid out as systemd does"
+	@echo "  make fresh-test    make run-01 and make test on a fresh minimal Debian 12 (root; WORKTREE=1)"
 	@echo "  make clean         remove bin/"
 	@echo
 	@echo "  build options: WERROR=1 (warnings are errors), CC=clang, SANITIZE=1, V=1"
@@ -154,4 +180,4 @@ clean: ## remove build outputs (rootfs/ stays: make clean-rootfs)
 clean-rootfs:
 	rm -rf --one-file-system rootfs
 
-.PHONY: all $(STEPS) test soak sanitize lint fuzz fuzz-replay rootfs help clean $(addprefix run-,$(NUMS)) shell-07 $(addprefix check-,$(NUMS))
+.PHONY: all prereqs fresh-test $(STEPS) test soak sanitize lint fuzz fuzz-replay rootfs help clean $(addprefix run-,$(NUMS)) shell-07 $(addprefix check-,$(NUMS))

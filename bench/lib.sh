@@ -19,8 +19,9 @@ note() {
 
 # --- tools --------------------------------------------------------------------
 
-# Packages the bench uses; each one missing is installed when we are root
-# and apt-get works, else its part is skipped with a note.
+# Packages the bench uses. scripts/prereqs.sh installs them (make bench
+# runs it first; run alone, this asks it again); one still missing has
+# its part skipped with a note.
 BENCH_PKGS=(hyperfine bubblewrap crun runc jq gnuplot-nox)
 
 installed() { # installed PKG
@@ -28,27 +29,13 @@ installed() { # installed PKG
 }
 
 install_tools() {
-	local pkg missing=() updated=
-	command -v dpkg-query >/dev/null || { say "no dpkg-query: not installing anything"; return 0; }
+	local pkg missing=()
+	"$TOP/scripts/prereqs.sh" bench >"$W/prereqs.log" 2>&1 || sed 's/^/    /' "$W/prereqs.log" >&2
+	command -v dpkg-query >/dev/null || return 0
 	for pkg in "${BENCH_PKGS[@]}"; do
 		installed "$pkg" || missing+=("$pkg")
 	done
-	[ ${#missing[@]} -gt 0 ] || return 0
-	if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
-		note "not installed (not root, or no apt-get): ${missing[*]}"
-		return 0
-	fi
-	for pkg in "${missing[@]}"; do
-		say "installing $pkg"
-		if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$pkg" >"$W/apt.log" 2>&1 &&
-			[ -z "$updated" ]; then
-			# The package lists may be missing (a fresh container): once.
-			updated=1
-			apt-get update -q >>"$W/apt.log" 2>&1 || true
-			DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$pkg" >"$W/apt.log" 2>&1 || true
-		fi
-		installed "$pkg" || note "apt-get install $pkg failed: $(tail -n 1 "$W/apt.log")"
-	done
+	[ ${#missing[@]} -eq 0 ] || note "not installed: ${missing[*]}"
 }
 
 # One line naming a tool's version, or "missing".

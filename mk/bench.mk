@@ -8,7 +8,7 @@
 
 BENCH_BINDIR = $(abspath $(or $(BINDIR),bin))
 
-bench-build: ## build bin/bench/floor, the floor program of the benchmarks
+bench-build: | prereqs ## build bin/bench/floor, the floor program of the benchmarks
 	@$(MAKE) --no-print-directory -C bench -f ../mk/common.mk TOP=.. PROG=floor SRCS=floor.c \
 		BINDIR='$(BENCH_BINDIR)/bench' CC='$(CC)' WERROR='$(WERROR)' SANITIZE='$(SANITIZE)'
 

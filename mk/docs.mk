@@ -5,7 +5,8 @@
 # placeholders), then checks that every function a page names is linked
 # to its file (scripts/docs-links.sh) and that docs/zh/ is in step with
 # docs/ (scripts/docs-sync.sh). As root: the transcripts are root's. The
-# demos and 07 need their binaries, and 07's transcripts rootfs/.
+# demos and 07 need their binaries, and 07's transcripts rootfs/ (built
+# here when missing).
 
 docs-check: all ## run the docs' transcripts and compare them with the pages; links; docs/zh in step
 	$(NEED_ROOTFS)

@@ -15,7 +15,7 @@
 
 LAB_DIR := lab
 
-lab: ## write lab/, the learner's tree (FORCE=1 over edits; EX=NN.M resets one exercise)
+lab: | prereqs ## write lab/, the learner's tree (FORCE=1 over edits; EX=NN.M resets one exercise)
 	@scripts/mklab.sh $(if $(EX),--ex $(EX),$(if $(filter 1,$(FORCE)),--force)) $(LAB_DIR)
 
 lab-list: ## list the lab's exercises: id, name, checks, task
@@ -23,11 +23,11 @@ lab-list: ## list the lab's exercises: id, name, checks, task
 
 # The whole lab is built, as a learner's `make` would: a stub elsewhere
 # must not break the build, and 06's checks use 01's program too.
-lab-build: ## build lab/ into lab/bin
+lab-build: | prereqs ## build lab/ into lab/bin
 	@test -f $(LAB_DIR)/Makefile || { echo "$(LAB_DIR)/ is missing: run 'make lab' first" >&2; exit 1; }
 	@$(MAKE) --no-print-directory -C $(LAB_DIR) all CC='$(CC)' WERROR='$(WERROR)' SANITIZE='$(SANITIZE)'
 
-lab-verify: ## prove the checks discriminate: reference passes, each stub fails (root; minutes)
+lab-verify: | prereqs ## prove the checks discriminate: reference passes, each stub fails (root; minutes)
 	@scripts/lab-verify.sh $(EX)
 
 .PHONY: lab lab-list lab-build lab-verify
