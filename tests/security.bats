@@ -83,7 +83,10 @@ make_host_facts() {
 	case $disk in 0:*) disk= ;; esac
 	# Interfaces of the host, less those every new network namespace
 	# has of its own (lo, and tunnels like sit0 where their module is in).
-	fresh=$(unshare -n -m sh -c 'mount -t sysfs none /sys && cd /sys/class/net && printf "%s\n" *')
+	# (As a user, in a user namespace of its own: sysfs mounts there.)
+	local asuser=()
+	[ "$(id -u)" -eq 0 ] || asuser=(-r)
+	fresh=$(unshare "${asuser[@]}" -n -m sh -c 'mount -t sysfs none /sys && cd /sys/class/net && printf "%s\n" *')
 	ifaces=$(comm -23 <(cd /sys/class/net && printf '%s\n' * | sort) \
 		<(printf 'lo\n%s\n' "$fresh" | sort) | paste -sd,)
 	{
