@@ -36,7 +36,9 @@
 #                     usable and the VM reaches its /init within 30 s,
 #                     else tcg. Some nested KVMs (kvm_pvm) cannot boot a
 #                     stock kernel: it aborts or hangs, so tcg is the default.
-#   NSLAB_VM_TIMEOUT  seconds before the VM is stopped (900; full: 3600)
+#   NSLAB_VM_TIMEOUT  seconds before the VM is stopped (1800; full: 7200).
+#                     Under emulation a check costs 2-15 s: the default
+#                     files take about 12 minutes.
 #   NSLAB_VM_MEM      MB of memory (2048)
 #   NSLAB_VM_EXEC     a bash command to run as root in the VM instead of
 #                     the checks, to look into the VM itself (there is no
@@ -49,7 +51,7 @@ cache=${NSLAB_VM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/nslab/vm}
 suite=${NSLAB_VM_SUITE:-}
 accel=${NSLAB_VM_ACCEL:-tcg}
 mem=${NSLAB_VM_MEM:-2048}
-limit=${NSLAB_VM_TIMEOUT:-$([ "$suite" = full ] && echo 3600 || echo 900)}
+limit=${NSLAB_VM_TIMEOUT:-$([ "$suite" = full ] && echo 7200 || echo 1800)}
 # Where the project lies inside the VM. The checks find everything
 # relative to their own directory, so any path does.
 vm_top=/nslab
@@ -148,13 +150,19 @@ if [ -z "$kpkg" ]; then
 	kpkg=$(find "$cache/debs" -maxdepth 1 -name 'linux-image-[0-9]*.deb' -printf '%f\n' | sort -V | tail -n 1 | cut -d_ -f1)
 	[ -n "$kpkg" ] || die "apt-cache knows no linux-image-amd64 and none is cached: apt-get update (Debian 12)"
 fi
-# Of its 400 MB unpacked, the VM needs vmlinuz and two modules: veth for
-# 07's --net veth, overlay for its rootfs (plain .ko files, neither with
-# dependencies).
-kmods=(drivers/net/veth.ko fs/overlayfs/overlay.ko)
+# Of its 400 MB unpacked, the VM needs vmlinuz and three modules: veth
+# for 07's --net veth, overlay for its rootfs, dummy for the VM's eth0
+# (plain .ko files, none with dependencies).
+kmods=(drivers/net/veth.ko fs/overlayfs/overlay.ko drivers/net/dummy.ko)
 kdeb=$(fetch "$kpkg")
 kdir=$cache/x/$(basename "$kdeb" .deb)
-if [ ! -f "$kdir/.unpacked" ]; then
+kmods_in() { # kmods_in DIR: every module of kmods is there
+	local m
+	for m in "${kmods[@]}"; do
+		[ -f "$(echo "$1"/lib/modules/*/kernel/"$m")" ] || return 1
+	done
+}
+if [ ! -f "$kdir/.unpacked" ] || ! kmods_in "$kdir"; then
 	rm -rf "$kdir"
 	mkdir -p "$kdir"
 	dpkg-deb --fsys-tarfile "$kdeb" | tar -C "$kdir" -x --wildcards './boot/vmlinuz-*' \
@@ -358,9 +366,12 @@ fi
 mkdir -p "$stage$vm_top" "$stage/etc"
 tar -C "$top" --exclude=./.git --exclude=./lab -cf - . | tar -C "$stage$vm_top" -xf -
 
-# /init, and what it is to run.
+# /init, what it is to run, and the stand-in for systemd-run --user
+# --scope that 07c.8 uses (the VM has systemd's cgroups, not systemd).
 cp "$top/scripts/vm/init" "$stage/init"
 chmod 755 "$stage/init"
+mkdir -p "$stage/usr/local/bin"
+install -m 755 "$top/scripts/vm/systemd-run" "$stage/usr/local/bin/systemd-run"
 {
 	printf 'NSLAB_TOP=%q\n' "$vm_top"
 	printf 'KVER=%q\n' "$kver"
@@ -379,6 +390,8 @@ say "initramfs: $(du -sh "$work/initrd.gz" | cut -f1), ready $(($(date +%s) - t_
 log=$cache/last.log
 raw=$work/serial.log
 
+# loglevel=2 keeps the kernel's lines (an OOM kill) out of the checks'
+# output on the console; a panic still shows.
 # boot ACCEL SECONDS: run the VM; its console, cleaned of CRs and
 # terminal escapes, goes to the screen and to $log. With kvm, a VM that
 # does not reach /init in 30 s is stopped: status 3.
@@ -388,7 +401,7 @@ boot() {
 	: >"$raw"
 	timeout -k 10 "$2" qemu-system-x86_64 "${a[@]}" -m "$mem" -smp 2 -nographic -no-reboot \
 		-nic none -pidfile "$work/qemu.pid" -kernel "$vmlinuz" -initrd "$work/initrd.gz" \
-		-append "console=ttyS0 quiet cgroup_no_v1=all panic=-1" </dev/null >"$raw" 2>&1 &
+		-append "console=ttyS0 quiet loglevel=2 cgroup_no_v1=all panic=-1" </dev/null >"$raw" 2>&1 &
 	qemu_pid=$!
 	if [ "$1" = kvm ]; then
 		(for _ in $(seq 30); do
