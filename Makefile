@@ -112,7 +112,7 @@ LINT_CFLAGS = -std=gnu11 -Icommon -I$(1) $(if $(filter 06-setns,$(1)),-pthread)
 # toomanyconfigs is off because seccomp.c guards each refused call with
 # #ifdef __NR_x, more configurations than cppcheck tries; it checks the
 # ones it can. The probes and the fuzz targets are linted the same way.
-SHELL_SCRIPTS = scripts/*.sh tests/run .ci/run tests/*.bash tests/*.bats tests/fuzz/run $(wildcard bench/*.sh)
+SHELL_SCRIPTS = scripts/*.sh tests/run .ci/run tests/*.bash tests/*.bats tests/fuzz/run $(wildcard bench/*.sh) tests/vm/vm-test.sh tests/vm/init tests/vm/systemd-run
 CPPCHECK = cppcheck -q --enable=warning,performance,portability --std=c11 --library=posix \
 	--error-exitcode=1 --inline-suppr --suppress=readdirCalled --suppress=toomanyconfigs
 FUZZ_INCS = -Itests/fuzz -I01-uts -I02-ipc -I04-mount -I05-user -I06-setns -I07-full-container

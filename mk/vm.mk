@@ -1,7 +1,7 @@
 # mk/vm.mk - included by the top Makefile: the checks on Debian's stock
 # kernel in QEMU, cgroup v2 only, laid out as systemd does.
 #
-# scripts/vm-test.sh does it all (see its header): it fetches the kernel
+# tests/vm/vm-test.sh does it all (see its header): it fetches the kernel
 # into a cache once (apt-get download, nothing installed), builds an
 # initramfs of this tree and the tools the checks use, and runs the checks
 # as root from a session scope and as user 1000 from a delegated scope.
@@ -14,6 +14,6 @@
 #                                       cannot boot a stock kernel)
 
 vm-test: all rootfs ## the checks in a VM on Debian's stock kernel, cgroup v2 as systemd lays it out
-	@scripts/vm-test.sh $(VM_TESTS)
+	@tests/vm/vm-test.sh $(VM_TESTS)
 
 .PHONY: vm-test

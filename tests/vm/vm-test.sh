@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# scripts/vm-test.sh - the lab checks on Debian's stock kernel, in a VM.
+# tests/vm/vm-test.sh - the lab checks on Debian's stock kernel, in a VM.
 #
-#     scripts/vm-test.sh [FILE.bats...]                       (make vm-test)
+#     tests/vm/vm-test.sh [FILE.bats...]                       (make vm-test)
 #
 # The checks of cgroups, networks and user namespaces depend on the kernel
 # and on how the host lays out its cgroups. This boots Debian 12's own
@@ -46,7 +46,7 @@
 set -euo pipefail
 
 prog=vm-test
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 cache=${NSLAB_VM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/nslab/vm}
 suite=${NSLAB_VM_SUITE:-}
 accel=${NSLAB_VM_ACCEL:-tcg}
@@ -368,10 +368,10 @@ tar -C "$top" --exclude=./.git --exclude=./lab -cf - . | tar -C "$stage$vm_top" 
 
 # /init, what it is to run, and the stand-in for systemd-run --user
 # --scope that 07c.8 uses (the VM has systemd's cgroups, not systemd).
-cp "$top/scripts/vm/init" "$stage/init"
+cp "$top/tests/vm/init" "$stage/init"
 chmod 755 "$stage/init"
 mkdir -p "$stage/usr/local/bin"
-install -m 755 "$top/scripts/vm/systemd-run" "$stage/usr/local/bin/systemd-run"
+install -m 755 "$top/tests/vm/systemd-run" "$stage/usr/local/bin/systemd-run"
 {
 	printf 'NSLAB_TOP=%q\n' "$vm_top"
 	printf 'KVER=%q\n' "$kver"
