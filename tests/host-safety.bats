@@ -496,3 +496,24 @@ pipe_closed() {
 	demo_cmd 07-full-container
 	beside_a_live_run 07-full-container 1
 }
+
+# The comparison every check makes of the host's cgroups (cgroups_snapshot
+# in helpers.bash) must see what it is there for: here a cgroup turned
+# threaded, in two cgroups of this check's own below ours (the upper one
+# holds no process, so ours is left as it was).
+@test "host-safety.17 the cgroup comparison sees a cgroup whose type changed" {
+	need_root
+	local own d
+	own=$(cgroup_dir '' "$(sed -n 's/^0:://p' /proc/self/cgroup)")
+	[ -n "$own" ] || skip "no cgroup2 mount"
+	d=$own/nslab-check.$$
+	mkdir "$d" "$d/y"
+	cgroups_snapshot "$BATS_TEST_TMPDIR/a"
+	echo threaded >"$d/y/cgroup.type"
+	cgroups_snapshot "$BATS_TEST_TMPDIR/b"
+	rmdir "$d/y" "$d"
+	run cgroups_compare "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/b"
+	assert_output --partial "/nslab-check.$$/y/ type=threaded"
+	assert_output --partial "/nslab-check.$$/ type=domain threaded"
+	assert_host_unchanged
+}
