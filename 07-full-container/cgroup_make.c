@@ -85,15 +85,16 @@ static int make_dir(struct cgroup_dir *d, const char *leaf, int version)
 	return 0;
 }
 
-/* "+memory +pids": the controllers of MASK, each with SIGN, into WANT. */
-static void ctrl_words(unsigned mask, char sign, char *want, size_t len)
+/* "+memory +pids": the controllers of MASK, each after SIGN ("+", "-"
+ * or ""), into WANT. */
+static void ctrl_words(unsigned mask, const char *sign, char *want, size_t len)
 {
 	size_t n = 0;
 
 	want[0] = '\0';
 	for (int i = 0; i < CG_NCTRL && n < len; i++)
 		if (mask & (1u << i))
-			n += (size_t)snprintf(want + n, len - n, "%s%c%s", n > 0 ? " " : "", sign,
+			n += (size_t)snprintf(want + n, len - n, "%s%s%s", n > 0 ? " " : "", sign,
 					      cgroup_ctrl_name(i));
 }
 
@@ -115,6 +116,22 @@ static int missing_in(const char *dir, const char *file, unsigned mask, unsigned
 	return 0;
 }
 
+/* Refuse (EOPNOTSUPP, with HINT) unless DIR/FILE lists every controller
+ * of MASK: the cgroup above cannot give what it does not have. */
+static int need_listed(const char *dir, const char *file, unsigned mask, const char *hint)
+{
+	char words[64];
+	unsigned missing;
+
+	if (missing_in(dir, file, mask, &missing) == -1)
+		return -1;
+	if (missing == 0)
+		return 0;
+	ctrl_words(missing, "", words, sizeof(words));
+	errno = EOPNOTSUPP;
+	return cgroup_fail(hint, "%s/%s lists no \"%s\"", dir, file, words);
+}
+
 /* Home CG_HOME_NSLAB: TOP/nslab made (or found: another run's), the
  * controllers of ON_V2 enabled in it, the container's cgroup made below.
  * "nslab" holds no process, so the no-internal-process rule never
@@ -125,15 +142,9 @@ static int make_in_nslab(struct cgroup *cg, unsigned on_v2)
 	char want[64];
 	unsigned missing;
 
-	if (missing_in(cg->top, "cgroup.subtree_control", on_v2, &missing) == -1)
+	if (need_listed(cg->top, "cgroup.subtree_control", on_v2, HINT_ROOT_OFF) == -1)
 		return -1;
-	if (missing != 0) {
-		ctrl_words(missing, '+', want, sizeof(want));
-		errno = EOPNOTSUPP;
-		return cgroup_fail(HINT_ROOT_OFF, "%s/cgroup.subtree_control lists no \"%s\"",
-				   cg->top, want + 1);
-	}
-	ctrl_words(on_v2, '+', want, sizeof(want));
+	ctrl_words(on_v2, "+", want, sizeof(want));
 	for (int try = 0;; try++) {
 		if (mkdir(cg->v2.parent, 0755) == -1 && errno != EEXIST)
 			return cgroup_fail(NULL, "mkdir(\"%s\")", cg->v2.parent);
@@ -171,14 +182,8 @@ static int make_in_own(struct cgroup *cg, unsigned on_v2)
 			errno = EACCES;
 		return cgroup_fail(HINT_V2_DELEGATE, "access(\"%s\", W_OK)", path);
 	}
-	if (missing_in(cg->own, "cgroup.controllers", on_v2, &missing) == -1)
+	if (need_listed(cg->own, "cgroup.controllers", on_v2, HINT_NOT_ENABLED) == -1)
 		return -1;
-	if (missing != 0) {
-		ctrl_words(missing, '+', want, sizeof(want));
-		errno = EOPNOTSUPP;
-		return cgroup_fail(HINT_NOT_ENABLED, "%s/cgroup.controllers lists no \"%s\"",
-				   cg->own, want + 1);
-	}
 	if (missing_in(cg->own, "cgroup.subtree_control", on_v2, &missing) == -1)
 		return -1;
 	if (missing != 0) {
@@ -209,7 +214,7 @@ static int make_in_own(struct cgroup *cg, unsigned on_v2)
 		snprintf(pid, sizeof(pid), "%d", (int)getpid());
 		if (cgroup_write(cg->runtime_leaf, "cgroup.procs", pid) == -1)
 			return -1;
-		ctrl_words(missing, '+', want, sizeof(want));
+		ctrl_words(missing, "+", want, sizeof(want));
 		if (cgroup_write(cg->own, "cgroup.subtree_control", want) == -1)
 			return -1;
 		cg->enabled = missing;
