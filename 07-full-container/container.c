@@ -61,36 +61,6 @@ static int close_all_but(int keep)
 	return close_range(keep < 3 ? 3 : (unsigned)keep + 1, ~0U, 0);
 }
 
-/* Wait for "go" and make sure the runtime is still there to look after
- * us. PR_SET_PDEATHSIG fires when the parent dies AFTER the prctl(); had
- * it died before, the signal would never come. getppid() cannot tell:
- * our parent is outside our PID namespace, so it reads 0 either way
- * (pid_namespaces(7)). The socket can: the runtime holds its end until
- * we end (or say "ready"), and the kernel closes it when the runtime
- * dies - before it sends the death signal - so once the prctl() is made,
- * either the socket shows the hang-up (POLLHUP) or the signal is still
- * to come. */
-static int wait_for_go(int go)
-{
-	struct pollfd pfd = { .fd = go, .events = POLLIN };
-
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1) {
-		nsl_error(errno, "prctl(PR_SET_PDEATHSIG, SIGKILL)");
-		return -1;
-	}
-	if (sync_wait(go) == -1)
-		return -1; /* the runtime failed (and said so), or died */
-	if (poll(&pfd, 1, 0) == -1) {
-		nsl_error(errno, "poll(the runtime's socket)");
-		return -1;
-	}
-	if (pfd.revents & POLLHUP)
-		return -1; /* the runtime died right after "go" */
-	say_more("prctl(PR_SET_PDEATHSIG, SIGKILL): if the runtime dies, so do I; it is "
-		 "alive (its socket is open)");
-	return 0;
-}
-
 /* In a new user namespace, become its root: uid and gid 0 as mapped.
  * Rootless, we are already (our own ids are the ones mapped to 0). As
  * root with --userns, our uid 0 is the host's, which the map leaves out
@@ -112,6 +82,46 @@ static int become_root(const struct ctr_config *c)
 		return -1;
 	}
 	say_more("setresgid(0, 0, 0), setresuid(0, 0, 0): root of my user namespace");
+	return 0;
+}
+
+/* Wait for "go", become root of our user namespace, and make sure the
+ * runtime is still there to look after us. PR_SET_PDEATHSIG fires when
+ * the parent dies AFTER the prctl(); had it died before, the signal
+ * would never come. And a change of our ids clears it (prctl(2)): as
+ * root with --userns, become_root() does change them, so it is asked
+ * for again after that (a SIGKILLed runtime once left such a container
+ * running, found by 07-mini's checks). getppid() cannot tell whether the
+ * runtime is alive: our parent is outside our PID namespace, so it reads
+ * 0 either way (pid_namespaces(7)). The socket can: the runtime holds
+ * its end until we end (or say "ready"), and the kernel closes it when
+ * the runtime dies - before it sends the death signal - so once the last
+ * prctl() is made, either the socket shows the hang-up (POLLHUP) or the
+ * signal is still to come. */
+static int wait_for_go(const struct ctr_config *c, int go)
+{
+	struct pollfd pfd = { .fd = go, .events = POLLIN };
+
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1) {
+		nsl_error(errno, "prctl(PR_SET_PDEATHSIG, SIGKILL)");
+		return -1;
+	}
+	if (sync_wait(go) == -1)
+		return -1; /* the runtime failed (and said so), or died */
+	if (become_root(c) == -1)
+		return -1;
+	if (c->userns && prctl(PR_SET_PDEATHSIG, SIGKILL) == -1) {
+		nsl_error(errno, "prctl(PR_SET_PDEATHSIG, SIGKILL)");
+		return -1;
+	}
+	if (poll(&pfd, 1, 0) == -1) {
+		nsl_error(errno, "poll(the runtime's socket)");
+		return -1;
+	}
+	if (pfd.revents & POLLHUP)
+		return -1; /* the runtime died right after "go" */
+	say_more("prctl(PR_SET_PDEATHSIG, SIGKILL): if the runtime dies, so do I; it is "
+		 "alive (its socket is open)");
 	return 0;
 }
 
@@ -230,7 +240,7 @@ int ctr_init_main(void *arg)
 		nsl_error(errno, "close_range(3, ~0U, 0), all but fd %d", k->go);
 		return EXIT_RUNTIME;
 	}
-	if (wait_for_go(k->go) == -1 || become_root(k->c) == -1)
+	if (wait_for_go(k->c, k->go) == -1)
 		return EXIT_RUNTIME;
 	timing_mark("go");
 	ctr_pause_at("go", "\"go\" came, PR_SET_PDEATHSIG is set; nothing is mounted yet");

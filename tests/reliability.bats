@@ -277,6 +277,27 @@ as_rootless() {
 	done
 }
 
+# As root with --userns the init changes its ids (to root of its user
+# namespace) after "go", which clears PR_SET_PDEATHSIG: it must be asked
+# for again, or a killed runtime leaves the container running until the
+# next ps sweeps it (found by 07-mini's checks).
+@test "reliability.12 SIGKILL to a runtime with --userns, as root, at go, mounted, hardened and exec: the container dies with it" {
+	need_root
+	local phase copy=$BATS_FILE_TMPDIR/rootfs-100000
+	# Root of the container is uid 100000 on the host, and makes the
+	# volume's mount point: a copy that uid owns.
+	if [ ! -d "$copy" ]; then
+		cp -a "$ROOTFS" "$copy.part"
+		chown -R 100000:100000 "$copy.part"
+		mv "$copy.part" "$copy"
+	fi
+	R=$copy
+	rootfs_state >"$T/rootfs.before"
+	for phase in go mounted hardened exec; do
+		kill_runtime_at "$phase" --userns
+	done
+}
+
 # SIGKILL to the init (or, at "exec", to the command) while it is paused:
 # the runtime is alive, reaps it, exits 128+9 and removes everything
 # itself - the state record, the mount point and its record - with no
