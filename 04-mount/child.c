@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "demo.h"
+#include "fail.h"
 #include "ns.h"
 #include "proc.h"
 #include "say.h"
@@ -28,7 +29,7 @@ static char **tour[] = { tour_ps, tour_mount, tour_ls, NULL };
 /* Report the piece's failed call (with its hint) and fail. */
 static int report(void)
 {
-	nsl_error(errno, "%s", mnt_failed_call());
+	nsl_error(errno, "%s", nsl_failed_call());
 	return -1;
 }
 

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "demo.h"
+#include "fail.h"
 #include "say.h"
 
 /* The rootfs/ of the repository this program was built in: bin/../rootfs. */
@@ -90,7 +91,7 @@ static int make_target(struct demo *d, const struct mnt_volume *v)
 	}
 	fd = mnt_make_target(d->rootfs, v->ctr, S_ISDIR(st.st_mode), &d->record, &created);
 	if (fd == -1) {
-		nsl_error(errno, "%s", mnt_failed_call());
+		nsl_error(errno, "%s", nsl_failed_call());
 		return -1;
 	}
 	close(fd);
@@ -125,7 +126,7 @@ void remove_targets(struct demo *d)
 	if (d->record.name[0] == '\0') /* nothing was made */
 		return;
 	if (mnt_record_undo(d->rootfs, d->record.name, &removed) == -1)
-		nsl_error(errno, "%s", mnt_failed_call());
+		nsl_error(errno, "%s", nsl_failed_call());
 	else
 		say_more("removed the %d mount point%s listed in %s/%s, and the list", removed,
 			 removed == 1 ? "" : "s", d->rootfs, d->record.name);

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "demo.h"
+#include "fail.h"
 #include "ns.h"
 #include "proc.h"
 #include "say.h"
@@ -107,7 +108,7 @@ static void compare(pid_t pid, size_t host_mounts)
 	char *table = mnt_table(pid, &n);
 
 	if (table == NULL) {
-		nsl_error(errno, "%s", mnt_failed_call());
+		nsl_error(errno, "%s", nsl_failed_call());
 		return;
 	}
 	ns_id(pid, "mnt", theirs, sizeof(theirs));
@@ -164,7 +165,7 @@ static int check_host(const char *before, size_t n_before)
 	int same;
 
 	if (after == NULL) {
-		nsl_error(errno, "%s", mnt_failed_call());
+		nsl_error(errno, "%s", nsl_failed_call());
 		return -1;
 	}
 	same = strcmp(before, after) == 0;
@@ -186,7 +187,7 @@ static int run(struct demo *d)
 
 	before = mnt_table(0, &n);
 	if (before == NULL) {
-		nsl_error(errno, "%s", mnt_failed_call());
+		nsl_error(errno, "%s", nsl_failed_call());
 		return EXIT_FAIL;
 	}
 	ns_id(0, "mnt", id, sizeof(id));

@@ -5,7 +5,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,26 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fail.h"
 #include "syscalls.h"
-
-static char failed_call[512];
-
-const char *mnt_failed_call(void)
-{
-	return failed_call;
-}
-
-int mnt_fail(const char *fmt, ...)
-{
-	int saved = errno;
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(failed_call, sizeof(failed_call), fmt, ap);
-	va_end(ap);
-	errno = saved;
-	return -1;
-}
 
 char *mnt_table(pid_t pid, size_t *lines)
 {
@@ -47,7 +28,7 @@ char *mnt_table(pid_t pid, size_t *lines)
 		snprintf(path, sizeof(path), "/proc/%d/mountinfo", (int)pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd == -1) {
-		mnt_fail("open(\"%s\")", path);
+		nsl_fail("open(\"%s\")", path);
 		return NULL;
 	}
 	/* A file in /proc has no size to ask for: read until EOF. */
@@ -56,14 +37,14 @@ char *mnt_table(pid_t pid, size_t *lines)
 			cap = cap * 2 + 8192;
 			bigger = realloc(buf, cap);
 			if (bigger == NULL) {
-				mnt_fail("realloc(%zu)", cap);
+				nsl_fail("realloc(%zu)", cap);
 				goto fail;
 			}
 			buf = bigger;
 		}
 		n = read(fd, buf + len, cap - len - 1);
 		if (n == -1) {
-			mnt_fail("read(\"%s\")", path);
+			nsl_fail("read(\"%s\")", path);
 			goto fail;
 		}
 		len += (size_t)n;
@@ -116,7 +97,7 @@ int mnt_propagation(const char *mountpoint, char *buf, size_t len)
 	free(table);
 	if (!found) {
 		errno = ENOENT;
-		return mnt_fail("find \"%s\" in /proc/self/mountinfo", mountpoint);
+		return nsl_fail("find \"%s\" in /proc/self/mountinfo", mountpoint);
 	}
 	return 0;
 }
@@ -130,12 +111,12 @@ int mnt_make_private(void)
 	 * docs: docs/04-mount.md#the-system-calls
 	 * fail: the mounts were not made private first
 	 * hint: mount(2) with no source, target "/", no type, MS_REC|MS_PRIVATE
-	 * hint: on failure: return mnt_fail("mount(...)"), which keeps the call for the error line
+	 * hint: on failure: return nsl_fail("mount(...)"), which keeps the call for the error line
 	 * stub: errno = ENOSYS;
-	 * stub: return mnt_fail("LAB 04.1: remount / MS_REC|MS_PRIVATE");
+	 * stub: return nsl_fail("LAB 04.1: remount / MS_REC|MS_PRIVATE");
 	 */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
-		return mnt_fail("mount(NULL, \"/\", NULL, MS_REC|MS_PRIVATE, NULL)");
+		return nsl_fail("mount(NULL, \"/\", NULL, MS_REC|MS_PRIVATE, NULL)");
 	return 0;
 	/* END LAB */
 }
@@ -147,7 +128,7 @@ int mnt_bind_rootfs(const char *rootfs)
 	 * mnt_make_private(). MS_REC brings along mounts already under
 	 * ROOTFS. */
 	if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) == -1)
-		return mnt_fail("mount(\"%s\", \"%s\", NULL, MS_BIND|MS_REC, NULL)", rootfs, rootfs);
+		return nsl_fail("mount(\"%s\", \"%s\", NULL, MS_BIND|MS_REC, NULL)", rootfs, rootfs);
 	return 0;
 }
 
@@ -158,10 +139,10 @@ int mnt_pivot_root(const char *new_root, const char *put_old)
 
 	if ((size_t)snprintf(old, sizeof(old), "%s%s", new_root, put_old) >= sizeof(old)) {
 		errno = ENAMETOOLONG;
-		return mnt_fail("pivot_root(\"%s\", \"%s%s\")", new_root, new_root, put_old);
+		return nsl_fail("pivot_root(\"%s\", \"%s%s\")", new_root, new_root, put_old);
 	}
 	if (mkdir(old, 0700) == -1)
-		return mnt_fail("mkdir(\"%s\", 0700)", old);
+		return nsl_fail("mkdir(\"%s\", 0700)", old);
 	/* The kernel's rules, each an EINVAL: NEW_ROOT is a mount point but
 	 * not the current root; PUT_OLD is at or under it; neither NEW_ROOT
 	 * nor its parent mount nor the current root is shared. */
@@ -170,16 +151,16 @@ int mnt_pivot_root(const char *new_root, const char *put_old)
 	 * docs: docs/04-mount.md#the-system-calls
 	 * fail: / inside is not the rootfs (pivot_root)
 	 * hint: pivot_root(NEW_ROOT, OLD) (common/syscalls.h wraps the raw syscall)
-	 * hint: on failure: mnt_fail("pivot_root(...)"), rmdir(old) with errno kept, return -1
+	 * hint: on failure: nsl_fail("pivot_root(...)"), rmdir(old) with errno kept, return -1
 	 * stub: (void)saved;
 	 * stub: errno = ENOSYS;
-	 * stub: mnt_fail("LAB 04.2: pivot_root(\"%s\", \"%s\")", new_root, old);
+	 * stub: nsl_fail("LAB 04.2: pivot_root(\"%s\", \"%s\")", new_root, old);
 	 * stub: rmdir(old);
 	 * stub: errno = ENOSYS;
 	 * stub: return -1;
 	 */
 	if (pivot_root(new_root, old) == -1) {
-		mnt_fail("pivot_root(\"%s\", \"%s\")", new_root, old);
+		nsl_fail("pivot_root(\"%s\", \"%s\")", new_root, old);
 		saved = errno;
 		rmdir(old);
 		errno = saved;
@@ -189,7 +170,7 @@ int mnt_pivot_root(const char *new_root, const char *put_old)
 	/* pivot_root moved our root, but our working directory is still
 	 * wherever it was in the old tree. */
 	if (chdir("/") == -1)
-		return mnt_fail("chdir(\"/\")");
+		return nsl_fail("chdir(\"/\")");
 	return 0;
 }
 
@@ -199,18 +180,18 @@ int mnt_detach_old_root(const char *put_old)
 	 * let the kernel free each mount once nothing uses it. A plain
 	 * umount would fail with EBUSY, as the old root has submounts. */
 	if (umount2(put_old, MNT_DETACH) == -1)
-		return mnt_fail("umount2(\"%s\", MNT_DETACH)", put_old);
+		return nsl_fail("umount2(\"%s\", MNT_DETACH)", put_old);
 	if (rmdir(put_old) == -1)
-		return mnt_fail("rmdir(\"%s\")", put_old);
+		return nsl_fail("rmdir(\"%s\")", put_old);
 	return 0;
 }
 
 int mnt_chroot(const char *dir)
 {
 	if (chroot(dir) == -1)
-		return mnt_fail("chroot(\"%s\")", dir);
+		return nsl_fail("chroot(\"%s\")", dir);
 	if (chdir("/") == -1)
-		return mnt_fail("chdir(\"/\")");
+		return nsl_fail("chdir(\"/\")");
 	return 0;
 }
 
@@ -222,10 +203,10 @@ int mnt_mount_proc(const char *target)
 	 * fail: /proc inside is not a fresh proc of the new PID namespace
 	 * hint: mount(2) of type "proc" (source "proc") with MS_NOSUID|MS_NODEV|MS_NOEXEC
 	 * stub: errno = ENOSYS;
-	 * stub: return mnt_fail("LAB 04.3: mount proc on \"%s\"", target);
+	 * stub: return nsl_fail("LAB 04.3: mount proc on \"%s\"", target);
 	 */
 	if (mount("proc", target, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) == -1)
-		return mnt_fail("mount(\"proc\", \"%s\", \"proc\", MS_NOSUID|MS_NODEV|MS_NOEXEC, NULL)",
+		return nsl_fail("mount(\"proc\", \"%s\", \"proc\", MS_NOSUID|MS_NODEV|MS_NOEXEC, NULL)",
 			    target);
 	return 0;
 	/* END LAB */

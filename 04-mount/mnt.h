@@ -17,8 +17,10 @@
  *
  * Every function returns 0 (or a file descriptor, or a pointer) on
  * success. On failure it returns -1 (or NULL) with errno set, and
- * mnt_failed_call() names the call that failed with its arguments, so the
- * caller can report it; a function here never prints and never exits.
+ * nsl_failed_call() (common/fail.h) names the call that failed with its
+ * arguments, e.g. "pivot_root(\"/srv/rootfs\", \"/srv/rootfs/.put_old.42\")",
+ * so the caller can report it; a function here never prints and never
+ * exits.
  */
 #ifndef NSLAB_MNT_H
 #define NSLAB_MNT_H
@@ -34,15 +36,6 @@ struct mnt_volume {
 	char ctr[PATH_MAX]; /* absolute, as the container sees it */
 	int readonly;
 };
-
-/* The last call that failed in this piece, with its arguments, e.g.
- * "pivot_root(\"/srv/rootfs\", \"/srv/rootfs/.put_old.42\")". Like errno,
- * it is only meaningful right after a function here failed. */
-const char *mnt_failed_call(void);
-
-/* For the piece's own files (mnt.c, volume.c, record.c): record the call
- * that failed, for mnt_failed_call(), and return -1 with errno untouched. */
-int mnt_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* For the piece's own files: openat2(DIRFD, PATH) with O_PATH and
  * RESOLVE_BENEATH|RESOLVE_NO_MAGICLINKS, a descriptor that cannot lead

@@ -18,6 +18,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fail.h"
+
 void mnt_record_init(struct mnt_record *r, const char *rootfs, pid_t pid)
 {
 	*r = (struct mnt_record){ .rootfs = rootfs, .pid = pid, .fd = -1 };
@@ -32,7 +34,7 @@ static int record_create(struct mnt_record *r)
 	/* O_EXCL: never append to, and later undo, a record not ours. */
 	r->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (r->fd == -1)
-		return mnt_fail("open(\"%s\", O_WRONLY|O_CREAT|O_EXCL|O_APPEND)", path);
+		return nsl_fail("open(\"%s\", O_WRONLY|O_CREAT|O_EXCL|O_APPEND)", path);
 	memcpy(r->name, name, sizeof(name));
 	return 0;
 }
@@ -54,7 +56,7 @@ int mnt_record_add(struct mnt_record *r, int is_dir, const char *rel)
 	if (n != -1 && n != (ssize_t)(len + 2))
 		errno = EIO; /* a full disk, say: the entry is not whole */
 	if (n != (ssize_t)(len + 2))
-		return mnt_fail("write(\"%s/%s\", \"%s\")", r->rootfs, r->name, rel);
+		return nsl_fail("write(\"%s/%s\", \"%s\")", r->rootfs, r->name, rel);
 	return 0;
 }
 
@@ -76,14 +78,14 @@ static char *read_record(const char *rootfs, int rootfd, const char *name, size_
 
 	fd = openat(rootfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd == -1 || fstat(fd, &st) == -1) {
-		mnt_fail("open(\"%s/%s\")", rootfs, name);
+		nsl_fail("open(\"%s/%s\")", rootfs, name);
 		goto out;
 	}
 	buf = malloc((size_t)st.st_size + 1);
 	if (buf == NULL || (n = read(fd, buf, (size_t)st.st_size)) != st.st_size) {
 		if (n != -1)
 			errno = EIO; /* it changed under us: no partial undo */
-		mnt_fail("read(\"%s/%s\")", rootfs, name);
+		nsl_fail("read(\"%s/%s\")", rootfs, name);
 		free(buf);
 		buf = NULL;
 		goto out;
@@ -129,7 +131,7 @@ static int undo_entry(const char *rootfs, int rootfd, char *entry)
 	if ((entry[0] != 'd' && entry[0] != 'f') || strcmp(leaf, "") == 0 ||
 	    strcmp(leaf, ".") == 0 || strcmp(leaf, "..") == 0) {
 		errno = EINVAL;
-		return mnt_fail("the record's entry \"%s\"", entry);
+		return nsl_fail("the record's entry \"%s\"", entry);
 	}
 	if (slash != NULL)
 		*slash = '\0';
@@ -137,10 +139,10 @@ static int undo_entry(const char *rootfs, int rootfd, char *entry)
 	if (slash != NULL)
 		*slash = '/';
 	if (pfd == -1)
-		return errno == ENOENT ? 0 : mnt_fail("openat2(\"%s\", \"%s\", RESOLVE_BENEATH)", rootfs, rel);
+		return errno == ENOENT ? 0 : nsl_fail("openat2(\"%s\", \"%s\", RESOLVE_BENEATH)", rootfs, rel);
 	ret = remove_leaf(pfd, leaf, entry[0] == 'd');
 	if (ret == -1)
-		mnt_fail("%s(\"%s/%s\")", entry[0] == 'd' ? "rmdir" : "unlink", rootfs, rel);
+		nsl_fail("%s(\"%s/%s\")", entry[0] == 'd' ? "rmdir" : "unlink", rootfs, rel);
 	close(pfd);
 	return ret;
 }
@@ -149,9 +151,9 @@ static int undo_entry(const char *rootfs, int rootfd, char *entry)
  * that one path that stays does not keep the others. */
 static int undo_all(const char *rootfs, int rootfd, char *buf, size_t len, int *removed)
 {
-	char first[512] = "";
-	int first_err = 0, r;
+	struct nsl_failure first = { .err = 0 };
 	size_t start;
+	int r;
 
 	for (size_t end = len; end > 0; end = start) {
 		start = end - 1; /* buf[end - 1] is the entry's '\0' */
@@ -160,15 +162,10 @@ static int undo_all(const char *rootfs, int rootfd, char *buf, size_t len, int *
 		r = undo_entry(rootfs, rootfd, buf + start);
 		if (r == 1)
 			(*removed)++;
-		if (r == -1 && first_err == 0) {
-			first_err = errno;
-			snprintf(first, sizeof(first), "%s", mnt_failed_call());
-		}
+		if (r == -1 && first.err == 0)
+			nsl_fail_save(&first); /* the next entry may fail too */
 	}
-	if (first_err == 0)
-		return 0;
-	errno = first_err;
-	return mnt_fail("%s", first);
+	return first.err == 0 ? 0 : nsl_fail_restore(&first);
 }
 
 int mnt_record_undo(const char *rootfs, const char *name, int *removed)
@@ -180,7 +177,7 @@ int mnt_record_undo(const char *rootfs, const char *name, int *removed)
 	*removed = 0;
 	rootfd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd == -1)
-		return mnt_fail("open(\"%s\", O_PATH|O_DIRECTORY)", rootfs);
+		return nsl_fail("open(\"%s\", O_PATH|O_DIRECTORY)", rootfs);
 	buf = read_record(rootfs, rootfd, name, &len);
 	if (buf == NULL) {
 		saved = errno;
@@ -192,7 +189,7 @@ int mnt_record_undo(const char *rootfs, const char *name, int *removed)
 	saved = errno;
 	free(buf);
 	if (unlinkat(rootfd, name, 0) == -1 && ret == 0) {
-		ret = mnt_fail("unlink(\"%s/%s\")", rootfs, name);
+		ret = nsl_fail("unlink(\"%s/%s\")", rootfs, name);
 		saved = errno;
 	}
 	close(rootfd);

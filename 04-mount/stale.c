@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "demo.h"
+#include "fail.h"
 #include "say.h"
 #include "sweep.h"
 
@@ -48,7 +49,7 @@ static void undo_record_of(const char *rootfs, const char *name, pid_t pid)
 
 		if (err == ENOENT) /* a parallel run was first */
 			return;
-		nsl_error(err, "%s", mnt_failed_call());
+		nsl_error(err, "%s", nsl_failed_call());
 		if (err == ENOTEMPTY)
 			nsl_hint("run %d, which is gone, made it as a mount point; something "
 				 "was put there since: look, then remove it yourself", (int)pid);

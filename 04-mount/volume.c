@@ -12,6 +12,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "fail.h"
 #include "syscalls.h"
 
 int mnt_parse_volume(const char *spec, struct mnt_volume *v)
@@ -60,7 +61,7 @@ static int relative(const char *ctr, char *rel, size_t len)
 			continue;
 		if (n + 1 >= len) {
 			errno = ENAMETOOLONG;
-			return mnt_fail("relative path of \"%s\"", ctr);
+			return nsl_fail("relative path of \"%s\"", ctr);
 		}
 		rel[n++] = *p;
 	}
@@ -89,7 +90,7 @@ static int open_dir(const char *dir)
 	int fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 
 	if (fd == -1)
-		mnt_fail("open(\"%s\", O_PATH|O_DIRECTORY)", dir);
+		nsl_fail("open(\"%s\", O_PATH|O_DIRECTORY)", dir);
 	return fd;
 }
 
@@ -113,12 +114,12 @@ static int make_leaf(struct target *t, int pfd, const char *rel, const char *lea
 		return -1;
 	if (is_dir) {
 		if (mkdirat(pfd, leaf, 0755) == -1)
-			return mnt_fail("mkdir(\"%s/%s\")", t->rootfs, rel);
+			return nsl_fail("mkdir(\"%s/%s\")", t->rootfs, rel);
 		return 0;
 	}
 	fd = openat(pfd, leaf, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd == -1)
-		return mnt_fail("creat(\"%s/%s\")", t->rootfs, rel);
+		return nsl_fail("creat(\"%s/%s\")", t->rootfs, rel);
 	return close(fd);
 }
 
@@ -133,11 +134,11 @@ static int make_beneath(struct target *t, char *rel, int is_dir)
 	if (fd != -1)
 		return fd;
 	if (errno != ENOENT)
-		return mnt_fail("openat2(\"%s\", \"%s\", RESOLVE_BENEATH)", t->rootfs, rel);
+		return nsl_fail("openat2(\"%s\", \"%s\", RESOLVE_BENEATH)", t->rootfs, rel);
 	slash = strrchr(rel, '/');
 	leaf = slash != NULL ? slash + 1 : rel;
 	if (strcmp(leaf, "..") == 0 || strcmp(leaf, ".") == 0)
-		return mnt_fail("openat2(\"%s\", \"%s\", RESOLVE_BENEATH)", t->rootfs, rel);
+		return nsl_fail("openat2(\"%s\", \"%s\", RESOLVE_BENEATH)", t->rootfs, rel);
 	if (slash != NULL) {
 		*slash = '\0';
 		pfd = make_beneath(t, rel, 1);
@@ -154,7 +155,7 @@ static int make_beneath(struct target *t, char *rel, int is_dir)
 	t->created++;
 	fd = mnt_open_beneath(pfd, leaf);
 	if (fd == -1)
-		mnt_fail("openat2(\"%s\", \"%s\", RESOLVE_BENEATH)", t->rootfs, rel);
+		nsl_fail("openat2(\"%s\", \"%s\", RESOLVE_BENEATH)", t->rootfs, rel);
 	close(pfd);
 	return fd;
 }
@@ -213,10 +214,10 @@ static int bind_at(const char *rootfs, int rootfd, const char *rel, const struct
 
 	fd = mnt_open_beneath(rootfd, rel);
 	if (fd == -1)
-		return mnt_fail("openat2(\"%s\", \"%s\", RESOLVE_BENEATH)", rootfs, rel);
+		return nsl_fail("openat2(\"%s\", \"%s\", RESOLVE_BENEATH)", rootfs, rel);
 	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
 	if (mount(v->host, fdpath, NULL, MS_BIND, NULL) == -1)
-		ret = mnt_fail("mount(\"%s\", \"%s%s\", NULL, MS_BIND, NULL)", v->host, rootfs, v->ctr);
+		ret = nsl_fail("mount(\"%s\", \"%s%s\", NULL, MS_BIND, NULL)", v->host, rootfs, v->ctr);
 	close(fd);
 	if (ret == -1 || !v->readonly)
 		return ret;
@@ -225,10 +226,10 @@ static int bind_at(const char *rootfs, int rootfd, const char *rel, const struct
 	 * now leads onto the new mount. */
 	fd = mnt_open_beneath(rootfd, rel);
 	if (fd == -1)
-		return mnt_fail("openat2(\"%s\", \"%s\", RESOLVE_BENEATH)", rootfs, rel);
+		return nsl_fail("openat2(\"%s\", \"%s\", RESOLVE_BENEATH)", rootfs, rel);
 	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
 	if (mount(NULL, fdpath, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | mnt_kept_flags(fd), NULL) == -1)
-		ret = mnt_fail("mount(NULL, \"%s%s\", NULL, MS_REMOUNT|MS_BIND|MS_RDONLY, NULL)",
+		ret = nsl_fail("mount(NULL, \"%s%s\", NULL, MS_REMOUNT|MS_BIND|MS_RDONLY, NULL)",
 			   rootfs, v->ctr);
 	close(fd);
 	return ret;

@@ -19,6 +19,7 @@
 #include "../02-ipc/ipc.h"
 #include "../04-mount/mnt.h"
 #include "demo.h"
+#include "fail.h"
 #include "join.h"
 #include "ns.h"
 #include "proc.h"
@@ -27,7 +28,7 @@
 
 static int report_failure(void)
 {
-	nsl_error(errno, "%s", join_failed_call());
+	nsl_error(errno, "%s", nsl_failed_call());
 	return -1;
 }
 
@@ -195,7 +196,7 @@ static void show_inside(const struct target *tg, int joined)
 		say("msgget(0x%08x, 0) = %d: the target's queue is here", (unsigned)tg->key, id);
 	table = mnt_table(0, &lines);
 	if (table == NULL) {
-		say("%s: %s", mnt_failed_call(), strerror(errno));
+		say("%s: %s", nsl_failed_call(), strerror(errno));
 		return;
 	}
 	/* "36 25 0:32 / /proc rw,... - proc proc rw": the 5th field. */
@@ -281,7 +282,7 @@ static int joiner(const struct opts *o, struct join_target *t, char **cmd,
 	close(go);
 	/* Our ids are read from our own /proc entry, not the host's. */
 	if (join_open_self(t) == -1) {
-		nsl_error(errno, "%s", join_failed_call());
+		nsl_error(errno, "%s", nsl_failed_call());
 		return EXIT_FAIL;
 	}
 	if (o->threaded && start_thread() == -1)

@@ -6,13 +6,13 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <sched.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fail.h"
 #include "syscalls.h"
 
 /* The order of the rows is the order of the joins; join.h says why user
@@ -32,25 +32,6 @@ const struct join_type join_types[JOIN_NTYPES] = {
 	{ "time", CLONE_NEWTIME, "CLONE_NEWTIME", NULL },
 	{ "mnt", CLONE_NEWNS, "CLONE_NEWNS", NULL },
 };
-
-static char failed_call[512];
-
-const char *join_failed_call(void)
-{
-	return failed_call;
-}
-
-int join_fail(const char *fmt, ...)
-{
-	int saved = errno;
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(failed_call, sizeof(failed_call), fmt, ap);
-	va_end(ap);
-	errno = saved;
-	return -1;
-}
 
 int join_type_index(const char *name)
 {
@@ -114,7 +95,7 @@ int join_open_piddir(pid_t pid)
 		 * do, so the message reads "No such process". */
 		if (errno == ENOENT)
 			errno = ESRCH;
-		return join_fail("open(\"%s\")", path);
+		return nsl_fail("open(\"%s\")", path);
 	}
 	return fd;
 }
@@ -131,7 +112,7 @@ int join_ns_ino_at(int dir, const char *label, const char *name, unsigned long *
 
 	snprintf(rel, sizeof(rel), "ns/%s", name);
 	if (fstatat(dir, rel, &st, 0) == -1)
-		return join_fail("stat(\"%s/%s\")", label, rel);
+		return nsl_fail("stat(\"%s/%s\")", label, rel);
 	*ino = (unsigned long)st.st_ino;
 	return 0;
 }
@@ -152,7 +133,7 @@ static int open_dir_at(const struct join_target *t, const char *name)
 	int fd = openat(t->piddir, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
 
 	if (fd == -1)
-		return join_fail("open(\"/proc/%d/%s\")", (int)t->pid, name);
+		return nsl_fail("open(\"/proc/%d/%s\")", (int)t->pid, name);
 	return fd;
 }
 
@@ -195,7 +176,7 @@ static int open_common(struct join_target *t)
 		return -1;
 	if (is_kthread(t->piddir, comm, sizeof(comm))) {
 		errno = EINVAL;
-		return join_fail("join(-t %d): %s is a kernel thread", (int)t->pid, comm);
+		return nsl_fail("join(-t %d): %s is a kernel thread", (int)t->pid, comm);
 	}
 	t->self = join_open_piddir(0);
 	if (t->self == -1)
@@ -245,7 +226,7 @@ int join_open_ns_files(struct join_target *t)
 		snprintf(rel, sizeof(rel), "ns/%s", join_types[i].name);
 		t->fd[i] = openat(t->piddir, rel, O_RDONLY | O_CLOEXEC);
 		if (t->fd[i] == -1)
-			return join_fail("open(\"/proc/%d/%s\")", (int)t->pid, rel);
+			return nsl_fail("open(\"/proc/%d/%s\")", (int)t->pid, rel);
 	}
 	return 0;
 }
@@ -274,7 +255,7 @@ int join_open_pidfd(pid_t pid, int flags, struct join_target *t)
 	 * once the process is gone. */
 	t->pidfd = pidfd_open(pid, 0);
 	if (t->pidfd == -1)
-		return join_fail("pidfd_open(%d, 0)", (int)pid);
+		return nsl_fail("pidfd_open(%d, 0)", (int)pid);
 	if (open_common(t) == -1) {
 		saved = errno;
 		join_close(t);
@@ -294,18 +275,18 @@ static int take_root_and_cwd(const struct join_target *t)
 	 * docs: docs/06-setns.md#how-the-code-does-it
 	 * fail: paths do not resolve as the target sees them (root and cwd not taken)
 	 * hint: t->root and t->cwd are open fds of /proc/PID/root and /proc/PID/cwd
-	 * hint: fchdir(t->root), chroot("."), then fchdir(t->cwd); on failure return join_fail("...")
+	 * hint: fchdir(t->root), chroot("."), then fchdir(t->cwd); on failure return nsl_fail("...")
 	 * stub: errno = ENOSYS;
-	 * stub: return join_fail("LAB 06.2: take the root and cwd of %d", (int)t->pid);
+	 * stub: return nsl_fail("LAB 06.2: take the root and cwd of %d", (int)t->pid);
 	 */
 	if (fchdir(t->root) == -1)
-		return join_fail("fchdir(fd of /proc/%d/root)", (int)t->pid);
+		return nsl_fail("fchdir(fd of /proc/%d/root)", (int)t->pid);
 	/* chroot(2) needs CAP_SYS_CHROOT in our user namespace, which the
 	 * mount join required already. */
 	if (chroot(".") == -1)
-		return join_fail("chroot(\".\") in /proc/%d/root", (int)t->pid);
+		return nsl_fail("chroot(\".\") in /proc/%d/root", (int)t->pid);
 	if (fchdir(t->cwd) == -1)
-		return join_fail("fchdir(fd of /proc/%d/cwd)", (int)t->pid);
+		return nsl_fail("fchdir(fd of /proc/%d/cwd)", (int)t->pid);
 	return 0;
 	/* END LAB */
 }
@@ -318,11 +299,11 @@ int join_enter(struct join_target *t, join_report_fn *report, void *arg)
 	 * fail: the namespaces were not joined (setns), or not user first
 	 * hint: for each row i of join_types[] whose flag is in t->mask: setns(t->fd[i], join_types[i].flag)
 	 * hint: the table puts user first (it grants the rights for the rest) and mnt last
-	 * hint: then report(t, i, arg) when report is not NULL; on failure return join_fail("setns(...)")
+	 * hint: then report(t, i, arg) when report is not NULL; on failure return nsl_fail("setns(...)")
 	 * stub: (void)report;
 	 * stub: (void)arg;
 	 * stub: errno = ENOSYS;
-	 * stub: return join_fail("LAB 06.1: setns() into the namespaces of %d", (int)t->pid);
+	 * stub: return nsl_fail("LAB 06.1: setns() into the namespaces of %d", (int)t->pid);
 	 */
 	for (int i = 0; i < JOIN_NTYPES; i++) {
 		if (!(t->mask & join_types[i].flag))
@@ -330,8 +311,8 @@ int join_enter(struct join_target *t, join_report_fn *report, void *arg)
 		/* NSTYPE is a check: the kernel refuses (EINVAL) an fd whose
 		 * namespace is of another type. 0 would accept any. */
 		if (setns(t->fd[i], join_types[i].flag) == -1)
-			return join_fail("setns(fd of /proc/%d/ns/%s, %s)", (int)t->pid,
-				    join_types[i].name, join_types[i].flag_name);
+			return nsl_fail("setns(fd of /proc/%d/ns/%s, %s)", (int)t->pid,
+					join_types[i].name, join_types[i].flag_name);
 		if (report != NULL)
 			report(t, i, arg);
 	}
@@ -358,7 +339,7 @@ int join_enter_pidfd(struct join_target *t)
 	 * CLONE_NEWNS alone fails with EINVAL. */
 	if (t->mask != 0 && setns(t->pidfd, t->mask) == -1) {
 		join_flag_names(t->mask, names, sizeof(names));
-		return join_fail("setns(pidfd of %d, %s)", (int)t->pid, names);
+		return nsl_fail("setns(pidfd of %d, %s)", (int)t->pid, names);
 	}
 	if (t->mask & CLONE_NEWNS)
 		return take_root_and_cwd(t);
@@ -371,7 +352,7 @@ int join_pidfd_works(void)
 
 	fd = pidfd_open(getpid(), 0);
 	if (fd == -1)
-		return errno == ENOSYS ? 0 : join_fail("pidfd_open(%d, 0)", (int)getpid());
+		return errno == ENOSYS ? 0 : nsl_fail("pidfd_open(%d, 0)", (int)getpid());
 	/* Our own UTS namespace: joining it changes nothing. A kernel that
 	 * takes pidfds checks our permission (0, or EPERM without it); an
 	 * older one sees a file that is no namespace: EINVAL. */
@@ -391,7 +372,7 @@ int join_my_id(const struct join_target *t, const char *file, char *buf, size_t 
 	snprintf(rel, sizeof(rel), "ns/%s", file);
 	n = readlinkat(t->self, rel, buf, len - 1);
 	if (n == -1)
-		return join_fail("readlink(\"/proc/%d/%s\")", (int)getpid(), rel);
+		return nsl_fail("readlink(\"/proc/%d/%s\")", (int)getpid(), rel);
 	buf[n] = '\0';
 	return 0;
 }

@@ -32,8 +32,9 @@
  * The piece is two files, one header: join.c (open and join) and list.c
  * (ids side by side, for --list and --compare). Every function returns 0
  * (or a count) on success; on failure -1 with errno set, and
- * join_failed_call() names the call that failed with its arguments.
- * Nothing here prints, and nothing exits.
+ * nsl_failed_call() (common/fail.h) names the call that failed with its
+ * arguments, e.g. "setns(fd of /proc/42/ns/mnt, CLONE_NEWNS)". Nothing
+ * here prints, and nothing exits.
  */
 #ifndef NSLAB_JOIN_H
 #define NSLAB_JOIN_H
@@ -80,10 +81,6 @@ struct join_target {
 					  * when mask holds CLONE_NEWNS */
 	int self;                        /* the caller's own /proc/PID */
 };
-
-/* The last call that failed here, e.g. "setns(fd of /proc/42/ns/mnt,
- * CLONE_NEWNS)". Only meaningful right after a function here failed. */
-const char *join_failed_call(void);
 
 /* The index in join_types of a type NAME ("uts", "mnt"), or -1. */
 int join_type_index(const char *name);
@@ -170,10 +167,6 @@ int join_list(pid_t pid, struct join_row rows[JOIN_NTYPES]);
 int join_compare(pid_t pid1, pid_t pid2, struct join_row rows[JOIN_NTYPES]);
 
 /* For the piece's own files (join.c, list.c). */
-
-/* Record the call that failed, for join_failed_call(), and return -1
- * with errno untouched. */
-int join_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* /proc/PID (PID 0: /proc/self) as an O_PATH directory descriptor; ESRCH
  * when there is no such process. */

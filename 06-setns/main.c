@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "demo.h"
+#include "fail.h"
 #include "join.h"
 #include "proc.h"
 #include "say.h"
@@ -158,7 +159,7 @@ static int show_list(pid_t pid)
 
 	n = join_list(pid, rows);
 	if (n == -1) {
-		nsl_error(errno, "%s", join_failed_call());
+		nsl_error(errno, "%s", nsl_failed_call());
 		return EXIT_FAIL;
 	}
 	printf("%-6s  %-10s  %s\n", "TYPE", "NS", "MINE");
@@ -179,7 +180,7 @@ static int show_compare(pid_t pid1, pid_t pid2)
 
 	n = join_compare(pid1, pid2, rows);
 	if (n == -1) {
-		nsl_error(errno, "%s", join_failed_call());
+		nsl_error(errno, "%s", nsl_failed_call());
 		return EXIT_FAIL;
 	}
 	printf("%-6s  %-10d  %-10d  %s\n", "TYPE", (int)pid1, (int)pid2, "");
@@ -200,7 +201,7 @@ static int flags_for(const struct opts *o, pid_t pid, int dflt)
 	int all = 0;
 
 	if (o->all && join_types_of(pid, &all) == -1) {
-		nsl_error(errno, "%s", join_failed_call());
+		nsl_error(errno, "%s", nsl_failed_call());
 		return -1;
 	}
 	if (!o->all && o->flags == 0)

@@ -17,6 +17,7 @@
 #include "../03-pid/pidns.h"
 #include "../04-mount/mnt.h"
 #include "demo.h"
+#include "fail.h"
 #include "ns.h"
 #include "proc.h"
 #include "say.h"
@@ -42,7 +43,7 @@ static int setup(const struct target *tg)
 	/* Private first: the /proc below is mounted on a copy of the host's
 	 * tree, and must not propagate back to the host's /proc. */
 	if (mnt_make_private() == -1 || mnt_mount_proc("/proc") == -1) {
-		nsl_error(errno, "%s", mnt_failed_call());
+		nsl_error(errno, "%s", nsl_failed_call());
 		return -1;
 	}
 	say("mount / MS_REC|MS_PRIVATE, then a fresh proc on /proc: it lists "

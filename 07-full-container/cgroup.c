@@ -26,14 +26,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-static char failed_call[PATH_MAX + 128];
-static const char *failed_hint;
+#include "fail.h"
 
 static const char *const ctrl_names[CG_NCTRL] = {
 	[CG_MEMORY] = "memory", [CG_PIDS] = "pids", [CG_CPU] = "cpu",
@@ -42,29 +40,6 @@ static const char *const ctrl_names[CG_NCTRL] = {
 const char *cgroup_ctrl_name(enum cgroup_ctrl ctrl)
 {
 	return ctrl_names[ctrl];
-}
-
-const char *cgroup_failed_call(void)
-{
-	return failed_call;
-}
-
-const char *cgroup_hint(void)
-{
-	return failed_hint;
-}
-
-int cgroup_fail(const char *hint, const char *fmt, ...)
-{
-	int saved = errno;
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(failed_call, sizeof(failed_call), fmt, ap);
-	va_end(ap);
-	failed_hint = hint;
-	errno = saved;
-	return -1;
 }
 
 int cgroup_write(const char *dir, const char *file, const char *value)
@@ -77,12 +52,12 @@ int cgroup_write(const char *dir, const char *file, const char *value)
 	snprintf(path, sizeof(path), "%s/%s", dir, file);
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd == -1)
-		return cgroup_fail(NULL, "open(\"%s\", O_WRONLY)", path);
+		return nsl_fail("open(\"%s\", O_WRONLY)", path);
 	n = write(fd, value, len);
 	if (n != (ssize_t)len) {
 		if (n >= 0)
 			errno = EIO;
-		cgroup_fail(NULL, "write(\"%s\", \"%s\")", path, value);
+		nsl_fail("write(\"%s\", \"%s\")", path, value);
 		close(fd);
 		return -1;
 	}
@@ -97,12 +72,12 @@ long cgroup_read(const char *path, char *buf, size_t len)
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd == -1)
-		return cgroup_fail(NULL, "open(\"%s\")", path);
+		return nsl_fail("open(\"%s\")", path);
 	while (got + 1 < len && (n = read(fd, buf + got, len - 1 - got)) > 0)
 		got += (size_t)n;
 	close(fd);
 	if (n == -1)
-		return cgroup_fail(NULL, "read(\"%s\")", path);
+		return nsl_fail("read(\"%s\")", path);
 	buf[got] = '\0';
 	return (long)got;
 }
@@ -132,7 +107,7 @@ int cgroup_paths_of(const char *pid, char v2[PATH_MAX], char v1[CG_NCTRL][PATH_M
 	snprintf(path, sizeof(path), "/proc/%s/cgroup", pid);
 	f = fopen(path, "re");
 	if (f == NULL)
-		return cgroup_fail(NULL, "fopen(\"%s\")", path);
+		return nsl_fail("fopen(\"%s\")", path);
 	/* "ID:CONTROLLERS:PATH"; PATH may itself hold a ':'. */
 	while (fgets(line, sizeof(line), f) != NULL) {
 		line[strcspn(line, "\n")] = '\0';
@@ -215,19 +190,19 @@ int cgroup_resolve(int ctrl, const char *cgpath, char *out, size_t len)
 
 	if (cgpath[0] != '/' || strncmp(cgpath, "/..", 3) == 0) {
 		errno = ENOENT; /* outside our cgroup namespace */
-		return cgroup_fail(NULL, "the cgroup \"%s\" (outside our cgroup namespace)",
-				   cgpath);
+		return nsl_fail("the cgroup \"%s\" (outside our cgroup namespace)",
+				cgpath);
 	}
 	f = fopen("/proc/self/mountinfo", "re");
 	if (f == NULL)
-		return cgroup_fail(NULL, "fopen(\"/proc/self/mountinfo\")");
+		return nsl_fail("fopen(\"/proc/self/mountinfo\")");
 	while (!found && fgets(line, sizeof(line), f) != NULL)
 		found = match_mount(line, ctrl, cgpath, out, len);
 	fclose(f);
 	if (!found) {
 		errno = ENOENT;
-		return cgroup_fail(NULL, "a %s mount that shows cgroup \"%s\"",
-				   ctrl < 0 ? "cgroup2" : ctrl_names[ctrl], cgpath);
+		return nsl_fail("a %s mount that shows cgroup \"%s\"",
+				ctrl < 0 ? "cgroup2" : ctrl_names[ctrl], cgpath);
 	}
 	return 0;
 }

@@ -38,10 +38,12 @@
  * subtree_control, its type or its processes changed.
  *
  * Pieces style: 0, or -1 with errno set and the call recorded for
- * cgroup_failed_call() (and a hint for cgroup_hint() where one helps);
- * nothing here prints or exits, but for cgroup_sweep(), which says what it
- * removed, as common/sweep.c does. The parsers (cgroup_parse.c) are pure:
- * no system call, for the fuzzer.
+ * nsl_failed_call() (common/fail.h), e.g.
+ * "mkdir(\"/sys/fs/cgroup/unified/nslab-web.4242\")", and a hint for
+ * nsl_failed_hint() where one helps: which delegation is missing, which
+ * kernel rule refused. Nothing here prints or exits, but for
+ * cgroup_sweep(), which says what it removed, as common/sweep.c does.
+ * The parsers (cgroup_parse.c) are pure: no system call, for the fuzzer.
  *
  * Read: cgroups(7), cgroup_namespaces(7), and the kernel's
  * Documentation/admin-guide/cgroup-v2.rst and
@@ -103,14 +105,6 @@ struct cgroup {
 
 /* "memory", "pids", "cpu". */
 const char *cgroup_ctrl_name(enum cgroup_ctrl ctrl);
-
-/* The last call that failed here, with its key arguments, e.g.
- * "mkdir(\"/sys/fs/cgroup/unified/nslab-web.4242\")". */
-const char *cgroup_failed_call(void);
-
-/* A hint for that failure, or NULL: which delegation is missing, which
- * kernel rule refused. For nsl_hint(). */
-const char *cgroup_hint(void);
 
 /* Find the hierarchies from /proc/self/mountinfo and /proc/self/cgroup:
  * fill CG->served, CG->v2.parent and CG->v1[].parent; name the leaf

@@ -1,17 +1,12 @@
 /* cgroup_int.h - what the cgroup files share (cgroup.c, cgroup_find.c,
- * cgroup_kill.c), and nothing else includes: the failed call, the files
- * of cgroupfs read and written whole, the hierarchies as mounted. */
+ * cgroup_kill.c), and nothing else includes: the files of cgroupfs read
+ * and written whole, the hierarchies as mounted. */
 #ifndef NSLAB_CGROUP_INT_H
 #define NSLAB_CGROUP_INT_H
 
 #include <stddef.h>
 
 #include "cgroup.h"
-
-/* Record the call (printf-style) that failed, and a hint for it or NULL,
- * for cgroup_failed_call() and cgroup_hint(). Returns -1, errno
- * untouched. */
-int cgroup_fail(const char *hint, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Write VALUE to DIR/FILE in one write(2): cgroupfs takes each write as
  * one whole value. 0, or -1 recorded. */

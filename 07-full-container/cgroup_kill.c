@@ -37,6 +37,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fail.h"
 #include "say.h"
 #include "sweep.h"
 #include "syscalls.h"
@@ -174,7 +175,7 @@ static int remove_tree(const char *dir, int version, int depth)
 			return 0;
 		/* Killed, but still exiting: v1 tells nobody when it is done. */
 		if (elapsed_ms(&t0) >= WAIT_MS)
-			return cgroup_fail(NULL, "rmdir(\"%s\")", dir);
+			return nsl_fail("rmdir(\"%s\")", dir);
 		nanosleep(&pause, NULL);
 	}
 }
@@ -202,7 +203,7 @@ static int leave_home(struct cgroup *cg)
 		snprintf(v, sizeof(v), "%d", (int)getpid());
 		if (cgroup_write(cg->own, "cgroup.procs", v) == -1 ||
 		    (rmdir(cg->runtime_leaf) == -1 &&
-		     cgroup_fail(NULL, "rmdir(\"%s\")", cg->runtime_leaf) == -1))
+		     nsl_fail("rmdir(\"%s\")", cg->runtime_leaf) == -1))
 			ret = -1;
 		cg->runtime_leaf[0] = '\0';
 	}
@@ -245,7 +246,7 @@ static long key_value(const char *path, const char *key)
 			return atol(p + n + 1);
 	}
 	errno = ENOENT;
-	return cgroup_fail(NULL, "\"%s\" in %s", key, path);
+	return nsl_fail("\"%s\" in %s", key, path);
 }
 
 long cgroup_oom_kills(const struct cgroup *cg)
@@ -318,7 +319,7 @@ static int sweep_dir(const char *dir, int version)
 		if (lstat(path, &st) == -1 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid())
 			continue;
 		if (remove_tree(path, version, 0) == -1) {
-			nsl_error(errno, "%s", cgroup_failed_call());
+			nsl_error(errno, "%s", nsl_failed_call());
 			continue;
 		}
 		say("removed cgroup %s, left by run %d, which is gone", path, (int)pid);

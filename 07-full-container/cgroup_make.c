@@ -33,6 +33,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fail.h"
+
 #define HINT_V2_DELEGATE \
 	"this cgroup is not delegated to you: cgroup v2 lets an ordinary user make " \
 	"cgroups only in a subtree chowned to them, as systemd does for user@UID.service " \
@@ -75,11 +77,11 @@ static int make_dir(struct cgroup_dir *d, const char *leaf, int version)
 	if (snprintf(d->path, sizeof(d->path), "%s/%s", d->parent, leaf) >= (int)sizeof(d->path)) {
 		d->path[0] = '\0';
 		errno = ENAMETOOLONG;
-		return cgroup_fail(NULL, "mkdir(\"%s/%s\")", d->parent, leaf);
+		return nsl_fail("mkdir(\"%s/%s\")", d->parent, leaf);
 	}
 	if (mkdir(d->path, 0755) == -1) {
 		d->path[0] = '\0';
-		return cgroup_fail(why_refused(errno, version), "mkdir(\"%s/%s\")", d->parent, leaf);
+		return nsl_fail_hint(why_refused(errno, version), "mkdir(\"%s/%s\")", d->parent, leaf);
 	}
 	d->made = 1;
 	return 0;
@@ -129,7 +131,7 @@ static int need_listed(const char *dir, const char *file, unsigned mask, const c
 		return 0;
 	ctrl_words(missing, "", words, sizeof(words));
 	errno = EOPNOTSUPP;
-	return cgroup_fail(hint, "%s/%s lists no \"%s\"", dir, file, words);
+	return nsl_fail_hint(hint, "%s/%s lists no \"%s\"", dir, file, words);
 }
 
 /* Home CG_HOME_NSLAB: TOP/nslab made (or found: another run's), the
@@ -147,7 +149,7 @@ static int make_in_nslab(struct cgroup *cg, unsigned on_v2)
 	ctrl_words(on_v2, "+", want, sizeof(want));
 	for (int try = 0;; try++) {
 		if (mkdir(cg->v2.parent, 0755) == -1 && errno != EEXIST)
-			return cgroup_fail(NULL, "mkdir(\"%s\")", cg->v2.parent);
+			return nsl_fail("mkdir(\"%s\")", cg->v2.parent);
 		cg->made_home = 1;
 		if ((want[0] == '\0' ||
 		     cgroup_write(cg->v2.parent, "cgroup.subtree_control", want) == 0) &&
@@ -180,7 +182,7 @@ static int make_in_own(struct cgroup *cg, unsigned on_v2)
 	    (snprintf(path, sizeof(path), "%s/cgroup.procs", cg->own), access(path, W_OK)) == -1) {
 		if (errno == EROFS)
 			errno = EACCES;
-		return cgroup_fail(HINT_V2_DELEGATE, "access(\"%s\", W_OK)", path);
+		return nsl_fail_hint(HINT_V2_DELEGATE, "access(\"%s\", W_OK)", path);
 	}
 	if (need_listed(cg->own, "cgroup.controllers", on_v2, HINT_NOT_ENABLED) == -1)
 		return -1;
@@ -198,15 +200,15 @@ static int make_in_own(struct cgroup *cg, unsigned on_v2)
 			for (const char *p = procs; (p = strchr(p, '\n')) != NULL; p++)
 				others++;
 			errno = EBUSY;
-			return cgroup_fail(HINT_OWN_BUSY, "%s/cgroup.procs: %ld other process%s",
-					   cg->own, others, others == 1 ? "" : "es");
+			return nsl_fail_hint(HINT_OWN_BUSY, "%s/cgroup.procs: %ld other process%s",
+					     cg->own, others, others == 1 ? "" : "es");
 		}
 		if (snprintf(cg->runtime_leaf, sizeof(cg->runtime_leaf), "%s/" CGROUP_HOME ".%d",
 			     cg->own, (int)getpid()) >= (int)sizeof(cg->runtime_leaf) ||
 		    mkdir(cg->runtime_leaf, 0755) == -1) {
 			int err = errno;
 
-			cgroup_fail(NULL, "mkdir(\"%s\")", cg->runtime_leaf);
+			nsl_fail("mkdir(\"%s\")", cg->runtime_leaf);
 			cg->runtime_leaf[0] = '\0';
 			errno = err;
 			return -1;
@@ -230,8 +232,7 @@ static int make_v1(struct cgroup *cg, int i)
 
 	if (d->parent[0] == '\0') {
 		errno = ENOENT;
-		return cgroup_fail(NULL, "our cgroup in the v1 %s hierarchy",
-				   cgroup_ctrl_name(i));
+		return nsl_fail("our cgroup in the v1 %s hierarchy", cgroup_ctrl_name(i));
 	}
 	for (int j = 0; j < i; j++) {
 		if (cg->v1[j].path[0] != '\0' && strcmp(cg->v1[j].parent, d->parent) == 0) {
@@ -244,6 +245,7 @@ static int make_v1(struct cgroup *cg, int i)
 
 int cgroup_create(struct cgroup *cg, unsigned limits)
 {
+	struct nsl_failure failure;
 	unsigned on_v2 = 0;
 
 	for (int i = 0; i < CG_NCTRL; i++) {
@@ -251,9 +253,9 @@ int cgroup_create(struct cgroup *cg, unsigned limits)
 			continue;
 		if (cg->served[i] == 0) {
 			errno = ENOENT;
-			return cgroup_fail("the kernel has no such controller in any "
-					   "hierarchy mounted here", "the %s controller",
-					   cgroup_ctrl_name(i));
+			return nsl_fail_hint("the kernel has no such controller in any "
+					     "hierarchy mounted here", "the %s controller",
+					     cgroup_ctrl_name(i));
 		}
 		if (cg->served[i] == 2)
 			on_v2 |= 1u << i;
@@ -271,7 +273,7 @@ int cgroup_create(struct cgroup *cg, unsigned limits)
 		}
 	} else if (on_v2 != 0) {
 		errno = ENOENT;
-		cgroup_fail(NULL, "our cgroup in the cgroup2 hierarchy");
+		nsl_fail("our cgroup in the cgroup2 hierarchy");
 		goto fail;
 	}
 	for (int i = 0; i < CG_NCTRL; i++)
@@ -279,17 +281,9 @@ int cgroup_create(struct cgroup *cg, unsigned limits)
 			goto fail;
 	return 0;
 fail:
-	{
-		int err = errno;
-		char call[sizeof(cg->leaf) + PATH_MAX + 64];
-		const char *hint = cgroup_hint();
-
-		snprintf(call, sizeof(call), "%s", cgroup_failed_call());
-		cgroup_destroy(cg);
-		cgroup_fail(hint, "%s", call);
-		errno = err;
-	}
-	return -1;
+	nsl_fail_save(&failure); /* which cgroup_destroy() may overwrite */
+	cgroup_destroy(cg);
+	return nsl_fail_restore(&failure);
 }
 
 /* Write a limit of V into FILE of the cgroup that serves CTRL. */
@@ -360,8 +354,8 @@ static int place_in(const char *dir, pid_t pid, int version)
 	snprintf(v, sizeof(v), "%d", (int)pid);
 	if (cgroup_write(dir, "cgroup.procs", v) == 0)
 		return 0;
-	return cgroup_fail(why_refused(errno, version), "write(\"%s/cgroup.procs\", \"%d\")", dir,
-			   (int)pid);
+	return nsl_fail_hint(why_refused(errno, version), "write(\"%s/cgroup.procs\", \"%d\")", dir,
+			     (int)pid);
 }
 
 int cgroup_place(const struct cgroup *cg, pid_t pid, int skip_v2)

@@ -24,6 +24,7 @@
 #include "../05-user/userns.h"
 #include "cgroup.h"
 #include "ctr.h"
+#include "fail.h"
 #include "say.h"
 #include "state.h"
 #include "timens.h"
@@ -251,7 +252,7 @@ int cli_run(int argc, char **argv)
 	if (find_rootfs(&c) != EXIT_OK)
 		return EXIT_RUNTIME;
 	if (c.name[0] == '\0' && state_generate_name(c.name, sizeof(c.name)) == -1) {
-		nsl_error(errno, "%s", state_failed_call());
+		nsl_error(errno, "%s", nsl_failed_call());
 		return EXIT_RUNTIME;
 	}
 	if (c.hostname == NULL)

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "container.h"
+#include "fail.h"
 #include "harden.h"
 #include "pause.h"
 #include "proc.h"
@@ -147,7 +148,7 @@ int ctr_cmd_main(void *arg)
 		return EXIT_RUNTIME;
 	environ = build_env(c);
 	if (harden_close_fds() == -1) {
-		nsl_error(errno, "%s", harden_failed_call());
+		nsl_error(errno, "%s", nsl_failed_call());
 		return EXIT_RUNTIME;
 	}
 	if (enter_workdir(c->workdir) == -1)
@@ -158,8 +159,7 @@ int ctr_cmd_main(void *arg)
 	}
 	say("execvp(\"%s\") as uid %u, gid %u, in %s, in a session of its own", c->cmd[0],
 	    (unsigned)c->uid, (unsigned)c->gid, c->workdir);
-	timing_mark("exec");
-	ctr_pause_at("exec", "user, environment, cwd, fds and signals are set; execvp() is next");
+	ctr_phase("exec");
 	status = proc_exec(c->cmd);
 	if (status == EXIT_NOT_FOUND)
 		nsl_hint("the command is looked up inside the rootfs, on the container's PATH");

@@ -40,6 +40,7 @@
 #include "../01-uts/uts.h"
 #include "../03-pid/pidns.h"
 #include "container.h"
+#include "fail.h"
 #include "fs.h"
 #include "harden.h"
 #include "net.h"
@@ -48,7 +49,6 @@
 #include "say.h"
 #include "sync.h"
 #include "timens.h"
-#include "timing.h"
 
 /* Close every fd above 2 but KEEP. The runtime's lock on the state
  * record is held by an open file description, which our inherited copy
@@ -137,7 +137,7 @@ static int set_time(const struct ctr_config *c)
 	if (!c->time_set)
 		return 0;
 	if (timens_unshare(c->monotonic, c->boottime) == -1) {
-		nsl_error(errno, "%s", timens_failed_call());
+		nsl_error(errno, "%s", nsl_failed_call());
 		if (errno == EINVAL)
 			nsl_hint("this kernel has no time namespaces (Linux 5.6 and later, "
 				 "CONFIG_TIME_NS)");
@@ -169,12 +169,10 @@ static int set_up(const struct ctr_config *c, struct mnt_record *record,
 	say_more("unshare(CLONE_NEWCGROUP): my cgroup is / in my cgroup namespace");
 	if (fs_setup(&fc) == -1)
 		return -1;
-	timing_mark("mounts");
-	ctr_pause_at("mounted", "the rootfs is / now, with /proc, /dev, /sys and the volumes; "
-		     "the mount points made in it are in the runtime's record there");
+	ctr_phase("mounted");
 	if (net_setup(c, veth) == -1)
 		return -1;
-	timing_mark("net");
+	ctr_phase("net");
 	if (uts_set_hostname(c->hostname) == -1) {
 		nsl_error(errno, "sethostname(\"%s\")", c->hostname);
 		return -1;
@@ -204,7 +202,7 @@ static int harden(void)
 
 	if (harden_caps(harden_default_caps()) == -1 || harden_no_new_privs() == -1 ||
 	    harden_seccomp() == -1) {
-		nsl_error(errno, "%s", harden_failed_call());
+		nsl_error(errno, "%s", nsl_failed_call());
 		return -1;
 	}
 	harden_cap_names(harden_default_caps(), names, sizeof(names));
@@ -242,8 +240,7 @@ int ctr_init_main(void *arg)
 	}
 	if (wait_for_go(k->c, k->go) == -1)
 		return EXIT_RUNTIME;
-	timing_mark("go");
-	ctr_pause_at("go", "\"go\" came, PR_SET_PDEATHSIG is set; nothing is mounted yet");
+	ctr_phase("go");
 	/* The caller's terminal sends Ctrl-C to its foreground process
 	 * group, ours included: in a session of our own, only the runtime
 	 * gets it, and passes it on once. */
@@ -257,7 +254,6 @@ int ctr_init_main(void *arg)
 	 * saved here for the record: the command empties its mask. */
 	if (pidns_init_block(&saved) == -1 || harden() == -1)
 		return EXIT_RUNTIME;
-	timing_mark("hardened");
 	/* Built and hardened: "ready" tells the runtime that exec may join
 	 * us now (run.c's wait_ready()). */
 	if (sync_post(k->go) == -1 && errno != EPIPE) {
@@ -265,15 +261,14 @@ int ctr_init_main(void *arg)
 		return EXIT_RUNTIME;
 	}
 	close(k->go);
-	ctr_pause_at("hardened", "capabilities, no_new_privs and seccomp are in place; "
-		     "no command yet");
+	ctr_phase("hardened");
 	cmd = proc_clone(ctr_cmd_main, k, 0);
 	if (cmd == -1) {
 		nsl_error(errno, "clone(SIGCHLD)");
 		return EXIT_RUNTIME;
 	}
 	say_more("clone(SIGCHLD) = %d: the command; I reap and pass signals on", (int)cmd);
-	ctr_pause_at("forked", "the command (PID 2) is cloned; nobody reaps it yet");
+	ctr_phase("forked");
 	status = pidns_init(cmd, narrate_init);
 	if (status == -1) {
 		nsl_error(errno, "signalfd(SIGCHLD and the forwarded signals)");

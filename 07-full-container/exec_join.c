@@ -23,6 +23,7 @@
 #include "../01-uts/uts.h"
 #include "../06-setns/join.h"
 #include "ctr.h"
+#include "fail.h"
 #include "harden.h"
 #include "proc.h"
 #include "say.h"
@@ -122,7 +123,7 @@ static int cmd_main(void *arg)
 	/* Capabilities first: dropping from the bounding set needs
 	 * CAP_SETPCAP, which setuid() to a non-root uid takes away. */
 	if (harden_caps(harden_default_caps()) == -1) {
-		nsl_error(errno, "%s", harden_failed_call());
+		nsl_error(errno, "%s", nsl_failed_call());
 		return EXIT_RUNTIME;
 	}
 	if (set_user(x) == -1 || set_env(x) == -1)
@@ -134,7 +135,7 @@ static int cmd_main(void *arg)
 		return EXIT_RUNTIME;
 	}
 	if (harden_no_new_privs() == -1 || harden_seccomp() == -1 || harden_close_fds() == -1) {
-		nsl_error(errno, "%s", harden_failed_call());
+		nsl_error(errno, "%s", nsl_failed_call());
 		return EXIT_RUNTIME;
 	}
 	say_more("hardened: capabilities, no_new_privs, seccomp, no fd above 2; "
@@ -155,7 +156,7 @@ int exec_joiner(struct exec_ctx *x)
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1 || getppid() != x->host)
 		return EXIT_RUNTIME;
 	if (join_enter(&x->t, tell_join, x) == -1) {
-		nsl_error(errno, "%s", join_failed_call());
+		nsl_error(errno, "%s", nsl_failed_call());
 		return EXIT_RUNTIME;
 	}
 	join_close(&x->t);

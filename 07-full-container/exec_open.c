@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "../06-setns/join.h"
+#include "fail.h"
 #include "say.h"
 #include "state.h"
 
@@ -33,9 +34,9 @@ int exec_find_container(const char *target, struct state_rec *rec)
 		nsl_error(ENOENT, "exec: no running container \"%s\" in %s", target, dir);
 		return -1;
 	}
-	nsl_error(errno, "%s", state_failed_call());
-	if (state_hint() != NULL)
-		nsl_hint("%s", state_hint());
+	nsl_error(errno, "%s", nsl_failed_call());
+	if (nsl_failed_hint() != NULL)
+		nsl_hint("%s", nsl_failed_hint());
 	return -1;
 }
 
@@ -147,7 +148,7 @@ int exec_open_container(struct exec_ctx *x)
 		goto fail;
 	if (join_open(x->rec.pid, flags, &x->t) == -1) {
 		saved = errno;
-		snprintf(call, sizeof(call), "%s", join_failed_call());
+		snprintf(call, sizeof(call), "%s", nsl_failed_call());
 		if ((saved != EACCES && saved != EPERM) || open_via_child(x, flags) == -1) {
 			nsl_error(saved, "%s", call); /* the init's failure, not a child's */
 			return -1;
@@ -167,7 +168,7 @@ int exec_open_container(struct exec_ctx *x)
 	say("exec into %s (init %d): joining %s", x->rec.name, (int)x->rec.pid, names);
 	return 0;
 fail:
-	nsl_error(errno, "%s", join_failed_call());
+	nsl_error(errno, "%s", nsl_failed_call());
 	if (errno == ESRCH)
 		nsl_hint("container %s has just exited", x->rec.name);
 	return -1;

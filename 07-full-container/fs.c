@@ -33,6 +33,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "fail.h"
 #include "fs_int.h"
 #include "say.h"
 #include "syscalls.h"
@@ -49,12 +50,12 @@ static const char *const readonly[] = {
 
 static void report(void)
 {
-	nsl_error(errno, "%s", mnt_failed_call());
+	nsl_error(errno, "%s", nsl_failed_call());
 }
 
 /* A procfs of our own: it shows the processes of the container's PID
  * namespace. nosuid, nodev, noexec as Docker mounts it. proc(5). */
-static int setup_proc(const struct fs_config *c, int rootfd)
+int fs_mount_proc(const struct fs_config *c, int rootfd)
 {
 	char where[PATH_MAX + 8];
 	int fd, ret, err;
@@ -83,7 +84,7 @@ static int setup_proc(const struct fs_config *c, int rootfd)
  * the caller, and in a user namespace only if that user namespace owns
  * the network namespace (and, as for /proc, a full /sys is visible).
  * sysfs(5). */
-static int setup_sys(const struct fs_config *c, int rootfd)
+int fs_mount_sys(const struct fs_config *c, int rootfd)
 {
 	char where[PATH_MAX + 8], call[PATH_MAX + 512];
 	int fd, ret, err;
@@ -179,7 +180,7 @@ static int readonly_path(const struct fs_config *c, int rootfd, const char *rel)
 	return ret == -1 ? -1 : 1;
 }
 
-static int readonly_paths(const struct fs_config *c, int rootfd)
+int fs_readonly_paths(const struct fs_config *c, int rootfd)
 {
 	char done[256] = "";
 	int r, n = 0;
@@ -206,7 +207,7 @@ static int readonly_paths(const struct fs_config *c, int rootfd)
  * reached from inside in the meantime. The detach cannot reach the host:
  * every mount is private since the first step. pivot_root(2) documents
  * the idiom; umount(2) explains MNT_DETACH. */
-static int enter_root(const struct fs_config *c, int rootfd)
+int fs_enter_root(const struct fs_config *c, int rootfd)
 {
 	say_more("fchdir(%d) (%s)", rootfd, c->rootfs);
 	if (fchdir(rootfd) == -1) {
@@ -249,20 +250,20 @@ static int enter_root(const struct fs_config *c, int rootfd)
  * nothing mounted later can uncover them. */
 static int build_tree(const struct fs_config *c, int rootfd)
 {
-	if (setup_proc(c, rootfd) == -1)
+	if (fs_mount_proc(c, rootfd) == -1)
 		return -1;
 	if (dev_setup(c, rootfd) == -1)
 		return -1;
-	if (setup_sys(c, rootfd) == -1)
+	if (fs_mount_sys(c, rootfd) == -1)
 		return -1;
 	for (size_t i = 0; i < c->nvol; i++)
 		if (setup_volume(c, &c->vol[i]) == -1)
 			return -1;
 	if (dev_mask_paths(c, rootfd) == -1)
 		return -1;
-	if (readonly_paths(c, rootfd) == -1)
+	if (fs_readonly_paths(c, rootfd) == -1)
 		return -1;
-	return enter_root(c, rootfd);
+	return fs_enter_root(c, rootfd);
 }
 
 int fs_setup(const struct fs_config *c)

@@ -40,6 +40,20 @@ struct fs_config {
  * -1 after reporting the failed call with nsl_error(). */
 int fs_setup(const struct fs_config *c);
 
+/* The steps of fs_setup() after the bind, one by one, for 07-mini
+ * (mini.c), which takes them in its own order. ROOTFD is the bound
+ * rootfs, opened O_PATH; each reports its failure and returns -1.
+ *   fs_mount_proc()      a new procfs at /proc (nosuid,nodev,noexec)
+ *   fs_mount_sys()       sysfs at /sys, read-only; left out, and said,
+ *                        where a user namespace may not mount it
+ *   fs_readonly_paths()  the runtime spec's readonlyPaths, made read-only
+ *   fs_enter_root()      pivot_root(".", ".") in the rootfs, the old root
+ *                        detached: the host's tree is gone from here on */
+int fs_mount_proc(const struct fs_config *c, int rootfd);
+int fs_mount_sys(const struct fs_config *c, int rootfd);
+int fs_readonly_paths(const struct fs_config *c, int rootfd);
+int fs_enter_root(const struct fs_config *c, int rootfd);
+
 /* --- Shared by fs.c and dev.c only --------------------------------- */
 
 /* openat2(DIRFD, PATH) as an O_PATH descriptor, resolved by the kernel

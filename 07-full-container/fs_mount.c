@@ -17,6 +17,7 @@
 #include <sys/mount.h>
 #include <unistd.h>
 
+#include "fail.h"
 #include "fs_int.h"
 #include "say.h"
 #include "syscalls.h"
@@ -87,7 +88,7 @@ int fs_open_top(const struct fs_config *c, int rootfd, const char *name)
 		if (fd == -1) {
 			int err = errno;
 
-			nsl_error(err, "%s", mnt_failed_call());
+			nsl_error(err, "%s", nsl_failed_call());
 			fs_hint_create(c, err, ctr);
 			return -1;
 		}

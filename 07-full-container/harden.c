@@ -11,35 +11,16 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "fail.h"
 #include "syscalls.h" /* capget, capset, close_range; <linux/capability.h> */
 
 #define CAP_BIT(cap) (1ULL << (cap))
-
-static char failed_call[256];
-
-const char *harden_failed_call(void)
-{
-	return failed_call;
-}
-
-int harden_fail(const char *fmt, ...)
-{
-	int saved = errno;
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(failed_call, sizeof(failed_call), fmt, ap);
-	va_end(ap);
-	errno = saved;
-	return -1;
-}
 
 /* The names, indexed by number, as <linux/capability.h> spells them.
  * Newer kernels may know more; those print as CAP_<number>. */
@@ -182,11 +163,11 @@ static int drop_bounding(uint64_t keep)
 		if (in == -1 && errno == EINVAL)
 			break; /* beyond the kernel's last capability */
 		if (in == -1)
-			return harden_fail("prctl(PR_CAPBSET_READ, %s)",
-					   cap_name(cap, num, sizeof(num)));
+			return nsl_fail("prctl(PR_CAPBSET_READ, %s)",
+					cap_name(cap, num, sizeof(num)));
 		if (in == 1 && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) == -1)
-			return harden_fail("prctl(PR_CAPBSET_DROP, %s)",
-					   cap_name(cap, num, sizeof(num)));
+			return nsl_fail("prctl(PR_CAPBSET_DROP, %s)",
+					cap_name(cap, num, sizeof(num)));
 	}
 	return 0;
 }
@@ -211,17 +192,17 @@ int harden_caps(uint64_t keep)
 	 * hint: drop_bounding(keep) (it needs CAP_SETPCAP, so before capset), then
 	 * hint: prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) (EINVAL: an old kernel, fine)
 	 * hint: data[i].permitted = data[i].effective = the 32 bits of keep, inheritable 0; capset(&hdr, data)
-	 * hint: on failure: return harden_fail("capset(...)")
+	 * hint: on failure: return nsl_fail("capset(...)")
 	 * stub: (void)keep;
 	 * stub: (void)hdr;
 	 * stub: (void)data;
 	 * stub: (void)have;
 	 * stub: (void)drop_bounding;
 	 * stub: errno = ENOSYS;
-	 * stub: return harden_fail("LAB 07.1: drop the capabilities");
+	 * stub: return nsl_fail("LAB 07.1: drop the capabilities");
 	 */
 	if (capget(&hdr, data) == -1)
-		return harden_fail("capget(v3, self)");
+		return nsl_fail("capget(v3, self)");
 	have = (uint64_t)data[1].permitted << 32 | data[0].permitted;
 	keep &= have; /* a capability not held cannot be kept */
 
@@ -231,7 +212,7 @@ int harden_caps(uint64_t keep)
 	 * program across execve(). An older kernel has none: EINVAL. */
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) == -1 &&
 	    errno != EINVAL)
-		return harden_fail("prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL)");
+		return nsl_fail("prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL)");
 
 	for (int i = 0; i < _LINUX_CAPABILITY_U32S_3; i++) {
 		data[i].permitted = (uint32_t)(keep >> (32 * i));
@@ -239,8 +220,8 @@ int harden_caps(uint64_t keep)
 		data[i].inheritable = 0;
 	}
 	if (capset(&hdr, data) == -1)
-		return harden_fail("capset(v3, self, eff=prm=%#llx, inh=0)",
-				   (unsigned long long)keep);
+		return nsl_fail("capset(v3, self, eff=prm=%#llx, inh=0)",
+				(unsigned long long)keep);
 	return 0;
 	/* END LAB */
 }
@@ -255,12 +236,12 @@ int harden_no_new_privs(void)
 	 * checks: 07.7
 	 * docs: docs/07-full-container.md#no_new_privs
 	 * fail: NoNewPrivs is not 1 for the container's processes
-	 * hint: prctl(2) PR_SET_NO_NEW_PRIVS with 1 (and three 0s); on failure return harden_fail("prctl(...)")
+	 * hint: prctl(2) PR_SET_NO_NEW_PRIVS with 1 (and three 0s); on failure return nsl_fail("prctl(...)")
 	 * stub: errno = ENOSYS;
-	 * stub: return harden_fail("LAB 07.2: set no_new_privs");
+	 * stub: return nsl_fail("LAB 07.2: set no_new_privs");
 	 */
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
-		return harden_fail("prctl(PR_SET_NO_NEW_PRIVS, 1)");
+		return nsl_fail("prctl(PR_SET_NO_NEW_PRIVS, 1)");
 	return 0;
 	/* END LAB */
 }
@@ -277,7 +258,7 @@ static int close_fds_from_proc(void)
 
 	dir = opendir("/proc/self/fd");
 	if (dir == NULL)
-		return harden_fail("opendir(\"/proc/self/fd\")");
+		return nsl_fail("opendir(\"/proc/self/fd\")");
 	while ((e = readdir(dir)) != NULL) {
 		fd = strtol(e->d_name, &end, 10);
 		if (end == e->d_name || *end != '\0')
@@ -298,6 +279,6 @@ int harden_close_fds(void)
 	if (close_range(3, ~0U, 0) == 0)
 		return 0;
 	if (errno != ENOSYS)
-		return harden_fail("close_range(3, ~0U, 0)");
+		return nsl_fail("close_range(3, ~0U, 0)");
 	return close_fds_from_proc();
 }

@@ -3,20 +3,13 @@
  * no inherited descriptors. Used by run (container.c) and by exec.
  *
  * Pieces style: each call returns 0, or -1 with errno set and the failed
- * call recorded for harden_failed_call(); nothing here prints or exits. */
+ * call recorded for nsl_failed_call() (common/fail.h), e.g.
+ * "prctl(PR_CAPBSET_DROP, CAP_SYS_ADMIN)"; nothing here prints or exits. */
 #ifndef NSLAB_HARDEN_H
 #define NSLAB_HARDEN_H
 
 #include <stddef.h>
 #include <stdint.h>
-
-/* The last call that failed here, with its key arguments, e.g.
- * "prctl(PR_CAPBSET_DROP, CAP_SYS_ADMIN)". */
-const char *harden_failed_call(void);
-
-/* For harden.c and seccomp.c: record the call (printf-style) that failed,
- * for harden_failed_call(), and return -1 with errno untouched. */
-int harden_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* The capabilities a container keeps, as a mask of 1ULL << CAP_*:
  * Docker's default set, minus CAP_MKNOD (see harden.c for why). */

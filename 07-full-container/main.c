@@ -70,7 +70,7 @@ void cli_usage(FILE *f)
 		"  -q, --quiet              no narration, errors only\n"
 		"      --verbose            every call, with its arguments\n"
 		"      --timing             a line on stderr as each phase ends, in ms\n"
-		"                           since the start (\"timing: clone +1.234 ms\")\n"
+		"                           since the start (\"timing: cloned +1.234 ms\")\n"
 		"      --help               this text\n"
 		"\n"
 		"Narration is on stderr; stdout and stdin are the command's. Exit status:\n"

@@ -32,6 +32,7 @@
 #include <arpa/inet.h>
 
 #include "ctr.h"
+#include "fail.h"
 #include "say.h"
 #include "veth.h"
 
@@ -79,7 +80,7 @@ int net_setup(const struct ctr_config *c, const struct veth *veth)
 	if (c->net != CTR_NET_VETH)
 		return 0;
 	if (veth_inside(veth) == -1) {
-		nsl_error(errno, "%s", veth_failed_call());
+		nsl_error(errno, "%s", nsl_failed_call());
 		return -1;
 	}
 	inet_ntop(AF_INET, &veth->ctr_addr, here, sizeof(here));

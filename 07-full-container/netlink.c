@@ -33,14 +33,14 @@
 
 #include <errno.h>
 #include <poll.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
-static char failed_call[512];
+#include "fail.h"
+
 static char kernel_says[256];   /* NLMSGERR_ATTR_MSG of the last error */
 static unsigned int seq;
 static nl_trace_fn *trace;
@@ -52,27 +52,6 @@ static union {
 	struct nlmsghdr h;
 	char bytes[32768];
 } answer;
-
-const char *nl_failed_call(void)
-{
-	return failed_call;
-}
-
-int nl_fail(const char *fmt, ...)
-{
-	int saved = errno;
-	size_t n;
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(failed_call, sizeof(failed_call), fmt, ap);
-	va_end(ap);
-	n = strlen(failed_call);
-	if (kernel_says[0] != '\0' && n < sizeof(failed_call))
-		snprintf(failed_call + n, sizeof(failed_call) - n, " (kernel: \"%s\")", kernel_says);
-	errno = saved;
-	return -1;
-}
 
 void nl_set_trace(nl_trace_fn *fn, void *arg)
 {
@@ -86,7 +65,7 @@ int nl_open(void)
 	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
 
 	if (fd == -1)
-		return nl_fail("socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE)");
+		return nsl_fail("socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE)");
 	/* Both are hints, refused (ENOPROTOOPT) by kernels before 4.12 and
 	 * 4.3: the kernel's reason in words, and an ack that does not echo
 	 * our whole request back. Nothing depends on them. */
@@ -235,13 +214,13 @@ int nl_talk(int fd, struct nl_msg *m, const char *what, nl_answer_fn *on_msg, vo
 	kernel_says[0] = '\0';
 	if (m->full) {
 		errno = EMSGSIZE;
-		return nl_fail("%s", what);
+		return nsl_fail("%s", what);
 	}
 	m->u.h.nlmsg_seq = ++seq;
 	if (trace != NULL)
 		trace(&m->u.h, trace_arg);
 	if (sendto(fd, &m->u, m->u.h.nlmsg_len, 0, (struct sockaddr *)&kernel, sizeof(kernel)) == -1)
-		return nl_fail("sendto(netlink, %s)", what);
+		return nsl_fail("sendto(netlink, %s)", what);
 	while (!done) {
 		memset(&from, 0, sizeof(from));
 		fromlen = sizeof(from);
@@ -253,7 +232,7 @@ int nl_talk(int fd, struct nl_msg *m, const char *what, nl_answer_fn *on_msg, vo
 		if (n > (ssize_t)sizeof(answer))
 			errno = EMSGSIZE;
 		if (n == -1 || n > (ssize_t)sizeof(answer))
-			return nl_fail("recvfrom(netlink) after %s", what);
+			return nsl_fail("recvfrom(netlink) after %s", what);
 		if (n == 0 || from.nl_pid != 0)
 			continue; /* only the kernel answers; nothing else counts */
 		for (h = &answer.h, left = (size_t)n; !done && msg_ok(h, left);
@@ -263,7 +242,9 @@ int nl_talk(int fd, struct nl_msg *m, const char *what, nl_answer_fn *on_msg, vo
 	}
 	if (err != 0) {
 		errno = err;
-		return nl_fail("%s", what);
+		if (kernel_says[0] != '\0')
+			return nsl_fail("%s (kernel: \"%s\")", what, kernel_says);
+		return nsl_fail("%s", what);
 	}
 	return 0;
 }
@@ -278,7 +259,7 @@ int nl_watch_links(void)
 	if (fd == -1)
 		return -1;
 	if (bind(fd, (struct sockaddr *)&groups, sizeof(groups)) == -1) {
-		nl_fail("bind(netlink, RTMGRP_LINK)");
+		nsl_fail("bind(netlink, RTMGRP_LINK)");
 		saved = errno;
 		close(fd);
 		errno = saved;
@@ -324,10 +305,10 @@ int nl_wait_dellink(int wfd, int index, int timeout_ms)
 		if (r == -1 && errno == EINTR)
 			continue;
 		if (r == -1)
-			return nl_fail("poll(netlink RTMGRP_LINK)");
+			return nsl_fail("poll(netlink RTMGRP_LINK)");
 		if (r == 0) {
 			errno = ETIMEDOUT;
-			return nl_fail("waiting %d ms for RTM_DELLINK of index %d", timeout_ms, index);
+			return nsl_fail("waiting %d ms for RTM_DELLINK of index %d", timeout_ms, index);
 		}
 		n = recv(wfd, &answer, sizeof(answer), MSG_DONTWAIT);
 		/* ENOBUFS: announcements were lost while we did not read; the
@@ -335,7 +316,7 @@ int nl_wait_dellink(int wfd, int index, int timeout_ms)
 		if (n == -1 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (n == -1)
-			return nl_fail("recv(netlink RTMGRP_LINK)");
+			return nsl_fail("recv(netlink RTMGRP_LINK)");
 		for (h = &answer.h, left = (size_t)n; msg_ok(h, left); h = msg_next(h, &left))
 			if (is_dellink(h, index))
 				return 0;

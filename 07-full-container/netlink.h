@@ -17,8 +17,9 @@
  * host's links, the container init's on the container's.
  *
  * Pieces style: each call returns 0 (or the value it names), or -1 with
- * errno set and the failed request recorded for nl_failed_call(), with
- * the kernel's own words when it sent some (extended ack). Nothing here
+ * errno set and the failed request recorded for nsl_failed_call()
+ * (common/fail.h), e.g. "RTM_NEWADDR(10.231.0.1/30 on index 7)", with the
+ * kernel's own words when it sent some (extended ack). Nothing here
  * prints or exits.
  *
  * Read: netlink(7), rtnetlink(7), netlink(3), rtnetlink(3),
@@ -31,10 +32,6 @@
 #include <netinet/in.h>
 #include <stddef.h>
 #include <sys/types.h>
-
-/* The request that failed last, e.g. "RTM_NEWADDR(10.231.0.1/30 on
- * index 7)", and what the kernel said about it, if anything. */
-const char *nl_failed_call(void);
 
 /* A NETLINK_ROUTE socket in the caller's network namespace, close-on-exec,
  * asking for extended acks (the kernel's reason in words). Its fd. */

@@ -46,8 +46,4 @@ void nl_nest_end(struct nl_msg *m, struct rtattr *nest);
  * to ON_MSG (may be NULL). 0, or -1 with errno and WHAT recorded. */
 int nl_talk(int fd, struct nl_msg *m, const char *what, nl_answer_fn *on_msg, void *arg);
 
-/* Record WHAT failed (printf-style), with the kernel's words if it sent
- * some; -1, errno untouched. */
-int nl_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
 #endif

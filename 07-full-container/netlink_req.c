@@ -30,6 +30,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fail.h"
+
 /* RTM_NEWLINK's answer to RTM_GETLINK: the link's index. */
 static int got_link(const struct nlmsghdr *h, void *arg)
 {
@@ -54,7 +56,7 @@ int nl_link_index(int fd, const char *name)
 		return -1;
 	if (index <= 0) {
 		errno = ENODEV;
-		return nl_fail("%s", what);
+		return nsl_fail("%s", what);
 	}
 	return index;
 }
@@ -227,7 +229,7 @@ int nl_addr_list(int fd, struct nl_addr *out, size_t max, size_t *n)
 	*n = l.n;
 	if (l.n > max) {
 		errno = ENOBUFS;
-		return nl_fail("RTM_GETADDR(AF_INET, NLM_F_DUMP): more than %zu addresses", max);
+		return nsl_fail("RTM_GETADDR(AF_INET, NLM_F_DUMP): more than %zu addresses", max);
 	}
 	return 0;
 }

@@ -1,9 +1,16 @@
-/* pause.c - NSLAB_PAUSE_AT=PHASE stops run at a named phase, so that a
- * test (tests/reliability.bats) or a curious reader can kill whatever it
+/* pause.c - the phases of run, and the two test hooks at each:
+ * ctr_phase("NAME") is the one line run.c, container.c and command.c
+ * have where a phase ends.
+ *
+ * --timing (timing.c) prints the time of every phase. NSLAB_PAUSE_AT=
+ * PHASE stops run at one of those marked below, so that a test
+ * (tests/reliability.bats) or a curious reader can kill whatever it
  * wants at exactly that point and see what is left, and who removes it.
  * docs/reliability.md shows it by hand.
  *
- * The phases, in the order run reaches them, and what exists at each:
+ * The phases, in the order run reaches them; those a run can pause at
+ * with what exists there (the others are only timed: cgroup, placed,
+ * net, ready, exited and cleaned, see timing.h):
  *
  *   phase     who          what exists
  *   claimed   the runtime  the state record, made and locked; no container
@@ -41,9 +48,22 @@
 
 #include "container.h"
 #include "say.h"
+#include "timing.h"
 
-static const char *const phases[] = {
-	"claimed", "cloned", "mapped", "go", "mounted", "hardened", "forked", "exec",
+/* The phases a run may pause at, and the line it says there. */
+static const struct {
+	const char *name, *what;
+} phases[] = {
+	{ "claimed", "the state record is made and locked; no container yet" },
+	{ "cloned", "the init is in its new namespaces, waiting for \"go\"; no maps yet, "
+		    "nothing mounted" },
+	{ "mapped", "the uid and gid maps are written; the init still waits for \"go\"" },
+	{ "go", "\"go\" came, PR_SET_PDEATHSIG is set; nothing is mounted yet" },
+	{ "mounted", "the rootfs is / now, with /proc, /dev, /sys and the volumes; the mount "
+		     "points made in it are in the runtime's record there" },
+	{ "hardened", "capabilities, no_new_privs and seccomp are in place; no command yet" },
+	{ "forked", "the command (PID 2) is cloned; nobody reaps it yet" },
+	{ "exec", "user, environment, cwd, fds and signals are set; execvp() is next" },
 };
 
 /* The runtime reads the variable; the init and the command are its
@@ -58,7 +78,7 @@ int ctr_pause_setup(void)
 		return 0;
 	snprintf(wanted, sizeof(wanted), "%s", v);
 	for (size_t i = 0; i < sizeof(phases) / sizeof(phases[0]); i++)
-		if (strcmp(v, phases[i]) == 0)
+		if (strcmp(v, phases[i].name) == 0)
 			return 0;
 	errno = EINVAL;
 	return -1;
@@ -76,7 +96,7 @@ const char *ctr_pause_phases(void)
 
 	for (size_t i = 0; i < sizeof(phases) / sizeof(phases[0]) && used < sizeof(list); i++)
 		used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s",
-					 i > 0 ? " " : "", phases[i]);
+					 i > 0 ? " " : "", phases[i].name);
 	return list;
 }
 
@@ -116,16 +136,21 @@ static void wait_for_a_signal(const char *phase)
 		}
 }
 
-void ctr_pause_at(const char *phase, const char *what)
+void ctr_phase(const char *phase)
 {
 	int level = say_level;
 
+	timing_mark(phase);
 	if (wanted[0] == '\0' || strcmp(phase, wanted) != 0)
 		return;
-	/* Said even with -q: a test waits for exactly this line. */
-	if (say_level < 1)
-		say_level = 1;
-	say("paused at %s (NSLAB_PAUSE_AT): %s", phase, what);
-	say_level = level;
-	wait_for_a_signal(phase);
+	for (size_t i = 0; i < sizeof(phases) / sizeof(phases[0]); i++) {
+		if (strcmp(phase, phases[i].name) != 0)
+			continue;
+		/* Said even with -q: a test waits for exactly this line. */
+		if (say_level < 1)
+			say_level = 1;
+		say("paused at %s (NSLAB_PAUSE_AT): %s", phase, phases[i].what);
+		say_level = level;
+		wait_for_a_signal(phase);
+	}
 }

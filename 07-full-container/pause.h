@@ -1,6 +1,7 @@
-/* pause.h - a test hook: stop at a named phase of run, so that a test can
- * kill any process of the container at exactly that point. pause.c
- * lists the phases and says what exists at each. */
+/* pause.h - the phases of run and their test hooks: --timing's line
+ * (timing.h) and NSLAB_PAUSE_AT, which stops run at a named phase so
+ * that a test can kill any process of the container at exactly that
+ * point. pause.c lists the phases and says what exists at each. */
 #ifndef NSLAB_PAUSE_H
 #define NSLAB_PAUSE_H
 
@@ -16,11 +17,14 @@ const char *ctr_pause_wanted(void);
 /* The phases, in the order run reaches them, separated by spaces. */
 const char *ctr_pause_phases(void);
 
-/* At PHASE: when NSLAB_PAUSE_AT names it, say "paused at PHASE
- * (NSLAB_PAUSE_AT): WHAT" on stderr (even with -q) and wait. SIGKILL
- * ends the wait with the process; a signal the runtime passes on
- * (SIGINT, SIGTERM, ...) that this process has blocked ends it too, and
- * is left pending for the code that follows. Otherwise a no-op. */
-void ctr_pause_at(const char *phase, const char *what);
+/* PHASE has ended, in whichever process ends it (the runtime, the init,
+ * the command): its --timing line (timing_mark()), then, when
+ * NSLAB_PAUSE_AT names it, "paused at PHASE (NSLAB_PAUSE_AT): WHAT" on
+ * stderr (even with -q) and a wait. SIGKILL ends the wait with the
+ * process; a signal the runtime passes on (SIGINT, SIGTERM, ...) that
+ * this process has blocked ends it too, and is left pending for the
+ * code that follows. One line where a phase ends: the story stays the
+ * story. */
+void ctr_phase(const char *phase);
 
 #endif

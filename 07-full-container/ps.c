@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "cgroup.h"
+#include "fail.h"
 #include "say.h"
 #include "state.h"
 
@@ -88,9 +89,9 @@ int ctr_ps(void)
 	time_t now = time(NULL);
 
 	if (state_path(dir, sizeof(dir)) == -1 || state_list(&recs, &n, &swept) == -1) {
-		nsl_error(errno, "%s", state_failed_call());
-		if (state_hint() != NULL)
-			nsl_hint("%s", state_hint());
+		nsl_error(errno, "%s", nsl_failed_call());
+		if (nsl_failed_hint() != NULL)
+			nsl_hint("%s", nsl_failed_hint());
 		return EXIT_RUNTIME;
 	}
 	cgroup_sweep();

@@ -22,10 +22,9 @@
  * passed on when the container runs, instead of killing us with a state
  * record and mount points left behind.
  *
- * NSLAB_PAUSE_AT=PHASE stops run at a named phase, for a test to kill
- * any of its processes there: pause.c lists the phases (claimed, cloned
- * and mapped are the runtime's; go, mounted, hardened and forked the
- * init's; exec the command's).
+ * ctr_phase("NAME") marks where a phase ends, here, in container.c and
+ * in command.c: the test hooks (--timing's line, NSLAB_PAUSE_AT's stop)
+ * are behind it, in pause.c, which lists the phases.
  *
  * Read: signalfd(2), sigprocmask(2), clone(2), user_namespaces(7),
  * waitpid(2), flock(2).
@@ -47,6 +46,7 @@
 
 #include "../05-user/userns.h"
 #include "container.h"
+#include "fail.h"
 #include "pause.h"
 #include "proc.h"
 #include "run_cgroup.h"
@@ -54,7 +54,6 @@
 #include "say.h"
 #include "state.h"
 #include "sync.h"
-#include "timing.h"
 
 /* As root with --userns: container ids 0..65535 are host ids
  * 100000..165535, where docker's userns-remap commonly puts them. */
@@ -128,7 +127,7 @@ static void sweep(const char *rootfs)
 	mnt_sweep_rootfs(rootfs);
 	cgroup_sweep();
 	if (state_list(NULL, NULL, &swept) == -1)
-		nsl_error(errno, "%s", state_failed_call());
+		nsl_error(errno, "%s", nsl_failed_call());
 	else if (swept > 0)
 		say("removed %d state record%s of containers whose runtime is gone", swept,
 		    swept == 1 ? "" : "s");
@@ -157,9 +156,9 @@ static int claim_name(struct runtime *r)
 		nsl_error(EEXIST, "container name \"%s\"", c->name);
 		nsl_hint("a running container has that name: pick another --name (see `ps`)");
 	} else {
-		nsl_error(errno, "%s", state_failed_call());
-		if (state_hint() != NULL)
-			nsl_hint("%s", state_hint());
+		nsl_error(errno, "%s", nsl_failed_call());
+		if (nsl_failed_hint() != NULL)
+			nsl_hint("%s", nsl_failed_hint());
 	}
 	return -1;
 }
@@ -267,15 +266,13 @@ static int start_init(struct runtime *r, struct ctr_child *k)
 	}
 	close(r->go[0]);
 	r->go[0] = -1;
-	timing_mark("clone");
 	if (r->born_in)
 		say("clone3(%s%s%s|CLONE_INTO_CGROUP, cgroup %s) = %d: the container's init, "
 		    "born in its cgroup", user, names, net, r->cg.v2.path, (int)r->init);
 	else
 		say("clone(%s%s%s|SIGCHLD) = %d: the container's init", user, names, net,
 		    (int)r->init);
-	ctr_pause_at("cloned", "the init is in its new namespaces, waiting for \"go\"; "
-		     "no maps yet, nothing mounted");
+	ctr_phase("cloned");
 	return 0;
 }
 
@@ -295,10 +292,10 @@ static int wait_ready(struct runtime *r)
 	if (poll(pfd, 2, -1) == -1 || !(pfd[1].revents & (POLLIN | POLLHUP)))
 		return 1;
 	if (sync_wait(r->go[1]) == 0) {
-		timing_mark("ready");
+		ctr_phase("ready");
 		r->rec.pid = r->init;
 		if (state_update(r->lockfd, &r->rec) == -1)
-			nsl_error(errno, "%s", state_failed_call());
+			nsl_error(errno, "%s", nsl_failed_call());
 		else
 			say_more("the init is ready: state_update() notes its pid %d; "
 				 "exec may join it now", (int)r->init);
@@ -366,7 +363,7 @@ static int run_container(struct runtime *r)
 	 * it waits for "go", before it runs anything. */
 	if (run_cgroup_create(&r->cg, r->c) == -1)
 		return EXIT_RUNTIME;
-	timing_mark("cgroup");
+	ctr_phase("cgroup");
 	/* The /30 before the clone too: the init gets it in its copy of
 	 * our memory (k.veth), and needs it to set up eth0. */
 	if (run_net_prepare(r->c, &r->net) == -1)
@@ -376,13 +373,11 @@ static int run_container(struct runtime *r)
 	if (r->c->userns) {
 		if (write_maps(r->c, r->init) == -1)
 			return stop_init(r);
-		timing_mark("maps");
-		ctr_pause_at("mapped", "the uid and gid maps are written; the init still "
-			     "waits for \"go\"");
+		ctr_phase("mapped");
 	}
 	if (run_cgroup_place(&r->cg, r->init, r->born_in) == -1)
 		return stop_init(r);
-	timing_mark("placed");
+	ctr_phase("placed");
 	if (run_net_connect(r->c, &r->net, r->init) == -1)
 		return stop_init(r);
 	/* EPIPE: the init has died already; its status tells how. */
@@ -404,13 +399,13 @@ static void clean_up(struct runtime *r)
 	snprintf(name, sizeof(name), MNT_RECORD_PREFIX "%d", (int)getpid());
 	if (mnt_record_undo(r->c->rootfs, name, &removed) == -1) {
 		if (errno != ENOENT)
-			nsl_error(errno, "%s", mnt_failed_call());
+			nsl_error(errno, "%s", nsl_failed_call());
 	} else {
 		say_more("removed %s/%s and the %d mount point%s it lists", r->c->rootfs, name,
 			 removed, removed == 1 ? "" : "s");
 	}
 	if (r->lockfd != -1 && state_remove(r->c->name, r->lockfd) == -1)
-		nsl_error(errno, "%s", state_failed_call());
+		nsl_error(errno, "%s", nsl_failed_call());
 	else if (r->lockfd != -1)
 		say_more("state_remove(\"%s\"): the record is gone", r->c->name);
 	close(r->sfd);
@@ -437,9 +432,9 @@ int ctr_run(struct ctr_config *c)
 	/* Where the record goes, before anything else needs it: rootless
 	 * without XDG_RUNTIME_DIR, say so once, not at every use. */
 	if (state_path(dir, sizeof(dir)) == -1) {
-		nsl_error(errno, "%s", state_failed_call());
-		if (state_hint() != NULL)
-			nsl_hint("%s", state_hint());
+		nsl_error(errno, "%s", nsl_failed_call());
+		if (nsl_failed_hint() != NULL)
+			nsl_hint("%s", nsl_failed_hint());
 		close(r.sfd);
 		return EXIT_RUNTIME;
 	}
@@ -448,17 +443,16 @@ int ctr_run(struct ctr_config *c)
 		close(r.sfd);
 		return EXIT_RUNTIME;
 	}
-	timing_mark("claimed");
-	ctr_pause_at("claimed", "the state record is made and locked; no container yet");
+	ctr_phase("claimed");
 	status = run_container(&r);
-	timing_mark("exited");
+	ctr_phase("exited");
 	/* An OOM kill told (137), what is left killed, the cgroups removed:
 	 * after every way out of run_container(), failures included. */
 	status = run_cgroup_end(&r.cg, status);
 	/* The veth: the kernel removes it with the namespace; we watch. */
 	run_net_end(&r.net);
 	clean_up(&r);
-	timing_mark("cleaned");
+	ctr_phase("cleaned");
 	say("the container exited with status %d", status);
 	return status;
 }

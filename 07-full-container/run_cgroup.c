@@ -30,6 +30,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fail.h"
 #include "say.h"
 
 /* "memory on v1, pids on v1" for the controllers in LIMITS, and why. */
@@ -97,14 +98,14 @@ int run_cgroup_create(struct cgroup *cg, const struct ctr_config *c)
 	char buf[64];
 
 	if (cgroup_detect(cg, c->name, getpid()) == -1) {
-		nsl_error(errno, "%s", cgroup_failed_call());
+		nsl_error(errno, "%s", nsl_failed_call());
 		return -1;
 	}
 	tell_hierarchies(cg, limits);
 	if (cgroup_create(cg, limits) == -1) {
-		nsl_error(errno, "%s", cgroup_failed_call());
-		if (cgroup_hint() != NULL)
-			nsl_hint("%s", cgroup_hint());
+		nsl_error(errno, "%s", nsl_failed_call());
+		if (nsl_failed_hint() != NULL)
+			nsl_hint("%s", nsl_failed_hint());
 		return -1;
 	}
 	if (cg->runtime_leaf[0] != '\0')
@@ -119,12 +120,12 @@ int run_cgroup_create(struct cgroup *cg, const struct ctr_config *c)
 			 cg->v2.path);
 	else if (cg->v2.parent[0] != '\0')
 		say_more("no cgroup v2 of its own: %s: %s (not delegated to uid %u; no limit "
-			 "needs it)", cgroup_failed_call(), strerror(cg->v2_err),
+			 "needs it)", nsl_failed_call(), strerror(cg->v2_err),
 			 (unsigned)geteuid());
 	else
 		say_more("no cgroup2 mount: the container has a cgroup only where a limit needs one");
 	if (cgroup_set_limits(cg, c->memory, c->pids, c->cpu_quota) == -1) {
-		nsl_error(errno, "%s", cgroup_failed_call());
+		nsl_error(errno, "%s", nsl_failed_call());
 		cgroup_destroy(cg);
 		return -1;
 	}
@@ -137,9 +138,9 @@ int run_cgroup_place(const struct cgroup *cg, pid_t init, int born_in_v2)
 	int n = cg->v2.path[0] != '\0' && !born_in_v2;
 
 	if (cgroup_place(cg, init, born_in_v2) == -1) {
-		nsl_error(errno, "%s", cgroup_failed_call());
-		if (cgroup_hint() != NULL)
-			nsl_hint("%s", cgroup_hint());
+		nsl_error(errno, "%s", nsl_failed_call());
+		if (nsl_failed_hint() != NULL)
+			nsl_hint("%s", nsl_failed_hint());
 		return -1;
 	}
 	for (int i = 0; i < CG_NCTRL; i++)
@@ -169,7 +170,7 @@ int run_cgroup_end(struct cgroup *cg, int status)
 				  "%ld process%s in the container", size, oom, oom == 1 ? "" : "es");
 	}
 	if (cgroup_destroy(cg) == -1)
-		nsl_error(errno, "%s", cgroup_failed_call());
+		nsl_error(errno, "%s", nsl_failed_call());
 	else if (made)
 		say_more("the container's cgroups are emptied (cgroup.kill where there is one) "
 			 "and removed");
@@ -182,7 +183,7 @@ int run_cgroup_enter(const char *name, pid_t runtime, pid_t init, pid_t pid)
 	int found;
 
 	if (cgroup_find(&cg, name, runtime, init, &found) == -1) {
-		nsl_error(errno, "%s", cgroup_failed_call());
+		nsl_error(errno, "%s", nsl_failed_call());
 		return -1;
 	}
 	if (found == 0) {
@@ -190,9 +191,9 @@ int run_cgroup_enter(const char *name, pid_t runtime, pid_t init, pid_t pid)
 		return 0;
 	}
 	if (cgroup_place(&cg, pid, 0) == -1) {
-		nsl_error(errno, "%s", cgroup_failed_call());
-		if (cgroup_hint() != NULL)
-			nsl_hint("%s", cgroup_hint());
+		nsl_error(errno, "%s", nsl_failed_call());
+		if (nsl_failed_hint() != NULL)
+			nsl_hint("%s", nsl_failed_hint());
 		return -1;
 	}
 	say_more("placed %d in the container's %d cgroup%s (%s, ...) before \"go\"", (int)pid,

@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fail.h"
 #include "netlink.h"
 #include "say.h"
 #include "state.h"
@@ -72,17 +73,17 @@ static int prepare_veth(const struct ctr_config *c, struct run_net *n)
 	veth_names(c->name, &n->v);
 	n->nlfd = nl_open();
 	if (n->nlfd == -1) {
-		nsl_error(errno, "%s", nl_failed_call());
+		nsl_error(errno, "%s", nsl_failed_call());
 		return -1;
 	}
 	nl_set_trace(show_request, NULL);
 	if (state_dir(dir, sizeof(dir)) == -1) {
-		nsl_error(errno, "%s", state_failed_call());
+		nsl_error(errno, "%s", nsl_failed_call());
 		return -1;
 	}
 	n->lockfd = veth_lock(dir);
 	if (n->lockfd == -1 || veth_pick(n->nlfd, base, prefix, &n->v) == -1) {
-		nsl_error(errno, "%s", veth_failed_call());
+		nsl_error(errno, "%s", nsl_failed_call());
 		if (errno == ENOSPC)
 			nsl_hint("every /%d of %s is in use here: give a larger or another range "
 				 "with --subnet", VETH_PREFIX, subnet);
@@ -113,7 +114,7 @@ int run_net_connect(const struct ctr_config *c, struct run_net *n, pid_t init)
 	if (c->net != CTR_NET_VETH)
 		return 0;
 	if (veth_create(n->nlfd, &n->v, init, c->name) == -1) {
-		nsl_error(errno, "%s", veth_failed_call());
+		nsl_error(errno, "%s", nsl_failed_call());
 		if (errno == EEXIST)
 			nsl_hint("a link named %s exists already: another container's name has the "
 				 "same hash; pick another --name", n->v.host);
@@ -150,7 +151,7 @@ void run_net_end(struct run_net *n)
 	if (n->made) {
 		clock_gettime(CLOCK_MONOTONIC, &start);
 		if (veth_wait_gone(n->nlfd, &n->v, GONE_TIMEOUT_MS, &deleted) == -1)
-			nsl_error(errno, "%s", veth_failed_call());
+			nsl_error(errno, "%s", nsl_failed_call());
 		else if (deleted)
 			say("%s was still there %d ms after the container: something holds its "
 			    "network namespace; deleted it (RTM_DELLINK), both ends", n->v.host,

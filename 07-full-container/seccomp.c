@@ -41,6 +41,7 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 
+#include "fail.h"
 #include "syscalls.h" /* seccomp() */
 
 /* The filter compares system call numbers, and those differ between
@@ -392,7 +393,7 @@ static int resolve_one(size_t i, enum target t, unsigned char *off)
 	dist = flt.at[t] - (i + 1); /* every target is placed after its jumps */
 	if (flt.at[t] <= i || dist > 255) {
 		errno = E2BIG;
-		return harden_fail("seccomp filter: jump from %zu to %zu", i, flt.at[t]);
+		return nsl_fail("seccomp filter: jump from %zu to %zu", i, flt.at[t]);
 	}
 	*off = (unsigned char)dist;
 	return 0;
@@ -402,7 +403,7 @@ static int resolve(void)
 {
 	if (flt.len > MAX_INSNS) {
 		errno = E2BIG;
-		return harden_fail("seccomp filter: %zu instructions", flt.len);
+		return nsl_fail("seccomp filter: %zu instructions", flt.len);
 	}
 	for (size_t i = 0; i < flt.len; i++) {
 		if (resolve_one(i, (enum target)flt.jt[i], &flt.insn[i].jt) == -1 ||
@@ -536,7 +537,7 @@ int harden_seccomp(void)
 	 * hint: ENOSYS: a kernel before 3.17, where prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) does it
 	 * stub: (void)prog;
 	 * stub: errno = ENOSYS;
-	 * stub: return harden_fail("LAB 07.3: install the seccomp filter");
+	 * stub: return nsl_fail("LAB 07.3: install the seccomp filter");
 	 */
 	if (build() == -1)
 		return -1;
@@ -545,12 +546,12 @@ int harden_seccomp(void)
 	if (seccomp(SECCOMP_SET_MODE_FILTER, 0, &prog) == 0)
 		return 0;
 	if (errno != ENOSYS)
-		return harden_fail("seccomp(SECCOMP_SET_MODE_FILTER, 0, {%zu insns})",
-				   flt.len);
+		return nsl_fail("seccomp(SECCOMP_SET_MODE_FILTER, 0, {%zu insns})",
+				flt.len);
 	/* Linux 3.5 to 3.16: only prctl() knows filters. */
 	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) == -1)
-		return harden_fail("prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, {%zu insns})",
-				   flt.len);
+		return nsl_fail("prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, {%zu insns})",
+				flt.len);
 	return 0;
 	/* END LAB */
 }

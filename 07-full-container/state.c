@@ -19,7 +19,7 @@
  *
  * The files, one idea each:
  *   state.c         the state directory (where, and checked to be ours
- *                   and private), container names, the failed call
+ *                   and private), container names
  *   state_lock.c    claim a name, update and remove its record: the
  *                   temporary file, the lock, link(2) and rename(2)
  *   state_format.c  a record's text: written, read back and checked
@@ -34,7 +34,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +41,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fail.h"
 #include "state_int.h"
 
 #define STATE_ROOT_DIR "/run/nslab"
@@ -52,32 +52,7 @@
 #define HINT_DIR "the state directory must be a directory of yours, mode 0700, " \
 	"not a symlink: if it is a leftover, remove it and nslab makes it again"
 
-static char failed_call[PATH_MAX + 128];
-static const char *hint;
 char state_dir_path[PATH_MAX]; /* the state directory last opened */
-
-const char *state_failed_call(void)
-{
-	return failed_call;
-}
-
-const char *state_hint(void)
-{
-	return hint;
-}
-
-int state_fail(const char *h, const char *fmt, ...)
-{
-	int saved = errno;
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(failed_call, sizeof(failed_call), fmt, ap);
-	va_end(ap);
-	hint = h;
-	errno = saved;
-	return -1;
-}
 
 int state_path(char *buf, size_t len)
 {
@@ -94,15 +69,15 @@ int state_path(char *buf, size_t len)
 	xdg = getenv("XDG_RUNTIME_DIR");
 	if (xdg == NULL || xdg[0] == '\0') {
 		errno = ENOENT;
-		return state_fail(HINT_XDG, "XDG_RUNTIME_DIR is not set");
+		return nsl_fail_hint(HINT_XDG, "XDG_RUNTIME_DIR is not set");
 	}
 	if (xdg[0] != '/') {
 		errno = EINVAL;
-		return state_fail(HINT_XDG, "XDG_RUNTIME_DIR=\"%s\" is not an absolute path", xdg);
+		return nsl_fail_hint(HINT_XDG, "XDG_RUNTIME_DIR=\"%s\" is not an absolute path", xdg);
 	}
 	if ((size_t)snprintf(buf, len, "%s/nslab", xdg) >= len) {
 		errno = ENAMETOOLONG;
-		return state_fail(NULL, "\"%s/nslab\"", xdg);
+		return nsl_fail("\"%s/nslab\"", xdg);
 	}
 	return 0;
 }
@@ -123,27 +98,27 @@ int state_open_dir(int create)
 	 * open: make it again. */
 	for (int tries = 0; tries < 5; tries++) {
 		if (create && mkdir(state_dir_path, 0700) == -1 && errno != EEXIST)
-			return state_fail(errno == ENOENT ? HINT_XDG : NULL,
-					  "mkdir(\"%s\", 0700)", state_dir_path);
+			return nsl_fail_hint(errno == ENOENT ? HINT_XDG : NULL,
+					     "mkdir(\"%s\", 0700)", state_dir_path);
 		fd = open(state_dir_path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (fd != -1 || errno != ENOENT || !create)
 			break;
 	}
 	if (fd == -1)
-		return state_fail(errno == ENOENT ? NULL : HINT_DIR,
-				  "open(\"%s\", O_DIRECTORY|O_NOFOLLOW)", state_dir_path);
+		return nsl_fail_hint(errno == ENOENT ? NULL : HINT_DIR,
+				     "open(\"%s\", O_DIRECTORY|O_NOFOLLOW)", state_dir_path);
 	if (fstat(fd, &st) == -1) {
-		state_fail(NULL, "fstat(\"%s\")", state_dir_path);
+		nsl_fail("fstat(\"%s\")", state_dir_path);
 		close(fd);
 		return -1;
 	}
 	if (st.st_uid != geteuid() || (st.st_mode & 077) != 0) {
 		close(fd);
 		errno = EPERM;
-		return state_fail(HINT_DIR, "state directory %s: owner %u, mode %04o "
-				  "(want owner %u, mode 0700)", state_dir_path,
-				  (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777),
-				  (unsigned)geteuid());
+		return nsl_fail_hint(HINT_DIR, "state directory %s: owner %u, mode %04o "
+				     "(want owner %u, mode 0700)", state_dir_path,
+				     (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777),
+				     (unsigned)geteuid());
 	}
 	return fd;
 }
@@ -187,12 +162,12 @@ int state_generate_name(char *buf, size_t len)
 
 	if (len < sizeof("nslab-123456")) {
 		errno = ERANGE;
-		return state_fail(NULL, "state_generate_name(%zu bytes)", len);
+		return nsl_fail("state_generate_name(%zu bytes)", len);
 	}
 	/* getrandom(2) never returns fewer than 256 bytes asked, once the
 	 * kernel's pool is ready; it blocks until then. */
 	if (getrandom(b, sizeof(b), 0) != (ssize_t)sizeof(b))
-		return state_fail(NULL, "getrandom(%zu bytes, 0)", sizeof(b));
+		return nsl_fail("getrandom(%zu bytes, 0)", sizeof(b));
 	snprintf(buf, len, "nslab-%02x%02x%02x", b[0], b[1], b[2]);
 	return 0;
 }

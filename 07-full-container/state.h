@@ -5,7 +5,9 @@
  * belongs to a runtime that is gone: it is stale, and is removed.
  *
  * Pieces style: 0, or -1 with errno set and the call recorded for
- * state_failed_call(); nothing here prints or exits. */
+ * nsl_failed_call() (common/fail.h), with a hint for nsl_failed_hint()
+ * where one helps (XDG_RUNTIME_DIR unset, a state directory that is not
+ * private, a name in use); nothing here prints or exits. */
 #ifndef NSLAB_STATE_H
 #define NSLAB_STATE_H
 
@@ -26,13 +28,6 @@ struct state_rec {
 	char rootfs[PATH_MAX];
 	char cmd[256];                   /* the command, spaces between */
 };
-
-const char *state_failed_call(void);
-
-/* A hint for the failure state_failed_call() names, or NULL: what to do
- * when XDG_RUNTIME_DIR is unset, the state directory is not private, the
- * name is in use. For nsl_hint(). */
-const char *state_hint(void);
 
 /* The state directory's path into BUF, without making it: /run/nslab as
  * root, $XDG_RUNTIME_DIR/nslab otherwise (ENOENT when XDG_RUNTIME_DIR is

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fail.h"
 #include "state_int.h"
 
 /* The record format: one "key value" line per field, in this order, and
@@ -46,15 +47,15 @@ int state_format_rec(const struct state_rec *r, char *buf, size_t len)
 			*c = '?';
 	if (r->rootfs[0] != '/' || strchr(r->rootfs, '\n') != NULL) {
 		errno = EINVAL;
-		return state_fail(NULL, "state record for \"%s\": rootfs \"%s\" is not "
-				  "an absolute path on one line", r->name, r->rootfs);
+		return nsl_fail("state record for \"%s\": rootfs \"%s\" is not "
+				"an absolute path on one line", r->name, r->rootfs);
 	}
 	n = snprintf(buf, len, "name %s\npid %d\nruntime %d\nstarted %lld\nuserns %d\n"
 		     "rootfs %s\ncmd %s\n", r->name, (int)r->pid, (int)r->runtime,
 		     (long long)r->started, r->userns ? 1 : 0, r->rootfs, cmd);
 	if (n < 0 || (size_t)n >= len) {
 		errno = ENAMETOOLONG;
-		return state_fail(NULL, "state record for \"%s\": too long", r->name);
+		return nsl_fail("state record for \"%s\": too long", r->name);
 	}
 	return n;
 }
@@ -122,21 +123,21 @@ static int parse_rec(char *buf, const char *name, struct state_rec *r)
 
 		errno = EINVAL;
 		if (nl == NULL || strncmp(line, keys[i], k) != 0 || line[k] != ' ')
-			return state_fail(NULL, "record %s/%s: line %zu is not \"%s VALUE\"",
-					  state_dir_path, name, i + 1, keys[i]);
+			return nsl_fail("record %s/%s: line %zu is not \"%s VALUE\"",
+					state_dir_path, name, i + 1, keys[i]);
 		*nl = '\0';
 		if (set_field(r, i, line + k + 1) == -1) {
 			errno = EINVAL;
-			return state_fail(NULL, "record %s/%s: bad %s \"%s\"", state_dir_path,
-					  name, keys[i], line + k + 1);
+			return nsl_fail("record %s/%s: bad %s \"%s\"", state_dir_path,
+					name, keys[i], line + k + 1);
 		}
 		line = nl + 1;
 	}
 	errno = EINVAL;
 	if (*line != '\0' || strcmp(r->name, name) != 0)
-		return state_fail(NULL, "record %s/%s: %s", state_dir_path, name,
-				  *line != '\0' ? "more than the 7 lines of a record"
-						 : "the name inside differs");
+		return nsl_fail("record %s/%s: %s", state_dir_path, name,
+				*line != '\0' ? "more than the 7 lines of a record"
+					       : "the name inside differs");
 	return 0;
 }
 
@@ -149,15 +150,15 @@ int state_read_rec(int fd, const char *name, struct state_rec *r)
 	ssize_t n;
 
 	if (fstat(fd, &st) == -1)
-		return state_fail(NULL, "fstat(\"%s/%s\")", state_dir_path, name);
+		return nsl_fail("fstat(\"%s/%s\")", state_dir_path, name);
 	errno = EINVAL;
 	if (!S_ISREG(st.st_mode) || st.st_uid != geteuid())
-		return state_fail(NULL, "record %s/%s: not a regular file of ours",
-				  state_dir_path, name);
+		return nsl_fail("record %s/%s: not a regular file of ours",
+				state_dir_path, name);
 	while (got < sizeof(buf) - 1) {
 		n = pread(fd, buf + got, sizeof(buf) - 1 - got, (off_t)got);
 		if (n == -1)
-			return state_fail(NULL, "read(\"%s/%s\")", state_dir_path, name);
+			return nsl_fail("read(\"%s/%s\")", state_dir_path, name);
 		if (n == 0)
 			break;
 		got += (size_t)n;
@@ -165,6 +166,6 @@ int state_read_rec(int fd, const char *name, struct state_rec *r)
 	buf[got] = '\0';
 	errno = EINVAL;
 	if (got == sizeof(buf) - 1 || memchr(buf, '\0', got) != NULL)
-		return state_fail(NULL, "record %s/%s: not a record", state_dir_path, name);
+		return nsl_fail("record %s/%s: not a record", state_dir_path, name);
 	return parse_rec(buf, name, r);
 }

@@ -1,7 +1,7 @@
 /* state_int.h - what the four state files share (state.c, state_lock.c,
  * state_format.c, state_list.c), and nothing else includes: the state
- * directory, the failed call, and the helpers of the record's lock and
- * text. The protocol they follow is at the top of state.c. */
+ * directory and the helpers of the record's lock and text. The protocol
+ * they follow is at the top of state.c. */
 #ifndef NSLAB_STATE_INT_H
 #define NSLAB_STATE_INT_H
 
@@ -16,11 +16,6 @@
 /* state.c: the state directory last opened, for the calls and the
  * messages that follow. */
 extern char state_dir_path[PATH_MAX];
-
-/* state.c: record the call (printf-style) that failed, and a hint for it
- * or NULL, for state_failed_call() and state_hint(). Returns -1, errno
- * untouched. */
-int state_fail(const char *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* state.c: the state directory, open, checked to be ours and private;
  * made first when CREATE is 1. */

@@ -17,6 +17,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include "fail.h"
 #include "proc.h"
 #include "state_int.h"
 #include "sweep.h"
@@ -39,12 +40,12 @@ static int load_rec(int dirfd, const char *name, struct state_rec *r)
 		fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 		if (fd == -1)
 			return errno == ENOENT ? REC_GONE
-					       : state_fail(NULL, "open(\"%s/%s\")",
-							    state_dir_path, name);
+					       : nsl_fail("open(\"%s/%s\")",
+							  state_dir_path, name);
 		if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
 			ret = errno != EWOULDBLOCK
-				      ? state_fail(NULL, "flock(\"%s/%s\", LOCK_EX|LOCK_NB)",
-						   state_dir_path, name)
+				      ? nsl_fail("flock(\"%s/%s\", LOCK_EX|LOCK_NB)",
+						 state_dir_path, name)
 				      : r != NULL ? state_read_rec(fd, name, r) : 0;
 			close(fd);
 			return ret == -1 ? -1 : REC_LIVE;
@@ -55,7 +56,7 @@ static int load_rec(int dirfd, const char *name, struct state_rec *r)
 			return ret == 1 ? REC_STALE : -1;
 	}
 	errno = EAGAIN;
-	return state_fail(NULL, "record %s/%s keeps changing", state_dir_path, name);
+	return nsl_fail("record %s/%s keeps changing", state_dir_path, name);
 }
 
 /* Is the init of live record R still there? Its pid is 0 while the
@@ -88,7 +89,7 @@ int state_find(const char *target, struct state_rec *r)
 		return -1; /* not "no such container": say why */
 	dirfd = state_open_dir(0);
 	if (dirfd == -1)
-		return errno == ENOENT ? state_fail(NULL, "no container \"%s\"", target) : -1;
+		return errno == ENOENT ? nsl_fail("no container \"%s\"", target) : -1;
 	if (state_check_name(target, &why) == 0)
 		ret = load_rec(dirfd, target, r);
 	close(dirfd);
@@ -107,15 +108,15 @@ int state_find(const char *target, struct state_rec *r)
 	}
 	errno = ENOENT;
 	if (ret != REC_LIVE)
-		return state_fail(NULL, "no container \"%s\" in %s", target, state_dir_path);
+		return nsl_fail("no container \"%s\" in %s", target, state_dir_path);
 	errno = EAGAIN;
 	if (r->pid == 0)
-		return state_fail(NULL, "container %s is starting: its init has no pid yet",
-				  r->name);
+		return nsl_fail("container %s is starting: its init has no pid yet",
+				r->name);
 	errno = ESRCH;
 	if (!init_running(r))
-		return state_fail(NULL, "container %s is exiting: its init %d is gone",
-				  r->name, (int)r->pid);
+		return nsl_fail("container %s is exiting: its init %d is gone",
+				r->name, (int)r->pid);
 	return 0;
 }
 
@@ -150,7 +151,7 @@ static int append(struct state_rec **recs, size_t *n, const struct state_rec *r)
 	struct state_rec *more = realloc(*recs, (*n + 1) * sizeof(*more));
 
 	if (more == NULL)
-		return state_fail(NULL, "realloc(%zu records)", *n + 1);
+		return nsl_fail("realloc(%zu records)", *n + 1);
 	more[(*n)++] = *r;
 	*recs = more;
 	return 0;
@@ -176,7 +177,7 @@ int state_list(struct state_rec **recs, size_t *n, int *swept)
 	d = fdopendir(dirfd);
 	if (d == NULL) {
 		close(dirfd);
-		return state_fail(NULL, "fdopendir(\"%s\")", state_dir_path);
+		return nsl_fail("fdopendir(\"%s\")", state_dir_path);
 	}
 	while (ret == 0 && (de = readdir(d)) != NULL) {
 		const char *why;

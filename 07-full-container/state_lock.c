@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fail.h"
 #include "state_int.h"
 #include "sweep.h"
 
@@ -35,11 +36,11 @@ static int same_file(int dirfd, const char *name, int fd)
 	struct stat a, b;
 
 	if (fstat(fd, &a) == -1)
-		return state_fail(NULL, "fstat(record %s)", name);
+		return nsl_fail("fstat(record %s)", name);
 	if (fstatat(dirfd, name, &b, AT_SYMLINK_NOFOLLOW) == -1) {
 		if (errno == ENOENT)
 			return 0;
-		return state_fail(NULL, "stat(\"%s/%s\")", state_dir_path, name);
+		return nsl_fail("stat(\"%s/%s\")", state_dir_path, name);
 	}
 	return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
@@ -53,8 +54,8 @@ int state_unlink_locked(int dirfd, const char *name, int fd)
 	if (same != 1)
 		return same;
 	if (unlinkat(dirfd, name, 0) == -1)
-		return errno == ENOENT ? 0 : state_fail(NULL, "unlink(\"%s/%s\")",
-							state_dir_path, name);
+		return errno == ENOENT ? 0 : nsl_fail("unlink(\"%s/%s\")",
+						      state_dir_path, name);
 	return 1;
 }
 
@@ -74,15 +75,15 @@ static int write_tmp(int dirfd, const char *buf, size_t len, char *tmp, size_t t
 	snprintf(tmp, tlen, "%s%d.%02x%02x%02x", TMP_PREFIX, (int)getpid(), r[0], r[1], r[2]);
 	fd = openat(dirfd, tmp, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd == -1)
-		return state_fail(NULL, "open(\"%s/%s\", O_CREAT|O_EXCL)", state_dir_path, tmp);
+		return nsl_fail("open(\"%s/%s\", O_CREAT|O_EXCL)", state_dir_path, tmp);
 	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
-		state_fail(NULL, "flock(\"%s/%s\", LOCK_EX|LOCK_NB)", state_dir_path, tmp);
+		nsl_fail("flock(\"%s/%s\", LOCK_EX|LOCK_NB)", state_dir_path, tmp);
 		goto fail;
 	}
 	for (; done < len; done += (size_t)n) {
 		n = write(fd, buf + done, len - done);
 		if (n == -1) {
-			state_fail(NULL, "write(\"%s/%s\")", state_dir_path, tmp);
+			nsl_fail("write(\"%s/%s\")", state_dir_path, tmp);
 			goto fail;
 		}
 	}
@@ -104,8 +105,8 @@ static int claim_stale(int dirfd, const char *name)
 
 	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd == -1)
-		return errno == ENOENT ? 1 : state_fail(NULL, "open(\"%s/%s\")",
-							state_dir_path, name);
+		return errno == ENOENT ? 1 : nsl_fail("open(\"%s/%s\")",
+						      state_dir_path, name);
 	ret = 1;
 	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
 		/* Held: by its runtime, if that is alive. If it is gone, the
@@ -116,7 +117,7 @@ static int claim_stale(int dirfd, const char *name)
 		    !sweep_run_gone(old.runtime))
 			ret = 0;
 		else if (flock(fd, LOCK_EX) == -1)
-			ret = state_fail(NULL, "flock(\"%s/%s\", LOCK_EX)", state_dir_path, name);
+			ret = nsl_fail("flock(\"%s/%s\", LOCK_EX)", state_dir_path, name);
 	}
 	if (ret == 1 && state_unlink_locked(dirfd, name, fd) == -1)
 		ret = -1;
@@ -133,8 +134,8 @@ static int link_rec(int dirfd, const char *tmp, const char *name)
 		if (linkat(dirfd, tmp, dirfd, name, 0) == 0)
 			return 0;
 		if (errno != EEXIST)
-			return state_fail(NULL, "link(\"%s/%s\", \"%s/%s\")", state_dir_path,
-					  tmp, state_dir_path, name);
+			return nsl_fail("link(\"%s/%s\", \"%s/%s\")", state_dir_path,
+					tmp, state_dir_path, name);
 		ret = claim_stale(dirfd, name);
 		if (ret == -1)
 			return -1;
@@ -142,8 +143,8 @@ static int link_rec(int dirfd, const char *tmp, const char *name)
 			break;
 	}
 	errno = EEXIST;
-	return state_fail(HINT_EXIST, "link(\"%s/%s\"): container \"%s\" is running",
-			  state_dir_path, name, name);
+	return nsl_fail_hint(HINT_EXIST, "link(\"%s/%s\"): container \"%s\" is running",
+			     state_dir_path, name, name);
 }
 
 /* One attempt at state_create(). LOST: the directory was removed
@@ -183,7 +184,7 @@ int state_create(const struct state_rec *r, int *lockfd)
 	int len, ret = LOST;
 
 	if (state_check_name(r->name, &why) == -1)
-		return state_fail(NULL, "container name \"%s\" (%s)", r->name, why);
+		return nsl_fail("container name \"%s\" (%s)", r->name, why);
 	rec.runtime = getpid();
 	if (rec.started == 0)
 		rec.started = time(NULL);
@@ -194,7 +195,7 @@ int state_create(const struct state_rec *r, int *lockfd)
 		ret = create_once(&rec, buf, (size_t)len, lockfd);
 	if (ret == LOST) {
 		errno = ENOENT;
-		return state_fail(NULL, "state directory %s keeps vanishing", state_dir_path);
+		return nsl_fail("state directory %s keeps vanishing", state_dir_path);
 	}
 	return ret;
 }
@@ -216,7 +217,7 @@ int state_update(int lockfd, const struct state_rec *r)
 		return -1;
 	if (same_file(dirfd, r->name, lockfd) != 1) {
 		errno = ESTALE;
-		state_fail(NULL, "record \"%s/%s\" is no longer ours", state_dir_path, r->name);
+		nsl_fail("record \"%s/%s\" is no longer ours", state_dir_path, r->name);
 		goto out;
 	}
 	fd = write_tmp(dirfd, buf, (size_t)len, tmp, sizeof(tmp));
@@ -227,9 +228,9 @@ int state_update(int lockfd, const struct state_rec *r)
 	 * the new lock where the caller's descriptor was, which closes the
 	 * old one (and drops its lock: that file has no name any more). */
 	if (renameat(dirfd, tmp, dirfd, r->name) == -1)
-		state_fail(NULL, "rename(\"%s/%s\", \"%s\")", state_dir_path, tmp, r->name);
+		nsl_fail("rename(\"%s/%s\", \"%s\")", state_dir_path, tmp, r->name);
 	else if (dup3(fd, lockfd, O_CLOEXEC) == -1)
-		state_fail(NULL, "dup3(%d, %d, O_CLOEXEC)", fd, lockfd);
+		nsl_fail("dup3(%d, %d, O_CLOEXEC)", fd, lockfd);
 	else
 		ret = 0;
 	if (ret == -1)

@@ -21,35 +21,16 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "fail.h"
 
 /* glibc added the flag in 2.36. */
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
 #endif
-
-static char failed_call[160];
-
-const char *timens_failed_call(void)
-{
-	return failed_call;
-}
-
-static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int fail(const char *fmt, ...)
-{
-	int saved = errno;
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(failed_call, sizeof(failed_call), fmt, ap);
-	va_end(ap);
-	errno = saved;
-	return -1;
-}
 
 int timens_unshare(long long monotonic, long long boottime)
 {
@@ -60,12 +41,12 @@ int timens_unshare(long long monotonic, long long boottime)
 	/* EINVAL: a kernel without CONFIG_TIME_NS (before 5.6, or built
 	 * without it). EPERM: no CAP_SYS_ADMIN in our user namespace. */
 	if (unshare(CLONE_NEWTIME) == -1)
-		return fail("unshare(CLONE_NEWTIME)");
+		return nsl_fail("unshare(CLONE_NEWTIME)");
 	len = snprintf(offsets, sizeof(offsets), "monotonic %lld 0\nboottime %lld 0\n",
 		       monotonic, boottime);
 	fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
 	if (fd == -1)
-		return fail("open(\"/proc/self/timens_offsets\")");
+		return nsl_fail("open(\"/proc/self/timens_offsets\")");
 	/* EACCES: a process is in the namespace already; ERANGE: a clock
 	 * would go below zero (or too far up); EPERM: no CAP_SYS_TIME over
 	 * the namespace. */
@@ -73,8 +54,8 @@ int timens_unshare(long long monotonic, long long boottime)
 	if (n != len) {
 		if (n >= 0)
 			errno = EIO;
-		fail("write(\"/proc/self/timens_offsets\", \"monotonic %lld 0\\nboottime %lld 0"
-		     "\\n\")", monotonic, boottime);
+		nsl_fail("write(\"/proc/self/timens_offsets\", \"monotonic %lld 0\\nboottime %lld 0"
+			 "\\n\")", monotonic, boottime);
 		len = errno; /* close() may change it */
 		close(fd);
 		errno = len;

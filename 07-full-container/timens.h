@@ -28,16 +28,14 @@
  *    than the host's uptime is refused.
  *
  * Pieces style: 0, or -1 with errno set and the failed call recorded for
- * timens_failed_call(); nothing here prints or exits.
+ * nsl_failed_call() (common/fail.h), e.g. "unshare(CLONE_NEWTIME)";
+ * nothing here prints or exits.
  *
  * Read: time_namespaces(7), unshare(2), clock_gettime(2), proc(5)
  * (/proc/uptime, /proc/PID/timens_offsets).
  */
 #ifndef NSLAB_TIMENS_H
 #define NSLAB_TIMENS_H
-
-/* The call that failed, e.g. "unshare(CLONE_NEWTIME)". */
-const char *timens_failed_call(void);
 
 /* A new time namespace for the caller's future children, whose
  * CLOCK_MONOTONIC and CLOCK_BOOTTIME read MONOTONIC and BOOTTIME seconds

@@ -2,7 +2,7 @@
  * stderr at the end of each phase, from whichever process ends it (the
  * runtime, the init, the command), measured from the runtime's start:
  *
- *     timing: clone      +1.234 ms
+ *     timing: cloned     +1.234 ms
  *
  * CLOCK_MONOTONIC is one clock for the whole machine, so the three
  * processes' readings compare; the start is in the memory the init and

@@ -10,46 +10,26 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
 #include <unistd.h>
 
+#include "fail.h"
 #include "netlink.h"
 
 /* The host's addresses that veth_pick() looks at: more is refused. */
 #define MAX_ADDRS 1024
-
-static char failed_call[600];
-
-const char *veth_failed_call(void)
-{
-	return failed_call;
-}
-
-static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int fail(const char *fmt, ...)
-{
-	int saved = errno;
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(failed_call, sizeof(failed_call), fmt, ap);
-	va_end(ap);
-	errno = saved;
-	return -1;
-}
 
 int veth_lock(const char *dir)
 {
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), saved;
 
 	if (fd == -1)
-		return fail("open(\"%s\")", dir);
+		return nsl_fail("open(\"%s\")", dir);
 	if (flock(fd, LOCK_EX) == -1) {
-		fail("flock(\"%s\", LOCK_EX)", dir);
+		nsl_fail("flock(\"%s\", LOCK_EX)", dir);
 		saved = errno;
 		close(fd);
 		errno = saved;
@@ -80,7 +60,7 @@ int veth_pick(int nlfd, struct in_addr base, int prefix, struct veth *v)
 	size_t n, i;
 
 	if (nl_addr_list(nlfd, used, MAX_ADDRS, &n) == -1)
-		return fail("%s", nl_failed_call());
+		return -1;
 	count = 1u << (VETH_PREFIX - prefix); /* /16: 16384 of them */
 	for (uint32_t k = 0; k < count; k++) {
 		net = first + 4 * k;
@@ -95,26 +75,24 @@ int veth_pick(int nlfd, struct in_addr base, int prefix, struct veth *v)
 		}
 	}
 	errno = ENOSPC;
-	return fail("a free /%d in %s/%d (%zu addresses in use here)", VETH_PREFIX,
-		    inet_ntoa(base), prefix, n);
+	return nsl_fail("a free /%d in %s/%d (%zu addresses in use here)", VETH_PREFIX,
+			inet_ntoa(base), prefix, n);
 }
 
 int veth_create(int nlfd, struct veth *v, pid_t init, const char *alias)
 {
-	int saved;
+	struct nsl_failure failure;
 
 	if (nl_veth_create(nlfd, v->host, v->peer, init) == -1)
-		return fail("%s", nl_failed_call());
+		return -1;
 	v->host_index = nl_link_index(nlfd, v->host);
 	if (v->host_index == -1)
-		return fail("%s", nl_failed_call());
+		return -1;
 	if (nl_addr_add(nlfd, v->host_index, v->host_addr, VETH_PREFIX) == -1 ||
 	    nl_link_set(nlfd, v->host_index, NULL, alias, 1) == -1) {
-		fail("%s", nl_failed_call());
-		saved = errno;
+		nsl_fail_save(&failure); /* which a failed delete would overwrite */
 		nl_link_del(nlfd, v->host_index); /* both ends go */
-		errno = saved;
-		return -1;
+		return nsl_fail_restore(&failure);
 	}
 	return 0;
 }
@@ -125,17 +103,17 @@ int veth_create(int nlfd, struct veth *v, pid_t init, const char *alias)
  * (ENETDOWN). */
 int veth_inside(const struct veth *v)
 {
-	int fd, index, saved, ret = -1;
+	int fd, index, saved, ret;
 
 	fd = nl_open();
 	if (fd == -1)
-		return fail("%s", nl_failed_call());
+		return -1;
 	index = nl_link_index(fd, v->peer);
 	if (index == -1 || nl_link_set(fd, index, "eth0", NULL, 0) == -1 ||
 	    nl_addr_add(fd, index, v->ctr_addr, VETH_PREFIX) == -1 ||
 	    nl_link_set(fd, index, NULL, NULL, 1) == -1 ||
 	    nl_route_add_default(fd, index, v->host_addr) == -1)
-		fail("%s", nl_failed_call());
+		ret = -1; /* the request that failed is recorded */
 	else
 		ret = 0;
 	saved = errno;
@@ -151,7 +129,7 @@ int veth_wait_gone(int nlfd, const struct veth *v, int timeout_ms, int *deleted)
 	*deleted = 0;
 	wfd = nl_watch_links();
 	if (wfd == -1)
-		return fail("%s", nl_failed_call());
+		return -1;
 	for (;;) {
 		index = nl_link_index(nlfd, v->host);
 		if (index == -1 && errno == ENODEV) {
@@ -160,7 +138,7 @@ int veth_wait_gone(int nlfd, const struct veth *v, int timeout_ms, int *deleted)
 		}
 		if (index == -1 || index != v->host_index) {
 			/* Another link under our name: ours has gone. */
-			ret = index == -1 ? fail("%s", nl_failed_call()) : 0;
+			ret = index == -1 ? -1 : 0;
 			break;
 		}
 		if (nl_wait_dellink(wfd, index, timeout_ms) == 0) {
@@ -169,10 +147,8 @@ int veth_wait_gone(int nlfd, const struct veth *v, int timeout_ms, int *deleted)
 		}
 		if (errno == ENOBUFS)
 			continue; /* announcements lost: ask again */
-		if (errno != ETIMEDOUT || nl_link_del(nlfd, index) == -1) {
-			fail("%s", nl_failed_call());
+		if (errno != ETIMEDOUT || nl_link_del(nlfd, index) == -1)
 			break;
-		}
 		*deleted = 1; /* something holds the namespace: deleted by hand */
 		ret = 0;
 		break;

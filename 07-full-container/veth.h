@@ -24,7 +24,8 @@
  *                               even when the runtime was killed
  *
  * Pieces style: 0 (or the value named), or -1 with errno set and the
- * failed call recorded for veth_failed_call(); nothing prints or exits.
+ * failed call recorded for nsl_failed_call() (common/fail.h), e.g.
+ * "RTM_NEWADDR(10.231.0.1/30 on index 7)"; nothing prints or exits.
  *
  * Read: veth(4), network_namespaces(7), rtnetlink(7), netlink.h.
  */
@@ -54,9 +55,6 @@ struct veth {
 	struct in_addr ctr_addr;  /* net + 2 */
 	int host_index;           /* the host end's index, once created */
 };
-
-/* The call that failed, e.g. "RTM_NEWADDR(10.231.0.1/30 on index 7)". */
-const char *veth_failed_call(void);
 
 /* "A.B.C.D/N" into *NET (network order) and *PREFIX: N from
  * VETH_MIN_PREFIX to VETH_PREFIX, no bit set after the prefix. A pure function. 0, or -1

@@ -18,7 +18,7 @@ TOP    ?= ..
 BINDIR ?= $(TOP)/bin
 BIN    := $(BINDIR)/$(PROG)
 
-COMMON_SRCS := $(addprefix $(TOP)/common/,say.c ns.c sync.c proc.c sweep.c)
+COMMON_SRCS := $(addprefix $(TOP)/common/,say.c ns.c sync.c proc.c sweep.c fail.c)
 
 CFLAGS ?= -O2 -g
 WARN   := -std=gnu11 -Wall -Wextra -Wshadow -Wmissing-prototypes -Wformat=2

@@ -79,14 +79,16 @@ gone() { # gone PID...: no such process (a zombie counts as there)
 	done
 }
 
-# Start the runtime in the background: `run ARGS...`, as "${AS[@]}" (as
-# nobody for the rootless checks, or in another network namespace).
-# Waits for the command's "up", then sets $ctr, $init, $cmd (host pids)
-# and $inside (what the command wrote).
-start_ctr() { # start_ctr RUN-ARGS...
-	"${AS[@]}" "$CTR" run "$@" 2>"$T/stderr" 3>&- &
+# Start CMD... in the background, as "${AS[@]}" (as nobody for the
+# rootless checks, or in another network namespace), its stderr in
+# $T/stderr. Waits for the line its command writes into the fifo UP,
+# then sets $ctr (CMD), $init, $cmd (host pids) and $inside (the line).
+start_held() { # start_held UP CMD...
+	local up=$1
+	shift
+	"${AS[@]}" "$@" 2>"$T/stderr" 3>&- &
 	ctr=$!
-	if ! fifo_read inside "$T/io/up"; then
+	if ! fifo_read inside "$up"; then
 		cat "$T/stderr" >&2
 		return 1
 	fi
@@ -94,6 +96,11 @@ start_ctr() { # start_ctr RUN-ARGS...
 	[ -n "$init" ]
 	cmd=$(child_with_nspid "$init" 2)
 	[ -n "$cmd" ]
+}
+
+# The runtime: `run ARGS...`, its command's fifos in the volume $T/io.
+start_ctr() { # start_ctr RUN-ARGS...
+	start_held "$T/io/up" "$CTR" run "$@"
 }
 
 # Wait for the runtime; its status lands in $status. A runtime that does
@@ -140,4 +147,41 @@ as_rootless() {
 	export XDG_RUNTIME_DIR=$xdg
 	me=$("${AS[@]}" id -u)
 	mygid=$("${AS[@]}" id -g)
+}
+
+# --- what the container's processes are, seen from the host -------------------
+
+# Field KEY of /proc/PID/status, blanks squeezed: "0 0 0 0".
+status_of() { # status_of PID KEY
+	awk -v k="$2:" '$1 == k { $1 = ""; sub(/^ +/, ""); print }' "/proc/$1/status"
+}
+
+# "MOUNTPOINT FSTYPE OPTIONS" for each mount PID sees.
+mounts_of() { # mounts_of PID
+	awk '{ for (i = 7; $i != "-"; i++); print $5, $(i + 1), $6 }' "/proc/$1/mountinfo"
+}
+
+# Docker's default capabilities minus CAP_MKNOD, by number
+# (<linux/capability.h>): CHOWN 0, DAC_OVERRIDE 1, FOWNER 3, FSETID 4,
+# KILL 5, SETGID 6, SETUID 7, SETPCAP 8, NET_BIND_SERVICE 10, NET_RAW 13,
+# SYS_CHROOT 18, AUDIT_WRITE 29, SETFCAP 31. (MKNOD is 27.)
+default_caps() {
+	local mask=0 cap
+	for cap in 0 1 3 4 5 6 7 8 10 13 18 29 31; do
+		mask=$((mask | 1 << cap))
+	done
+	printf '%016x\n' "$mask"
+}
+
+# The capability, no_new_privs and seccomp lines of PID's status, as one
+# text to compare.
+hardening_of() { # hardening_of PID
+	grep -E '^(Cap(Inh|Prm|Eff|Bnd|Amb)|NoNewPrivs|Seccomp):' "/proc/$1/status" | tr -s '\t ' ' '
+}
+
+expected_hardening() { # expected_hardening PERMITTED
+	local all
+	all=$(default_caps)
+	printf 'CapInh: %s\nCapPrm: %s\nCapEff: %s\nCapBnd: %s\nCapAmb: %s\nNoNewPrivs: 1\nSeccomp: 2\n' \
+		0000000000000000 "$1" "$1" "$all" 0000000000000000
 }
