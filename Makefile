@@ -26,7 +26,7 @@ all: $(STEPS)     ## build every step into bin/
 # what, prints nothing when all is there). Every target that builds or
 # runs something waits for it (order-only: | prereqs).
 prereqs_of = $(strip build \
-	$(if $(filter run-% shell-07 rootfs,$(1)),run) \
+	$(if $(filter run-% shell-07 mini-07 rootfs,$(1)),run) \
 	$(if $(filter test sanitize soak check-% lab lab-build lab-verify prereqs,$(1)),test) \
 	$(if $(filter docs-check,$(1)),docs) \
 	$(if $(filter bench,$(1)),bench) \
@@ -58,6 +58,13 @@ run-07: | prereqs ## a short tour inside a container in rootfs/ (ARGS='--verbose
 	$(NEED_ROOTFS)
 	$(SUDO) ./bin/07-full-container run $(ARGS) rootfs /bin/sh -c '$(TOUR_07)'
 
+# 07-mini, the container in one file: a shell in it (sudo when not root;
+# ARGS='-v' shows every call).
+mini-07: | prereqs ## a shell in bin/07-mini, the container in one file (ARGS='-v': every call)
+	@$(call SUBMAKE,07-full-container)
+	$(NEED_ROOTFS)
+	$(SUDO) ./bin/07-mini $(ARGS) rootfs /bin/sh
+
 shell-07: | prereqs ## an interactive shell in a container in rootfs/ (ARGS as for run-07)
 	@$(call SUBMAKE,07-full-container)
 	$(NEED_ROOTFS)
@@ -67,7 +74,7 @@ shell-07: | prereqs ## an interactive shell in a container in rootfs/ (ARGS as f
 # suite, whose probes try from inside what a container must not allow,
 # the checks of its resource limits (cgroups), and those of its network
 # and time namespaces.
-checks_of = tests/$(call step,$(1)).bats $(if $(filter 07,$(1)),tests/security.bats tests/07-cgroups.bats tests/07-network.bats)
+checks_of = tests/$(call step,$(1)).bats $(if $(filter 07,$(1)),tests/07-mini.bats tests/security.bats tests/07-cgroups.bats tests/07-network.bats)
 
 # LAB=1: the same checks on the learner's lab/bin (mk/lab.mk); tests/run
 # then names the exercise of each check that fails.
@@ -147,6 +154,7 @@ help: ## list the targets
 	@echo "                     (options: make run-01 ARGS='-n myhost -- uname -n')"
 	@echo "                     make run-07 runs a short tour inside a container"
 	@echo "  make shell-07      an interactive shell in a container in rootfs/"
+	@echo "  make mini-07       a shell in bin/07-mini, the container in one file (mini.c)"
 	@echo "  make check-NN      run step NN's lab checks, e.g. make check-01"
 	@echo "  make lab           write lab/, the workshop's exercises (docs/lab.md)"
 	@echo "                     FORCE=1 starts again; EX=03.2 resets one exercise"
@@ -180,4 +188,4 @@ clean: ## remove build outputs (rootfs/ stays: make clean-rootfs)
 clean-rootfs:
 	rm -rf --one-file-system rootfs
 
-.PHONY: all prereqs fresh-test $(STEPS) test soak sanitize lint fuzz fuzz-replay rootfs help clean $(addprefix run-,$(NUMS)) shell-07 $(addprefix check-,$(NUMS))
+.PHONY: all prereqs fresh-test $(STEPS) test soak sanitize lint fuzz fuzz-replay rootfs help clean $(addprefix run-,$(NUMS)) shell-07 mini-07 $(addprefix check-,$(NUMS))

@@ -36,7 +36,7 @@ STEPS=(01-uts 02-ipc 03-pid 04-mount 05-user 06-setns 07-full-container)
 step_of() { local s; for s in "${STEPS[@]}"; do [[ $s == "$1"-* ]] && echo "$s"; done; }
 checks_of() { # the .bats files of a step, as the Makefile's checks_of
 	echo "tests/$(step_of "$1").bats"
-	[ "$1" != 07 ] || echo tests/security.bats tests/07-cgroups.bats tests/07-network.bats
+	[ "$1" != 07 ] || echo tests/07-mini.bats tests/security.bats tests/07-cgroups.bats tests/07-network.bats
 }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/nslab-labverify.XXXXXX") || exit 1

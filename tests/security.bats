@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
-# Security checks for 07-full-container: from inside a container, try
-# every thing a container must not allow, and see each one blocked - as
-# root, rootless, and as root with a user namespace.
+# Security checks for 07-full-container and 07-mini: from inside a
+# container, try every thing a container must not allow, and see each
+# one blocked - as root, rootless, and as root with a user namespace.
 #
 # The tries are a program of their own, tests/probes/probe (static C, one
 # function per attack, see probe.c), copied into a copy of the rootfs and
@@ -233,9 +233,10 @@ ctr=("$NSLAB_BIN/07-full-container" run -q)
 	assert_host_unchanged
 }
 
-@test "security.3 rootless (an unprivileged user): every probe is blocked" {
-	need_userns
-	local args xdg=$BATS_TEST_TMPDIR/xdg
+# Run the probe as an unprivileged user in the container RUNTIME ARGS...
+# makes of the rootfs copy, and require every probe blocked.
+probe_rootless() { # probe_rootless RUNTIME ARGS...
+	local args xdg=$BATS_TEST_TMPDIR/xdg rt=("$@")
 	mapfile -t args < <(probe_args)
 	# The marker must be readable by that user, or an escape could not
 	# read it and would look blocked.
@@ -246,19 +247,23 @@ ctr=("$NSLAB_BIN/07-full-container" run -q)
 	[ "$(id -u)" -ne 0 ] || chown 65534:65534 "$xdg"
 	# The runtime must be within that user's reach too: a clone under
 	# /root (mode 700) is not, and then a copy of the binary is run.
-	local rctr=("${ctr[@]}")
-	if ! as_unprivileged sh -c 'test -x "$1"' _ "${ctr[0]}"; then
-		cp "${ctr[0]}" "$BATS_TEST_TMPDIR/07-full-container"
-		rctr[0]=$BATS_TEST_TMPDIR/07-full-container
+	if ! as_unprivileged sh -c 'test -x "$1"' _ "${rt[0]}"; then
+		cp "${rt[0]}" "$BATS_TEST_TMPDIR/${rt[0]##*/}"
+		rt[0]=$BATS_TEST_TMPDIR/${rt[0]##*/}
 	fi
 	on_a_terminal --unprivileged env XDG_RUNTIME_DIR="$xdg" \
-		"${rctr[@]}" "$ROOTFS_COPY" /probe "${args[@]}"
+		"${rt[@]}" "$ROOTFS_COPY" /probe "${args[@]}"
 	assert_all_blocked
 	# Nothing of the run is left in its state directory.
 	run find "$xdg" -mindepth 1
 	rm -rf "$xdg"
 	assert_output ""
 	assert_host_unchanged
+}
+
+@test "security.3 rootless (an unprivileged user): every probe is blocked" {
+	need_userns
+	probe_rootless "${ctr[@]}"
 }
 
 @test "security.4 as root with --userns: every probe is blocked" {
@@ -268,4 +273,22 @@ ctr=("$NSLAB_BIN/07-full-container" run -q)
 	on_a_terminal "${ctr[@]}" --userns "$ROOTFS_COPY" /probe "${args[@]}"
 	assert_all_blocked
 	assert_host_unchanged
+}
+
+# 07-mini, the container in one file: always in a user namespace, so as
+# root it is the same container as run --userns, and rootless as run.
+mini=("$NSLAB_BIN/07-mini" -q)
+
+@test "security.5 07-mini as root: every probe is blocked" {
+	need_root
+	local args
+	mapfile -t args < <(probe_args)
+	on_a_terminal "${mini[@]}" "$ROOTFS_COPY" /probe "${args[@]}"
+	assert_all_blocked
+	assert_host_unchanged
+}
+
+@test "security.6 07-mini rootless (an unprivileged user): every probe is blocked" {
+	need_userns
+	probe_rootless "${mini[@]}"
 }
