@@ -122,12 +122,13 @@ LINT_CFLAGS = -std=gnu11 -Icommon -I$(1) $(if $(filter 06-setns,$(1)),-pthread)
 SHELL_SCRIPTS = scripts/*.sh tests/run .ci/run tests/*.bash tests/*.bats tests/fuzz/run $(wildcard bench/*.sh) tests/vm/vm-test.sh tests/vm/init tests/vm/systemd-run
 CPPCHECK = cppcheck -q --enable=warning,performance,portability --std=c11 --library=posix \
 	--error-exitcode=1 --inline-suppr --suppress=readdirCalled --suppress=toomanyconfigs
-FUZZ_INCS = -Itests/fuzz -I01-uts -I02-ipc -I04-mount -I05-user -I06-setns -I07-full-container
+FUZZ_INCS = -Itests/fuzz -I01-uts -I02-ipc -I04-mount -I05-user -I06-setns -I07-full-container \
+	$(addprefix -I07-full-container/,cgroup net state)
 
 lint: ## cppcheck, clang-tidy and shellcheck; exits non-zero on any finding
-	$(CPPCHECK) -Icommon common/*.c $(addsuffix /*.c,$(STEPS))
+	$(CPPCHECK) -Icommon common/*.c $(addsuffix /*.c,$(STEPS)) $(wildcard $(addsuffix /*/*.c,$(STEPS)))
 	clang-tidy --quiet common/*.c -- $(call LINT_CFLAGS,common)
-	$(foreach s,$(STEPS),clang-tidy --quiet $(s)/*.c -- $(call LINT_CFLAGS,$(s)) &&) true
+	$(foreach s,$(STEPS),clang-tidy --quiet $(s)/*.c $(wildcard $(s)/*/*.c) -- $(call LINT_CFLAGS,$(s)) &&) true
 	$(CPPCHECK) -Icommon $(FUZZ_INCS) tests/fuzz/*.c
 	$(if $(wildcard bench/*.c),$(CPPCHECK) -Icommon bench/*.c)
 	$(if $(wildcard bench/*.c),clang-tidy --quiet bench/*.c -- -std=gnu11 -Icommon)

@@ -22,14 +22,14 @@
 
 #include "../01-uts/uts.h"
 #include "../05-user/userns.h"
-#include "cgroup.h"
+#include "cgroup/cgroup.h"
 #include "ctr.h"
 #include "fail.h"
 #include "say.h"
-#include "state.h"
+#include "state/state.h"
 #include "timens.h"
 #include "timing.h"
-#include "veth.h"
+#include "net/veth.h"
 
 /* As root with --userns, container ids 0..65535 are host ids
  * 100000..165535 (run.c writes that map), so -u must stay below 65536. */

@@ -11,10 +11,6 @@
 #include "ctr.h"
 #include "../04-mount/mnt.h"
 
-/* The signals the runtime and the container's init pass on to the
- * command, the set 03-pid's init forwards. */
-#define CTR_FORWARDED { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH }
-
 struct veth;
 
 struct ctr_child {

@@ -1,14 +1,18 @@
-/* ctr.h - what 07-full-container's modules share: the container's
- * configuration, filled in by main.c from the command line, and the
- * entry points of run and exec. */
+/* ctr.h - what 07-full-container's commands share: the container's
+ * configuration, filled in by main.c from the command line, the exit
+ * statuses, the signals passed on, and the entry points of run, exec
+ * and ps. The folders below (cgroup/, net/, state/) never include it:
+ * they are pieces, and take what they need as arguments. */
 #ifndef NSLAB_CTR_H
 #define NSLAB_CTR_H
 
 #include <limits.h>
+#include <signal.h>
 #include <stddef.h>
 #include <sys/types.h>
 
 #include "../04-mount/mnt.h"
+#include "state/state.h"
 
 /* docker run's exit statuses: the runtime's own failure, a command that
  * cannot be executed, a command that is not found. */
@@ -18,7 +22,7 @@ enum {
 	EXIT_NOT_FOUND = 127,
 };
 
-#define CTR_NAME_MAX 64
+#define CTR_NAME_MAX STATE_NAME_MAX /* 64: a name is its state record's */
 #define CTR_MAX_VOLUMES 32
 #define CTR_MAX_ENV 128
 
@@ -39,13 +43,14 @@ struct ctr_config {
 	uid_t host_uid;                  /* who ran us: mapped to 0 inside */
 	gid_t host_gid;
 
-	/* Resource limits (cgroup.c); 0: no limit asked for. */
+	/* Resource limits (cgroup/); 0: no limit asked for. */
 	unsigned long long memory;       /* --memory SIZE, in bytes */
 	unsigned long long pids;         /* --pids N */
 	unsigned long long cpu_quota;    /* --cpus X, as microseconds of CPU
-					  * per CTR_CPU_PERIOD microseconds */
+					  * per CGROUP_CPU_PERIOD microseconds
+					  * (cgroup/cgroup.h) */
 
-	/* Network (net.c, netlink.c). */
+	/* Network (net.c, net/). */
 	enum { CTR_NET_NONE, CTR_NET_HOST, CTR_NET_VETH } net;
 	const char *subnet;              /* --subnet CIDR; NULL: the default */
 
@@ -55,9 +60,9 @@ struct ctr_config {
 	int time_set;
 };
 
-/* --cpus X means X * CTR_CPU_PERIOD microseconds of CPU time per period
- * (cgroup v2 cpu.max "QUOTA PERIOD", v1 cpu.cfs_quota_us/cfs_period_us). */
-#define CTR_CPU_PERIOD 100000ULL
+/* The signals the runtime and the container's init pass on to the
+ * command (exec's runtime too), the set 03-pid's init forwards. */
+#define CTR_FORWARDED { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH }
 
 /* Run the container C describes and wait for it: the command's status,
  * 128+signal, or EXIT_RUNTIME after the failure has been reported. */

@@ -304,6 +304,7 @@ static int container(void *arg)
 		nsl_error(errno, "sethostname(\"%s\")", m->hostname);
 		return EXIT_RUNTIME;
 	}
+	say("hostname \"%s\", in my UTS namespace only", m->hostname);
 	if (build_root(m) == -1 || harden() == -1)
 		return EXIT_RUNTIME;
 	cmd = proc_clone(command, m, 0);
@@ -311,7 +312,7 @@ static int container(void *arg)
 		nsl_error(errno, "clone(SIGCHLD)");
 		return EXIT_RUNTIME;
 	}
-	say("hostname \"%s\"; the command is %d; I reap until it is gone", m->hostname, (int)cmd);
+	say_more("clone(SIGCHLD) = %d: the command; I reap until it is gone", (int)cmd);
 	status = pidns_init(cmd, narrate); /* 8: until the command is gone */
 	if (status == -1) {
 		nsl_error(errno, "signalfd(SIGCHLD and the forwarded signals)");

@@ -34,7 +34,7 @@
 #include "ctr.h"
 #include "fail.h"
 #include "say.h"
-#include "veth.h"
+#include "net/veth.h"
 
 int net_loopback_up(void)
 {

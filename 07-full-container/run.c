@@ -52,7 +52,7 @@
 #include "run_cgroup.h"
 #include "run_net.h"
 #include "say.h"
-#include "state.h"
+#include "state/state.h"
 #include "sync.h"
 
 /* As root with --userns: container ids 0..65535 are host ids

@@ -1,7 +1,7 @@
 /* run_cgroup.c - the runtime's side of the container's cgroups: which
  * hierarchy serves which controller, the cgroups made and their limits,
- * the init placed, an OOM kill told, the cgroups removed; exec's command
- * placed beside the container's. The kernel work is cgroup.c's pieces;
+ * the init placed, an OOM kill told, the cgroups removed (exec places its
+ * command in exec/exec.c). The kernel work is cgroup/'s pieces;
  * here is the story and the errors. See run_cgroup.h.
  *
  * The order, and why:
@@ -68,8 +68,8 @@ static void tell_limits(const struct cgroup *cg)
 		say("cgroup %s: %s %llu per %llu us (%llu.%02llu CPU)",
 		    cg->served[CG_CPU] == 2 ? cg->v2.path : cg->v1[CG_CPU].path,
 		    cg->served[CG_CPU] == 2 ? "cpu.max" : "cpu.cfs_quota_us", cg->cpu_quota,
-		    CTR_CPU_PERIOD, cg->cpu_quota / CTR_CPU_PERIOD,
-		    cg->cpu_quota % CTR_CPU_PERIOD * 100 / CTR_CPU_PERIOD);
+		    CGROUP_CPU_PERIOD, cg->cpu_quota / CGROUP_CPU_PERIOD,
+		    cg->cpu_quota % CGROUP_CPU_PERIOD * 100 / CGROUP_CPU_PERIOD);
 }
 
 /* The limits C asks for, as 1 << CG_*. */
@@ -175,28 +175,4 @@ int run_cgroup_end(struct cgroup *cg, int status)
 		say_more("the container's cgroups are emptied (cgroup.kill where there is one) "
 			 "and removed");
 	return status;
-}
-
-int run_cgroup_enter(const char *name, pid_t runtime, pid_t init, pid_t pid)
-{
-	static struct cgroup cg;
-	int found;
-
-	if (cgroup_find(&cg, name, runtime, init, &found) == -1) {
-		nsl_error(errno, "%s", nsl_failed_call());
-		return -1;
-	}
-	if (found == 0) {
-		say_more("the container has no cgroup of its own: %d stays in ours", (int)pid);
-		return 0;
-	}
-	if (cgroup_place(&cg, pid, 0) == -1) {
-		nsl_error(errno, "%s", nsl_failed_call());
-		if (nsl_failed_hint() != NULL)
-			nsl_hint("%s", nsl_failed_hint());
-		return -1;
-	}
-	say_more("placed %d in the container's %d cgroup%s (%s, ...) before \"go\"", (int)pid,
-		 found, found == 1 ? "" : "s", cg.v2.path[0] != '\0' ? cg.v2.path : cg.leaf);
-	return 0;
 }

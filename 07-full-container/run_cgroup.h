@@ -1,12 +1,12 @@
 /* run_cgroup.h - the runtime's side of the container's cgroups, told as
- * it happens: run.c calls these around the pieces of cgroup.h, and exec.c
- * the last one. Each reports its own failure (nsl_error, nsl_hint). */
+ * it happens: run.c calls these around the pieces of cgroup/cgroup.h.
+ * Each reports its own failure (nsl_error, nsl_hint). */
 #ifndef NSLAB_RUN_CGROUP_H
 #define NSLAB_RUN_CGROUP_H
 
 #include <sys/types.h>
 
-#include "cgroup.h"
+#include "cgroup/cgroup.h"
 #include "ctr.h"
 
 /* Before the init exists: find the hierarchies, make the container's
@@ -24,9 +24,5 @@ int run_cgroup_place(const struct cgroup *cg, pid_t init, int born_in_v2);
  * an OOM kill reported, what is left killed, the cgroups removed.
  * Returns STATUS, 137 when the OOM killer ended the command. */
 int run_cgroup_end(struct cgroup *cg, int status);
-
-/* exec: move PID (the exec'd command, waiting for "go") into the
- * cgroups of the container REC names. 0, or -1 after the report. */
-int run_cgroup_enter(const char *name, pid_t runtime, pid_t init, pid_t pid);
 
 #endif

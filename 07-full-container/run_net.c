@@ -27,9 +27,9 @@
 #include <unistd.h>
 
 #include "fail.h"
-#include "netlink.h"
+#include "net/netlink.h"
 #include "say.h"
-#include "state.h"
+#include "state/state.h"
 
 /* How long the kernel gets to remove the pair after the init is gone:
  * it takes milliseconds (a kernel worker frees the namespace); far

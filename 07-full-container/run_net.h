@@ -7,7 +7,7 @@
 #include <sys/types.h>
 
 #include "ctr.h"
-#include "veth.h"
+#include "net/veth.h"
 
 struct run_net {
 	struct veth v;  /* the names and the /30, copied into the init */

@@ -36,7 +36,7 @@ fi
 # "name file" for every definition, sorted; a name may have several.
 defs=$(mktemp /tmp/nslab-links.XXXXXX) || exit 1
 trap 'rm -f "$defs" "$defs.page"' EXIT
-for c in */*.c; do
+for c in */*.c */*/*.c; do
 	case $c in lab/* | tests/*) continue ;; esac
 	grep -E '^[A-Za-z_][A-Za-z0-9_ *]*[ *][a-z_][a-z0-9_]*\(' "$c" |
 		grep -v ';[[:space:]]*$' |

@@ -47,7 +47,7 @@ MANIFEST=.lab.sha256
 
 # The source files that hold exercises.
 marked_files() {
-	grep -l -E '^[[:space:]]*/\* LAB [0-9]{2}\.[0-9]+ ' [0-9][0-9]-*/*.c | sort
+	grep -l -E '^[[:space:]]*/\* LAB [0-9]{2}\.[0-9]+ ' [0-9][0-9]-*/*.c [0-9][0-9]-*/*/*.c | sort
 }
 
 # One file through the markers. STUB is a space-separated list of ids to

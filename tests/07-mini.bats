@@ -183,3 +183,50 @@ assert_container() { # assert_container NAME MAP HOSTID
 	assert_host_unchanged
 }
 
+@test "07m.7 READING.md: each function it names is defined in the file it links to; each file and README it links to exists" {
+	local dir=$NSLAB_ROOT/07-full-container page name file n=0
+	page=$dir/READING.md
+	# [`name()`](file.c): a definition of name in file.c - a line that
+	# starts with its type and has "name(" without ending in ";".
+	while read -r name file; do
+		n=$((n + 1))
+		[ -f "$dir/$file" ] || fail "READING.md: $file (for $name()) does not exist"
+		grep -E "^[A-Za-z_][A-Za-z0-9_ *]*[ *]$name\\(" "$dir/$file" | grep -qv ';[[:space:]]*$' ||
+			fail "READING.md: $name() is not defined in $file any more"
+	done < <(grep -oE '\[`[a-z_0-9]+\(\)`\]\([^)#]+' "$page" | sed -E 's/^\[`([a-z_0-9]+)\(\)`\]\(/\1 /')
+	[ "$n" -ge 8 ] || fail "READING.md links only $n functions"
+	# Every other link: the file or folder README is there.
+	while read -r file; do
+		[ -e "$dir/$file" ] || fail "READING.md links to $file, which does not exist"
+	done < <(grep -oE '\]\([^)#]+' "$page" | cut -c3-)
+}
+
+@test "07m.8 the folders: each subfolder of 07 has a README, and includes only what its 'May include:' line allows - never the run's core at the top" {
+	local top=$NSLAB_ROOT/07-full-container d f inc allowed ok a path n=0
+	for d in "$top"/*/; do
+		d=${d%/}
+		[ -f "$d/README.md" ] || fail "${d#"$top"/}/ has no README.md"
+		allowed=$(sed -n 's/^May include: //p' "$d/README.md" | tr -d '`')
+		[ -n "$allowed" ] || fail "${d#"$top"/}/README.md has no 'May include:' line"
+		for f in "$d"/*.[ch]; do
+			n=$((n + 1))
+			while read -r inc; do
+				ok=
+				if [ -f "$d/$inc" ] && [[ $inc != */* ]]; then
+					ok=1 # a file of this folder
+				elif [[ $inc != */* ]] && [ -f "$NSLAB_ROOT/common/$inc" ]; then
+					[[ " $allowed " != *" common/ "* ]] || ok=1
+				else
+					path=$(realpath -m "$d/$inc")
+					for a in $allowed; do
+						[ "$a" != common/ ] || continue
+						a=$(realpath -m "$d/$a")
+						[[ $path != "$a" && $path != "$a"/* ]] || ok=1
+					done
+				fi
+				[ -n "$ok" ] || fail "${f#"$top"/} includes \"$inc\", which its README does not allow ($allowed)"
+			done < <(sed -n 's/^#include "\([^"]*\)".*/\1/p' "$f")
+		done
+	done
+	[ "$n" -ge 20 ] || fail "only $n files in the subfolders"
+}

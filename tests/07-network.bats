@@ -45,7 +45,7 @@ need_net_tools() {
 }
 
 # The host end of container NAME's veth: "nsl" and the FNV-1a hash of
-# the name in 8 hex digits (07-full-container/veth_parse.c).
+# the name in 8 hex digits (07-full-container/net/veth_parse.c).
 veth_name() { # veth_name NAME
 	local s=$1 h=2166136261 i c
 	for ((i = 0; i < ${#s}; i++)); do

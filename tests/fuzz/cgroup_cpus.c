@@ -43,9 +43,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		FUZZ_ASSERT(dot[1 + frac] == '\0' && frac <= 5 && whole + frac >= 1);
 	}
-	FUZZ_ASSERT(quota >= 1000 && quota <= (unsigned long long)NCPU * CTR_CPU_PERIOD);
+	FUZZ_ASSERT(quota >= 1000 && quota <= (unsigned long long)NCPU * CGROUP_CPU_PERIOD);
 	FUZZ_ASSERT(cgroup_parse_cpus(s, 2L * NCPU, &more, &why) == 0 && more == quota);
-	snprintf(back, sizeof(back), "%llu.%05llu", quota / CTR_CPU_PERIOD, quota % CTR_CPU_PERIOD);
+	snprintf(back, sizeof(back), "%llu.%05llu", quota / CGROUP_CPU_PERIOD, quota % CGROUP_CPU_PERIOD);
 	FUZZ_ASSERT(cgroup_parse_cpus(back, NCPU, &again, &why) == 0 && again == quota);
 	free(s);
 	return 0;

@@ -1,11 +1,11 @@
-/* state_name - fuzz state_check_name() (07-full-container/state.c), which
+/* state_name - fuzz state_check_name() (07-full-container/state/state.c), which
  * judges 07's --name NAME, and every name met in the state directory,
  * before it becomes a file name there.
  *
  * Invariants, whatever the input:
  *  - it answers 0 or -1, and -1 comes with errno EINVAL and a reason
  *    (*why, not empty);
- *  - it accepts exactly the names of 1 to CTR_NAME_MAX (64) bytes of
+ *  - it accepts exactly the names of 1 to STATE_NAME_MAX (64) bytes of
  *    [A-Za-z0-9_.-] that do not start with '.' or '-': never "", ".",
  *    "..", a '/' or a hidden file such as state_lock.c's ".new.*".
  */

@@ -8,7 +8,7 @@
  * or a script; what was swept is told on stderr.
  */
 #define _GNU_SOURCE
-#include "ctr.h"
+#include "../ctr.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -17,10 +17,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "cgroup.h"
+#include "../cgroup/cgroup.h"
 #include "fail.h"
 #include "say.h"
-#include "state.h"
+#include "../state/state.h"
 
 /* How long ago STARTED was, the way docker ps says it: "5 seconds". */
 static void uptime(time_t started, time_t now, char *buf, size_t len)

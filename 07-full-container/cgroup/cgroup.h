@@ -56,7 +56,9 @@
 #include <limits.h>
 #include <sys/types.h>
 
-#include "ctr.h"
+/* --cpus X is X * CGROUP_CPU_PERIOD microseconds of CPU time per period
+ * (v2 cpu.max "QUOTA PERIOD", v1 cpu.cfs_quota_us/cfs_period_us). */
+#define CGROUP_CPU_PERIOD 100000ULL
 
 #define CGROUP_PREFIX "nslab-"
 #define CGROUP_HOME "nslab" /* below the cgroup2 root, as root */
@@ -78,7 +80,7 @@ struct cgroup_dir {
 };
 
 struct cgroup {
-	char leaf[CTR_NAME_MAX + 32];  /* "nslab-NAME.PID" */
+	char leaf[NAME_MAX + 1];       /* "nslab-NAME.PID" */
 	/* Which hierarchy serves each controller: 2 (listed in the cgroup2
 	 * root's cgroup.controllers: bound to v2), 1 (a v1 mount of its
 	 * own), 0 (neither: the kernel lacks it). Whether we may use it is
@@ -168,7 +170,7 @@ int cgroup_parse_pids(const char *s, unsigned long long *n, const char **why);
 
 /* --cpus X: decimal, at most 5 decimals (a microsecond per 100 ms
  * period), at least 0.01 (the kernel's 1 ms minimum quota), at most
- * NCPU. *QUOTA gets X * CTR_CPU_PERIOD microseconds. 0, or -1 with *WHY. */
+ * NCPU. *QUOTA gets X * CGROUP_CPU_PERIOD microseconds. 0, or -1 with *WHY. */
 int cgroup_parse_cpus(const char *s, long ncpu, unsigned long long *quota, const char **why);
 
 /* BYTES the way --memory takes it: "64M", "1G", "65536" when no binary

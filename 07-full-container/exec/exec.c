@@ -34,7 +34,7 @@
  * (PR_SET_DUMPABLE, PR_SET_PDEATHSIG), credentials(7).
  */
 #define _GNU_SOURCE
-#include "ctr.h"
+#include "../ctr.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -45,10 +45,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "container.h"
+#include "../cgroup/cgroup.h"
 #include "exec_int.h"
+#include "fail.h"
 #include "proc.h"
-#include "run_cgroup.h"
 #include "say.h"
 #include "sync.h"
 
@@ -76,6 +76,33 @@ static int block_signals(struct exec_ctx *x)
 	}
 	/* Narration to a closed pipe must fail with EPIPE, not kill us. */
 	signal(SIGPIPE, SIG_IGN);
+	return 0;
+}
+
+/* Move PID (the exec'd command, waiting for "go") into the cgroups of
+ * the container NAME, whose runtime and init are RUNTIME and INIT. 0, or
+ * -1 after the report. */
+static int enter_cgroups(const char *name, pid_t runtime, pid_t init, pid_t pid)
+{
+	static struct cgroup cg;
+	int found;
+
+	if (cgroup_find(&cg, name, runtime, init, &found) == -1) {
+		nsl_error(errno, "%s", nsl_failed_call());
+		return -1;
+	}
+	if (found == 0) {
+		say_more("the container has no cgroup of its own: %d stays in ours", (int)pid);
+		return 0;
+	}
+	if (cgroup_place(&cg, pid, 0) == -1) {
+		nsl_error(errno, "%s", nsl_failed_call());
+		if (nsl_failed_hint() != NULL)
+			nsl_hint("%s", nsl_failed_hint());
+		return -1;
+	}
+	say_more("placed %d in the container's %d cgroup%s (%s, ...) before \"go\"", (int)pid,
+		 found, found == 1 ? "" : "s", cg.v2.path[0] != '\0' ? cg.v2.path : cg.leaf);
 	return 0;
 }
 
@@ -111,7 +138,7 @@ static pid_t start(struct exec_ctx *x)
 	/* Into the container's cgroups (its limits count the command too)
 	 * while it waits for "go": nothing it runs is outside them. Its
 	 * cgroup namespace, joined already, then shows them as /. */
-	if (run_cgroup_enter(x->rec.name, x->rec.runtime, x->rec.pid, pid) == -1)
+	if (enter_cgroups(x->rec.name, x->rec.runtime, x->rec.pid, pid) == -1)
 		return -1;
 	if (sync_post(x->go[1]) == -1) {
 		nsl_error(errno, "write(the command's pipe)");

@@ -7,8 +7,8 @@
 
 #include <sys/types.h>
 
-#include "../06-setns/join.h"
-#include "state.h"
+#include "../../06-setns/join.h"
+#include "../state/state.h"
 
 struct exec_ctx {
 	struct state_rec rec;

@@ -331,9 +331,9 @@ int cgroup_set_limits(struct cgroup *cg, unsigned long long memory, unsigned lon
 	}
 	if (cpu_quota > 0) {
 		/* v2: one file, "QUOTA PERIOD". v1: two, the period first. */
-		snprintf(v, sizeof(v), "%llu %llu", cpu_quota, CTR_CPU_PERIOD);
+		snprintf(v, sizeof(v), "%llu %llu", cpu_quota, CGROUP_CPU_PERIOD);
 		if (cg->served[CG_CPU] != 2) {
-			snprintf(v, sizeof(v), "%llu", CTR_CPU_PERIOD);
+			snprintf(v, sizeof(v), "%llu", CGROUP_CPU_PERIOD);
 			if (cgroup_write(cg->v1[CG_CPU].path, "cpu.cfs_period_us", v) == -1)
 				return -1;
 			snprintf(v, sizeof(v), "%llu", cpu_quota);

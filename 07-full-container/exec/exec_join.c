@@ -20,11 +20,11 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
-#include "../01-uts/uts.h"
-#include "../06-setns/join.h"
-#include "ctr.h"
+#include "../../01-uts/uts.h"
+#include "../../06-setns/join.h"
+#include "../ctr.h"
 #include "fail.h"
-#include "harden.h"
+#include "../harden.h"
 #include "proc.h"
 #include "say.h"
 #include "sync.h"

@@ -18,10 +18,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../06-setns/join.h"
+#include "../../06-setns/join.h"
 #include "fail.h"
 #include "say.h"
-#include "state.h"
+#include "../state/state.h"
 
 int exec_find_container(const char *target, struct state_rec *rec)
 {

@@ -139,7 +139,7 @@ int state_check_name(const char *name, const char **why)
 	size_t n = strlen(name);
 
 	errno = EINVAL;
-	if (n == 0 || n > CTR_NAME_MAX) {
+	if (n == 0 || n > STATE_NAME_MAX) {
 		*why = "a name is 1 to 64 bytes long";
 		return -1;
 	}

@@ -16,10 +16,11 @@
 #include <sys/types.h>
 #include <time.h>
 
-#include "ctr.h"
+/* The longest name a container may have, in bytes (ctr.h: CTR_NAME_MAX). */
+#define STATE_NAME_MAX 64
 
 struct state_rec {
-	char name[CTR_NAME_MAX + 1];
+	char name[STATE_NAME_MAX + 1];
 	pid_t pid;                       /* the container's init, as the
 					  * host sees it (0 until started) */
 	pid_t runtime;                   /* the run that holds the lock */

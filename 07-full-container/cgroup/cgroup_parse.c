@@ -157,11 +157,11 @@ int cgroup_parse_cpus(const char *s, long ncpu, unsigned long long *quota, const
 		*why = "at most the number of CPUs this machine has";
 		return -1;
 	}
-	if (v * CTR_CPU_PERIOD / 100000 < QUOTA_MIN) {
+	if (v * CGROUP_CPU_PERIOD / 100000 < QUOTA_MIN) {
 		*why = "at least 0.01: the kernel's smallest quota is 1 ms per period";
 		return -1;
 	}
-	*quota = v * CTR_CPU_PERIOD / 100000;
+	*quota = v * CGROUP_CPU_PERIOD / 100000;
 	return 0;
 }
 
