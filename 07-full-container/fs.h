@@ -73,7 +73,8 @@ void fs_hint_create(const struct fs_config *c, int err, const char *path);
 
 /* /proc, /dev or /sys of the rootfs (NAME is "proc", "dev" or "sys"),
  * opened strictly as above, made with mnt_make_target() (and recorded)
- * when missing. Reports a failure, with a hint for a symlink. */
+ * when missing; with no record (07-mini), a missing one is refused
+ * instead. Reports a failure, with a hint for a symlink. */
 int fs_open_top(const struct fs_config *c, int rootfd, const char *name);
 
 /* mount(SOURCE, "/proc/self/fd/FD", TYPE, FLAGS, DATA): the mount lands

@@ -82,6 +82,13 @@ int fs_open_top(const struct fs_config *c, int rootfd, const char *name)
 	int fd, created;
 
 	fd = fs_open_strict(rootfd, name, 1);
+	if (fd == -1 && errno == ENOENT && c->record == NULL) {
+		/* No record to list it in (07-mini keeps none): nothing made. */
+		nsl_error(ENOENT, "\"%s/%s\"", c->rootfs, name);
+		nsl_hint("this rootfs has no /%s to mount on: mkdir it first", name);
+		errno = ENOENT;
+		return -1;
+	}
 	if (fd == -1 && errno == ENOENT) {
 		snprintf(ctr, sizeof(ctr), "/%s", name);
 		fd = mnt_make_target(c->rootfs, ctr, 1, c->record, &created);

@@ -2,29 +2,29 @@
  *
  *     07-mini [-q] [-v] [-h HOSTNAME] ROOTFS [CMD [ARG...]]
  *
- * Read it from main() down: main() is the host's outline, container()
- * the init's, and each step comes in the order they call it. The kernel
- * work is done by the pieces of the earlier steps, linked, never copied:
+ * Start at main(), at the bottom: the host's outline; container() is the
+ * init's, and the steps above come in the order they call them. The work
+ * is done by the pieces of the earlier steps, linked, never copied:
  * the hostname (01), PID 1 (03), the mount tree (04), the maps (05), the
  * file system and the hardening of the full runtime (fs.h, harden.h).
  *
- * Three processes. The host side (this program) clones the init into
- * seven new namespaces, writes its maps, says "go" and waits. The init,
- * PID 1 inside, builds the container's world, hardens itself, clones the
- * command (PID 2) and reaps until the command is gone. The command execs.
- * There is always a user namespace: rootless, your uid is root inside;
- * as root, ids 0-65535 inside are the host's 100000-165535.
+ * Three processes. The host side clones the init into seven namespaces,
+ * writes its maps, says "go", waits. The init, PID 1, builds the world,
+ * hardens itself, clones the command (PID 2) and reaps until it is gone.
+ * Always a user namespace: rootless your uid is root inside; as root,
+ * ids 0-65535 inside are the host's 100000-165535.
  *
- * Left out, and in the full runtime (READING.md says where): names and
- * ps, exec, limits, a network, volumes, -u/-e/-w. Nothing is left behind
- * either: all it makes lives in namespaces that end with its processes.
+ * Left out, and in the full runtime (READING.md says where): names, ps,
+ * exec, limits, a network (lo stays down), volumes, -u/-e/-w; a signal is
+ * passed on once. Nothing is left behind: all it makes lives in
+ * namespaces that end with its processes.
  *
  * Read: namespaces(7), clone(2), user_namespaces(7), pivot_root(2),
- * capabilities(7), seccomp(2); and contained.c, whose spirit this follows.
- */
+ * capabilities(7), seccomp(2); contained.c, whose spirit this follows. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -61,7 +61,7 @@ struct mini {
 /* The namespaces the init must not share with us (/proc/PID/ns). */
 static const char *const ns_names[] = { "user", "uts", "ipc", "pid", "mnt", "net", "cgroup" };
 
-/* Report the failure a piece recorded (common/fail.h); -1. */
+/* Report the failure a piece recorded (common/fail.h), return -1. */
 static int failed(void)
 {
 	nsl_error(errno, "%s", nsl_failed_call());
@@ -71,18 +71,10 @@ static int failed(void)
 static void usage(FILE *f)
 {
 	fputs("Usage: " PROG " [-q] [-v] [-h HOSTNAME] ROOTFS [CMD [ARG...]]\n\n"
-	      "CMD (default /bin/sh) in a container on ROOTFS: seven new namespaces,\n"
-	      "its own /proc and /dev, Docker's capabilities, no_new_privs, seccomp.\n"
-	      "-h, --hostname NAME (default nslab-mini); -q, --quiet: errors only;\n"
-	      "-v, --verbose: every call; --help: this text. Exit: CMD's status\n"
-	      "(128+N: signal N); 125 " PROG " failed, 126/127 CMD cannot run/is not\n"
-	      "found, 2 a usage error.\n", f);
-}
-
-/* ARG is the short or the long form of an option. */
-static int is(const char *arg, const char *brief, const char *full)
-{
-	return strcmp(arg, brief) == 0 || strcmp(arg, full) == 0;
+	      "CMD (default /bin/sh) in a container on ROOTFS (mini.c). -h, --hostname\n"
+	      "NAME (nslab-mini); -q, --quiet: errors only; -v, --verbose: every call.\n"
+	      "Exit: CMD's status (128+N: signal N); 125 " PROG " failed, 126/127 CMD\n"
+	      "cannot run/is not found, 2 a usage error.\n", f);
 }
 
 /* Step 0: the command line, checked before anything is made. ROOTFS
@@ -94,11 +86,12 @@ static int parse(int argc, char **argv, struct mini *m)
 
 	m->hostname = "nslab-mini";
 	for (; i < argc && argv[i][0] == '-'; i++) {
-		if (is(argv[i], "-q", "--quiet")) {
+		if (strcmp(argv[i], "-q") == 0 || strcmp(argv[i], "--quiet") == 0) {
 			say_level = 0;
-		} else if (is(argv[i], "-v", "--verbose")) {
+		} else if (strcmp(argv[i], "-v") == 0 || strcmp(argv[i], "--verbose") == 0) {
 			say_level = 2;
-		} else if (is(argv[i], "-h", "--hostname") && i + 1 < argc) {
+		} else if ((strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--hostname") == 0) &&
+			   i + 1 < argc) {
 			m->hostname = argv[++i];
 		} else if (strcmp(argv[i], "--help") == 0) {
 			usage(stdout);
@@ -120,6 +113,24 @@ static int parse(int argc, char **argv, struct mini *m)
 	}
 	m->cmd = i + 1 < argc ? &argv[i + 1] : shell;
 	return EXIT_OK;
+}
+
+/* Evidence: the init's namespaces are not ours; a guard, too: an init
+ * sharing one would rename or remount this host. 0, or -1 after saying. */
+static int check_namespaces(pid_t init)
+{
+	char mine[NS_ID_MAX], its[NS_ID_MAX];
+
+	for (size_t i = 0; i < sizeof(ns_names) / sizeof(ns_names[0]); i++) {
+		if (ns_id(0, ns_names[i], mine, sizeof(mine)) == -1 ||
+		    ns_id(init, ns_names[i], its, sizeof(its)) == -1 || strcmp(mine, its) == 0) {
+			nsl_error(EINVAL, "the init's %s namespace is not a new one", ns_names[i]);
+			nsl_hint("clone(2): one flag per namespace; stopped before it did anything");
+			return -1;
+		}
+		say_more("%-6s mine %s, the init's %s", ns_names[i], mine, its);
+	}
+	return 0;
 }
 
 /* Step 2, on the host: the init's maps. Rootless, the one map a user may
@@ -150,34 +161,15 @@ static int write_maps(pid_t init)
 	/* END LAB */
 	uid_map[strcspn(uid_map, "\n")] = '\0';
 	say("uid_map and gid_map of %d: \"%s\"%s", (int)init, uid_map,
-	    getuid() != 0 ? " for your uid and gid (rootless)" : ", 0 inside is 100000 outside");
+	    getuid() != 0 ? ", your ids (rootless)" : ", 0 inside is 100000 outside");
 	return 0;
 }
 
-/* Evidence: the init's namespaces are not ours. And a guard: an init
- * sharing one would rename or remount this host; it is stopped before
- * its "go". 0, or -1 after saying which. */
-static int check_namespaces(pid_t init)
-{
-	char mine[NS_ID_MAX], its[NS_ID_MAX];
-
-	for (size_t i = 0; i < sizeof(ns_names) / sizeof(ns_names[0]); i++) {
-		if (ns_id(0, ns_names[i], mine, sizeof(mine)) == -1 ||
-		    ns_id(init, ns_names[i], its, sizeof(its)) == -1 || strcmp(mine, its) == 0) {
-			nsl_error(EINVAL, "the init's %s namespace is not a new one", ns_names[i]);
-			nsl_hint("clone(2): one flag per namespace; stopped before it did anything");
-			return -1;
-		}
-		say_more("%-6s mine %s, the init's %s", ns_names[i], mine, its);
-	}
-	return 0;
-}
-
-/* Step 3, in the init: wait for "go" (end of file: the host side died).
- * Then become root of the user namespace as mapped: as root on the host
- * we arrived as its uid 0, which the map leaves out. That change of ids
- * clears the death signal (prctl(2)), so it is asked for after, and the
- * pipe, which the host side holds open until we end, tells whether it
+/* Step 3, in the init: wait for "go" (end of file: the host side died or
+ * gave up). Then become root of the user namespace as mapped: as root on
+ * the host we came as its uid 0, which the map leaves out. That change
+ * of ids clears the death signal (prctl(2)), so it is asked for after;
+ * the pipe, held open by the host side until we end, tells whether it
  * died in between (POLLHUP). Last, no fd above 2 (CVE-2024-21626). */
 static int wait_for_go(struct mini *m)
 {
@@ -197,7 +189,7 @@ static int wait_for_go(struct mini *m)
 	 * stub: return nsl_error(ENOSYS, "LAB 07.7: %s", "after go"), -1;
 	 */
 	if (setresgid(0, 0, 0) == -1 || setresuid(0, 0, 0) == -1) {
-		nsl_error(errno, "setresuid(0, 0, 0)");
+		nsl_error(errno, "setres%cid(0, 0, 0)", getgid() == 0 ? 'u' : 'g');
 		return -1;
 	}
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1) {
@@ -229,7 +221,7 @@ static int build_root(const struct mini *m)
 	const struct fs_config fc = { .rootfs = m->rootfs, .userns = 1 };
 	int rootfd, ret = -1;
 
-	/* LAB 07.9 root: the container's file system, from a private tree to the rootfs as /
+	/* LAB 07.8 root: the container's file system, from a private tree to the rootfs as /
 	 * level: 3
 	 * minutes: 20
 	 * checks: 07m.1 07m.2 security.5
@@ -238,7 +230,7 @@ static int build_root(const struct mini *m)
 	 * hint: mount_namespaces(7), "Shared subtrees" and "Restrictions on mount namespaces"; pivot_root(2) on the new root; 04 wrote two of the pieces (mnt.h)
 	 * hint: fs.h's steps take a descriptor of the rootfs opened for its path only (open(2)); fs_setup() shows their order
 	 * stub: (void)fc, (void)rootfd;
-	 * stub: nsl_error(ENOSYS, "LAB 07.9: %s", "the file system");
+	 * stub: nsl_error(ENOSYS, "LAB 07.8: %s", "the file system");
 	 */
 	if (mnt_make_private() == -1 || mnt_bind_rootfs(m->rootfs) == -1)
 		return failed();
@@ -257,20 +249,20 @@ static int build_root(const struct mini *m)
 	return ret;
 }
 
-/* Step 6, in the init: what the container may no longer do, in the one
- * order that works: capabilities (dropping them needs CAP_SETPCAP), then
- * no_new_privs, which the filter needs once CAP_SYS_ADMIN is gone. Not
- * dumpable: /proc/1/exe, this binary, is closed to it (CVE-2019-5736). */
+/* Step 6, in the init: what the container may no longer do. The filter
+ * last, as it may refuse what would follow, and after no_new_privs,
+ * which it needs once CAP_SYS_ADMIN is gone. Not dumpable: /proc/1/exe,
+ * this binary, is closed to the container (CVE-2019-5736). */
 static int harden(void)
 {
-	/* LAB 07.10 harden: what the container may no longer do: not dumpable, the default capabilities only, no_new_privs, seccomp
+	/* LAB 07.9 harden: what the container may no longer do: not dumpable, the default capabilities only, no_new_privs, seccomp
 	 * level: 2
 	 * minutes: 10
 	 * checks: 07m.1 07m.2 security.5 security.6
 	 * docs: docs/07-full-container.md#hardening-step-by-step
 	 * fail: the command has more capabilities than it should, or no filter, or /proc/1/exe is open to it
 	 * hint: capabilities(7), seccomp(2) and prctl(2) ("dumpable") for the rules; harden.h has a piece for each; failed() reports one
-	 * stub: return nsl_error(ENOSYS, "LAB 07.10: %s", "harden"), -1;
+	 * stub: return nsl_error(ENOSYS, "LAB 07.9: %s", "harden"), -1;
 	 */
 	if (prctl(PR_SET_DUMPABLE, 0) == -1) {
 		nsl_error(errno, "prctl(PR_SET_DUMPABLE, 0)");
@@ -287,7 +279,9 @@ static int harden(void)
 
 /* Step 7, PID 2: the command, with every restriction of the init, its
  * signal mask back, an environment from scratch (of the host's, TERM
- * only). Returns only when exec failed: 126 or 127. */
+ * only), leading a group of its own, which the init passes signals to:
+ * Ctrl-C reaches a shell's foreground job too. Returns only when it
+ * could not exec: 126, 127 (125: no environment). */
 static int command(void *arg)
 {
 	struct mini *m = arg;
@@ -295,20 +289,19 @@ static int command(void *arg)
 
 	say_role("cmd");
 	sigprocmask(SIG_SETMASK, &m->saved, NULL);
-	if (clearenv() != 0 || setenv("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", 1) == -1 ||
+	if (setsid() == -1 || clearenv() != 0 ||
+	    setenv("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", 1) == -1 ||
 	    setenv("HOME", "/root", 1) == -1 || (term != NULL && setenv("TERM", term, 1) == -1)) {
-		nsl_error(ENOMEM, "setenv()");
+		nsl_error(errno, "setsid(), setenv()");
 		return EXIT_RUNTIME;
 	}
 	return proc_exec(m->cmd);
 }
 
-/* What PID 1 sees, as it happens (03's pidns_init() calls it). */
+/* What PID 1 passes on, told (03's pidns_init() calls it). */
 static void narrate(enum pidns_event event, pid_t pid, int value)
 {
-	if (event == PIDNS_REAPED)
-		say_more("reaped %d (status %d)", (int)pid, value);
-	else if (event == PIDNS_FORWARDED)
+	if (event == PIDNS_FORWARDED)
 		say("passed SIG%s on to %d", sigabbrev_np(value), (int)pid);
 }
 
@@ -353,10 +346,16 @@ int main(int argc, char **argv)
 		return status;
 	/* The signals the init passes on are blocked across the clone, so
 	 * they wait for 03's pidns_init() (an init drops a signal it has no
-	 * handler for); ours come back as handlers proc_wait() passes on. */
+	 * handler for). The host's mask is put back after the clone; its
+	 * handlers note a Ctrl-C for proc_wait() to pass on, once. */
 	if (proc_trap_signals() == -1 || sync_open(m.go) == -1 ||
 	    pidns_init_block(&m.saved) == -1) {
 		nsl_error(errno, "sigaction(), pipe2(O_CLOEXEC), sigprocmask()");
+		return EXIT_RUNTIME;
+	}
+	/* As root, no supplementary group along: "deny" (05) would keep it. */
+	if (getuid() == 0 && setgroups(0, NULL) == -1) {
+		nsl_error(errno, "setgroups(0, NULL)");
 		return EXIT_RUNTIME;
 	}
 	/* 1: clone the init into its seven new namespaces */
@@ -391,10 +390,11 @@ int main(int argc, char **argv)
 		proc_wait(init);
 		return EXIT_RUNTIME;
 	}
-	sync_post(m.go[1]);
+	sync_post(m.go[1]); /* EPIPE: the init died; its status tells how */
 	/* 9: wait, passing Ctrl-C and SIGTERM on; the command's status */
 	status = proc_wait(init);
 	close(m.go[1]);
+	status = status == -1 ? EXIT_RUNTIME : status;
 	say("the container exited with status %d", status);
 	return status;
 }

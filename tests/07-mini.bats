@@ -82,6 +82,9 @@ assert_container() { # assert_container NAME MAP HOSTID
 	assert_equal "$(tr -s ' ' <"/proc/$cmd/uid_map" | sed 's/^ //')" "$2"
 	assert_equal "$(tr -s ' ' <"/proc/$cmd/gid_map" | sed 's/^ //')" "$2"
 	assert_equal "$(status_of "$cmd" Uid)" "$3 $3 $3 $3"
+	# No supplementary group of the caller's came along (as root, "deny"
+	# in setgroups would have kept it for good).
+	assert_equal "$(status_of "$cmd" Groups)" ""
 	assert_equal "$(cat "/proc/$cmd/root/.nslab-marker")" "$MARK"
 	assert_equal "$(find "/proc/$cmd/root/proc" -maxdepth 1 -name '[0-9]*' -printf '%f\n' | sort | paste -sd' ')" "1 2"
 	# Its mounts: /, and /proc, /dev, /sys and below; none of the host's.
@@ -143,11 +146,13 @@ assert_container() { # assert_container NAME MAP HOSTID
 
 @test "07m.4 SIGTERM to 07-mini reaches the command; SIGKILL takes the whole container with it" {
 	need_root
-	start_mini -q "$MR" sh -c "$HOLD"
+	# The command answers SIGTERM with 42: only it can, so 42 proves the
+	# signal was passed on to it, not that 07-mini died of it.
+	start_mini -q "$MR" sh -c "trap 'exit 42' TERM; $HOLD & wait"
 	kill -TERM "$ctr"
 	wait_ctr
-	assert_equal "$status" 143
-	gone "$init" "$cmd"
+	assert_equal "$status" 42
+	wait_for gone "$init" "$cmd"
 	start_mini -q "$MR" sh -c "$HOLD"
 	kill -KILL "$ctr"
 	wait "$ctr" || true
@@ -170,7 +175,7 @@ assert_container() { # assert_container NAME MAP HOSTID
 	assert_host_unchanged
 }
 
-@test "07m.6 a rootfs whose /proc is a symlink out is refused (125), the host's /proc untouched" {
+@test "07m.6 a rootfs whose /proc is a symlink out, or that has no /dev, is refused (125); nothing is made in it" {
 	need_root
 	local bad=$BATS_TEST_TMPDIR/bad-rootfs
 	cp -a "$ROOTFS" "$bad"
@@ -179,6 +184,13 @@ assert_container() { # assert_container NAME MAP HOSTID
 	run -125 --separate-stderr "$MINI" -q "$bad" true
 	[[ $(sed -n 1p <<<"$stderr") == *'error: openat2('*'"proc"'*'Too many levels of symbolic links' ]]
 	[[ $(sed -n 2p <<<"$stderr") == *'hint: '*'symlink'* ]]
+	rm "$bad/proc"
+	mkdir "$bad/proc"
+	rmdir "$bad/dev"
+	run -125 --separate-stderr "$MINI" -q "$bad" true
+	[[ $(sed -n 1p <<<"$stderr") == *"error: \"$bad/dev\": No such file or directory" ]]
+	[[ $(sed -n 2p <<<"$stderr") == *'hint: '*'mkdir it first'* ]]
+	[ ! -e "$bad/dev" ] || fail "07-mini made $bad/dev"
 	rm -rf --one-file-system "$bad"
 	assert_host_unchanged
 }
