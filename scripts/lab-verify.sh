@@ -90,8 +90,8 @@ run_checks() {
 		>"$bin/../tap.log" 2>&1
 	for id in "$@"; do
 		awk -v id="$id" '
-			$1 == "ok" && $3 == id { r = ($0 ~ / # skip/) ? "skip" : "ok" }
-			$1 == "not" && $4 == id { r = "fail" }
+			$1 == "ok" && $3 == id "" { r = ($0 ~ / # skip/) ? "skip" : "ok" }
+			$1 == "not" && $4 == id "" { r = "fail" }
 			END { print id, (r == "" ? "missing" : r) }' "$bin/../tap.log"
 	done
 }

@@ -226,7 +226,7 @@ regions() {
 # The file that holds exercise ID, or an error that sends to lab-list.
 file_of() { # file_of ID
 	local file
-	file=$(list | awk -F'\t' -v id="$1" '$1 == id { print $3 }')
+	file=$(list | awk -F'\t' -v id="$1" '$1 == id "" { print $3 }')
 	if [ -z "$file" ]; then
 		echo "mklab: no exercise $1 (make lab-list shows them)" >&2
 		exit 2
@@ -263,14 +263,14 @@ region_awk() { # region_awk get|put|same ID FILE [FROM]
 	}
 	id == "" && (i = id_of($0)) != "" { id = i }
 	id != "" { mine[id] = mine[id] $0 "\n" }
-	mode == "put" && id != want { print }
+	mode == "put" && id != want "" { print }
 	id != "" && is_end($0) {
-		if (mode == "put" && id == want) printf "%s", other[want]
+		if (mode == "put" && id == want "") printf "%s", other[want]
 		id = ""
 	}
 	END {
 		if (mode == "get") printf "%s", mine[want]
-		if (mode == "put" && (id == want || !(want in other) || !(want in mine))) exit 1
+		if (mode == "put" && (id == want "" || !(want in other) || !(want in mine))) exit 1
 		if (mode == "same")
 			for (i = 1; i <= n; i++)
 				if (ids[i] in mine && mine[ids[i]] == other[ids[i]]) print ids[i]

@@ -30,8 +30,8 @@ reference() { # reference FILE ID
 }
 
 ids() { mklab --list | cut -f1; }
-file_of() { mklab --list | awk -F'\t' -v id="$1" '$1 == id { print $3 }'; }
-checks_of() { mklab --list | awk -F'\t' -v id="$1" '$1 == id { print $4 }'; }
+file_of() { mklab --list | awk -F'\t' -v id="$1" '$1 == id "" { print $3 }'; }
+checks_of() { mklab --list | awk -F'\t' -v id="$1" '$1 == id "" { print $4 }'; }
 
 setup_file() {
 	# The fresh skeleton, every region a stub: what a stub looks like.
