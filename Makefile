@@ -77,14 +77,20 @@ shell-07: | prereqs ## an interactive shell in a container in rootfs/ (ARGS as f
 checks_of = tests/$(call step,$(1)).bats $(if $(filter 07,$(1)),tests/07-mini.bats tests/security.bats tests/07-cgroups.bats tests/07-network.bats)
 
 # LAB=1: the same checks on the learner's lab/bin (mk/lab.mk); tests/run
-# then names the exercise of each check that fails.
-$(addprefix check-,$(NUMS)): check-%: | prereqs ## run step NN's lab checks (LAB=1: on the learner's lab/)
+# then names the exercise of each check that fails. EX=NN.M (one or
+# more of step NN's exercises): only the checks they name (tests/run
+# reads NSLAB_EX); an exercise of another step is refused here.
+ex_of_step = for x in $(EX); do case $$x in $(1).*) ;; *) \
+	echo "make check-$(1): EX=$$x is not an exercise of step $(1) (make lab-list shows them)" >&2; exit 2 ;; esac; done
+
+$(addprefix check-,$(NUMS)): check-%: | prereqs ## run step NN's lab checks (LAB=1: on the learner's lab/; EX=NN.M: one exercise's)
+	@$(call ex_of_step,$*)
 ifeq ($(LAB),1)
 	@$(MAKE) --no-print-directory lab-build
-	@NSLAB_BIN='$(CURDIR)/$(LAB_DIR)/bin' NSLAB_LAB=1 tests/run $(call checks_of,$*)
+	@NSLAB_EX='$(EX)' NSLAB_BIN='$(abspath $(LAB_DIR))/bin' NSLAB_LAB=1 tests/run $(call checks_of,$*)
 else
 	@$(call SUBMAKE,$(call step,$*))
-	@tests/run $(call checks_of,$*)
+	@NSLAB_EX='$(EX)' tests/run $(call checks_of,$*)
 endif
 
 test: all ## run every check; ends with "N passed, N failed, N skipped"
@@ -157,10 +163,14 @@ help: ## list the targets
 	@echo "  make shell-07      an interactive shell in a container in rootfs/"
 	@echo "  make mini-07       a shell in bin/07-mini, the container in one file (mini.c)"
 	@echo "  make check-NN      run step NN's lab checks, e.g. make check-01"
+	@echo "                     EX=01.3: only the checks of that exercise"
 	@echo "  make lab           write lab/, the workshop's exercises (docs/lab.md)"
-	@echo "                     FORCE=1 starts again; EX=03.2 resets one exercise"
-	@echo "  make check-NN LAB=1  the same checks on lab/; names the failed exercise"
-	@echo "  make lab-list      list the exercises: id, checks, task"
+	@echo "                     FORCE=1 starts again; EX=03.2 resets one exercise;"
+	@echo "                     FROM=04: the exercises of 01-03 come solved"
+	@echo "  make check-NN LAB=1  the same checks on lab/; names the exercise to do next"
+	@echo "  make lab-solve EX='03.2 ...'  put the reference into those exercises of lab/"
+	@echo "                     (the code you wrote there goes to lab/.lab-saved/03.2.c)"
+	@echo "  make lab-list      list the exercises: id, name, level, minutes, checks, task"
 	@echo "  make lab-verify    prove each exercise's checks fail on its stub (root)"
 	@echo "  make test          run every check"
 	@echo "  make sanitize      build with ASan+UBSan and run every check"

@@ -7,19 +7,30 @@
 #
 #   make lab              write lab/ (never over a learner's edits)
 #   make lab FORCE=1      write it again from scratch
+#   make lab FROM=04      write it with the exercises of 01-03 solved
 #   make lab EX=03.2      put exercise 03.2 back to its stub, nothing else
-#   make lab-list         the exercises: id, checks, task
+#   make lab-solve EX='03.2 03.3'
+#                         put the reference into those exercises; the
+#                         learner's code there goes to lab/.lab-saved/
+#   make lab-list         the exercises: id, name, level, minutes,
+#                         checks, task
 #   make check-NN LAB=1   build lab/ and run step NN's checks on lab/bin
+#                         (EX=NN.M: only the checks of that exercise)
 #   make lab-verify       prove that the checks tell a solved exercise
 #                         from a stub (needs root; a few minutes)
 
 LAB_DIR := lab
 
-lab: | prereqs ## write lab/, the learner's tree (FORCE=1 over edits; EX=NN.M resets one exercise)
-	@scripts/mklab.sh $(if $(EX),--ex $(EX),$(if $(filter 1,$(FORCE)),--force)) $(LAB_DIR)
+lab: | prereqs ## write lab/, the learner's tree (FORCE=1 over edits; FROM=NN: steps before NN solved; EX=NN.M resets one exercise)
+	@scripts/mklab.sh $(if $(EX),--ex '$(EX)',$(if $(filter 1,$(FORCE)),--force) $(if $(FROM),--from '$(FROM)')) $(LAB_DIR)
 
-lab-list: ## list the lab's exercises: id, name, checks, task
-	@scripts/mklab.sh --list | awk -F'\t' '{ printf "%-5s %-12s %-25s %s\n", $$1, $$2, $$4, $$7 }'
+lab-solve: | prereqs ## put the reference into exercises EX='NN.M ...' of lab/ (your code: lab/.lab-saved/)
+	@$(if $(EX),scripts/mklab.sh --solve '$(EX)' $(LAB_DIR),echo "make lab-solve needs EX='NN.M ...' (make lab-list shows them)" >&2; exit 2)
+
+# A warm-up (its hints may name the answer) says so before its task.
+lab-list: ## list the lab's exercises: id, name, level, minutes, checks, task
+	@scripts/mklab.sh --list | awk -F'\t' '{ printf "%-5s %-13s %-2s %5s  %-25s %s%s\n", $$1, $$2, \
+		($$8 == "" ? "" : "L" $$8), ($$9 == "" ? "" : $$9 "min"), $$4, ($$10 == "yes" ? "(warm-up) " : ""), $$7 }'
 
 # The whole lab is built, as a learner's `make` would: a stub elsewhere
 # must not break the build, and 06's checks use 01's program too.
@@ -30,4 +41,4 @@ lab-build: | prereqs ## build lab/ into lab/bin
 lab-verify: | prereqs ## prove the checks discriminate: reference passes, each stub fails (root; minutes)
 	@scripts/lab-verify.sh $(EX)
 
-.PHONY: lab lab-list lab-build lab-verify
+.PHONY: lab lab-solve lab-list lab-build lab-verify

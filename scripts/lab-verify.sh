@@ -42,11 +42,13 @@ checks_of() { # the .bats files of a step, as the Makefile's checks_of
 work=$(mktemp -d "${TMPDIR:-/tmp}/nslab-labverify.XXXXXX") || exit 1
 trap 'rm -rf "$work"' EXIT INT TERM
 
-# id name file checks docs fail task, one exercise a line.
+# id name file checks ..., one exercise a line, in the lab's order
+# (07.10 after 07.9): an exercise's place is its index in ids.
 mapfile -t EXS < <(scripts/mklab.sh --list)
-ids=() ; declare -A checks last
+ids=() ; declare -A checks last index
 for line in "${EXS[@]}"; do
-	IFS=$'\t' read -r id _ _ c _ _ _ <<<"$line"
+	IFS=$'\t' read -r id _ _ c _ <<<"$line"
+	index[$id]=${#ids[@]}
 	ids+=("$id"); checks[$id]=$c
 	# The last exercise (in the lab's order) that names each check.
 	for c in ${checks[$id]}; do last[$c]=$id; done
@@ -88,8 +90,8 @@ run_checks() {
 		>"$bin/../tap.log" 2>&1
 	for id in "$@"; do
 		awk -v id="$id" '
-			$1 == "ok" && $3 == id { r = ($0 ~ / # skip/) ? "skip" : "ok" }
-			$1 == "not" && $4 == id { r = "fail" }
+			$1 == "ok" && $3 == id "" { r = ($0 ~ / # skip/) ? "skip" : "ok" }
+			$1 == "not" && $4 == id "" { r = "fail" }
 			END { print id, (r == "" ? "missing" : r) }' "$bin/../tap.log"
 	done
 }
@@ -152,7 +154,7 @@ for id in "${want[@]}"; do
 	# In order: every exercise up to this one filled, the later ones stubs.
 	later=() so_far=()
 	for other in "${ids[@]}"; do
-		if [[ $other > $id ]]; then later+=("$other")
+		if [ "${index[$other]}" -gt "${index[$id]}" ]; then later+=("$other")
 		elif [[ $other == "$nn".* ]]; then so_far+=("$other"); fi
 	done
 	green=()
