@@ -171,7 +171,7 @@ static int demo_clone(const struct opts *o)
 	 * level: 1
 	 * minutes: 5
 	 * warmup: yes
-	 * checks: 01.1 01.2 01.3
+	 * checks: 01.1 01.2
 	 * docs: docs/01-uts.md#the-system-calls
 	 * fail: the child did not start in a new UTS namespace
 	 * hint: proc_clone(FN, ARG, FLAGS) (common/proc.h) is clone(2) with SIGCHLD added

@@ -297,7 +297,7 @@ static int take_root_and_cwd(const struct join_target *t)
 	/* LAB 06.2 root: after the mount join, make the target's root ours, then its working directory
 	 * level: 2
 	 * minutes: 10
-	 * checks: 06.1 06.7
+	 * checks: 06.1 06.2 06.3 06.7
 	 * docs: docs/06-setns.md#how-the-code-does-it
 	 * fail: paths do not resolve as the target sees them (its root and working directory were not taken)
 	 * hint: setns(2), "Details for specific namespace types", Mount namespaces: why the join needs CAP_SYS_CHROOT; the join leaves you at the root of the namespace's root mount, not at a chrooted target's root (nsenter(1), --root and --wd)
