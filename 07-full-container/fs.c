@@ -212,7 +212,7 @@ int fs_enter_root(const struct fs_config *c, int rootfd)
 	/* LAB 07.4 pivot: the rootfs (the working directory) becomes /, the host's tree leaves the namespace, no put_old directory
 	 * level: 2
 	 * minutes: 15
-	 * checks: 07.8 07m.1
+	 * checks: 07.7 07.8 07m.1
 	 * docs: docs/07-full-container.md#the-order-of-operations
 	 * fail: / inside is not the rootfs, or a host mount is still there
 	 * hint: pivot_root(2), NOTES: new_root and put_old may be the same directory; what is stacked where then?
