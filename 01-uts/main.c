@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fail.h"
 #include "ns.h"
 #include "proc.h"
 #include "say.h"
@@ -167,19 +168,25 @@ static int demo_clone(const struct opts *o)
 		return EXIT_FAIL;
 	}
 	/* LAB 01.1 clone: start the child in a UTS namespace of its own
-	 * checks: 01.1 01.3
+	 * level: 1
+	 * minutes: 5
+	 * warmup: yes
+	 * checks: 01.1 01.2
 	 * docs: docs/01-uts.md#the-system-calls
 	 * fail: the child did not start in a new UTS namespace
 	 * hint: proc_clone(FN, ARG, FLAGS) (common/proc.h) is clone(2) with SIGCHLD added
 	 * hint: the child runs child(&d); the flag for a new UTS namespace is CLONE_NEW...
+	 * hint: on failure record the call for the error line: nsl_fail("clone(...)") (common/fail.h)
 	 * stub: (void)child;
-	 * stub: pid = -1;
 	 * stub: errno = ENOSYS;
+	 * stub: pid = nsl_fail("LAB 01.1: %s", "start the child in a UTS namespace of its own");
 	 */
 	pid = proc_clone(child, &d, CLONE_NEWUTS);
+	if (pid == -1)
+		nsl_fail("clone(CLONE_NEWUTS|SIGCHLD)");
 	/* END LAB */
 	if (pid == -1) {
-		nsl_error(errno, "clone(CLONE_NEWUTS|SIGCHLD)");
+		nsl_error(errno, "%s", nsl_failed_call());
 		sync_close(d.ready);
 		sync_close(d.go);
 		return EXIT_FAIL;
@@ -228,18 +235,23 @@ static int demo_unshare(const struct opts *o)
 	}
 	close(moved[0]);
 	say("forked witness %d; it stays in this namespace", (int)witness);
-	/* LAB 01.3 unshare: move this process itself into a new UTS namespace
+	/* LAB 01.3 unshare: move this process itself, not a child, into a new UTS namespace
+	 * level: 1
+	 * minutes: 10
 	 * checks: 01.4
 	 * docs: docs/01-uts.md#the-system-calls
-	 * fail: --unshare did not move the process into a new UTS namespace
-	 * hint: unshare(2) takes the same CLONE_NEW* flag as clone(2); -1 and errno on failure
-	 * stub: moved_rc = -1;
+	 * fail: the demo did not move itself into a new UTS namespace
+	 * hint: namespaces(7), "The namespaces API": of its three calls, one moves the caller itself; it takes the flag clone(2) takes
+	 * hint: -1 and errno on failure, as every call here; record the call for the error line (common/fail.h)
 	 * stub: errno = ENOSYS;
+	 * stub: moved_rc = nsl_fail("LAB 01.3: %s", "move this process into a new UTS namespace");
 	 */
 	moved_rc = unshare(CLONE_NEWUTS);
+	if (moved_rc == -1)
+		nsl_fail("unshare(CLONE_NEWUTS)");
 	/* END LAB */
 	if (moved_rc == -1) {
-		nsl_error(errno, "unshare(CLONE_NEWUTS)");
+		nsl_error(errno, "%s", nsl_failed_call());
 		close(moved[1]);
 		proc_wait(witness);
 		return EXIT_FAIL;
@@ -247,7 +259,7 @@ static int demo_unshare(const struct opts *o)
 	/* Same process, new namespace: from here on it no longer speaks for
 	 * the host. */
 	say_role("moved");
-	show_uts("unshare(CLONE_NEWUTS): I moved myself, name copied:");
+	show_uts("I moved myself, not a child; name copied:");
 	status = rename_uts(o->hostname) == -1 ? EXIT_FAIL : EXIT_OK;
 	sync_post(moved[1]);
 	close(moved[1]);

@@ -25,7 +25,10 @@ int uts_set_hostname(const char *name)
 	/* Needs CAP_SYS_ADMIN in the user namespace that owns this UTS
 	 * namespace: root on the host, or root of a user namespace (05). */
 	/* LAB 01.2 sethostname: rename the UTS namespace the caller is in
-	 * checks: 01.1 01.3 01.4 01.5
+	 * level: 1
+	 * minutes: 5
+	 * warmup: yes
+	 * checks: 01.1 01.2 01.4 01.5
 	 * docs: docs/01-uts.md#the-system-calls
 	 * fail: the hostname inside is not the one given with -n
 	 * hint: sethostname(2) takes the name and its length, with no NUL

@@ -13,6 +13,7 @@
 #include <sys/msg.h>
 #include <unistd.h>
 
+#include "fail.h"
 #include "ns.h"
 
 /* A POSIX queue of this demo holds at most this many messages; the kernel
@@ -81,18 +82,26 @@ int ipc_check_mq_name(const char *name)
 
 int ipc_msg_create(key_t key)
 {
-	/* IPC_EXCL: if KEY is taken in this namespace, fail with EEXIST
-	 * rather than adopt (and later remove) a queue that is not ours. */
-	/* LAB 02.2 msgget: create a SysV queue under KEY, never adopt one
-	 * checks: 02.1 02.2 02.4
+	/* LAB 02.2 msgget: create a new SysV queue under KEY; a KEY taken in this namespace is a failure, never adopted
+	 * level: 1
+	 * minutes: 10
+	 * checks: 02.1 02.4
 	 * docs: docs/02-ipc.md#the-system-calls
 	 * fail: no SysV queue was made under the key, on one side or the other
-	 * hint: msgget(2) with IPC_CREAT, IPC_EXCL (fail if KEY is taken) and mode 0600
+	 * hint: sysvipc(7), "Message queues"; msgget(2) DESCRIPTION: the two flags that together mean "create, and fail if it exists" (EEXIST)
+	 * hint: the permission bits as for open(2): the owner reads and writes, nobody else
+	 * hint: on failure record the call for the error line (common/fail.h)
 	 * stub: (void)key;
 	 * stub: errno = ENOSYS;
-	 * stub: return -1;
+	 * stub: return nsl_fail("LAB 02.2: %s", "create a new SysV queue under the key");
 	 */
-	return msgget(key, IPC_CREAT | IPC_EXCL | 0600);
+	/* IPC_EXCL: if KEY is taken in this namespace, fail with EEXIST
+	 * rather than adopt (and later remove) a queue that is not ours. */
+	int id = msgget(key, IPC_CREAT | IPC_EXCL | 0600);
+
+	if (id == -1)
+		return nsl_fail("msgget(0x%08x, IPC_CREAT|IPC_EXCL|0600)", (unsigned int)key);
+	return id;
 	/* END LAB */
 }
 
@@ -173,16 +182,23 @@ mqd_t ipc_mq_create(const char *name)
 	/* The name is resolved in the caller's IPC namespace, through the
 	 * kernel's own mqueue mount for it: /dev/mqueue need not exist. */
 	/* LAB 02.3 mq_open: create a POSIX queue NAME with the attributes in attr
-	 * checks: 02.1 02.2 02.4
+	 * level: 1
+	 * minutes: 10
+	 * checks: 02.1 02.4
 	 * docs: docs/02-ipc.md#the-system-calls
 	 * fail: no POSIX queue was made under the name
-	 * hint: mq_open(3) with O_CREAT, O_EXCL and O_RDWR, mode 0600, and &attr
+	 * hint: mq_overview(7); mq_open(3): create it exclusively, for sending and receiving, for the owner only; without attr the sizes are the system's defaults
+	 * hint: on failure record the call for the error line (common/fail.h)
 	 * stub: (void)name;
 	 * stub: (void)attr;
 	 * stub: errno = ENOSYS;
-	 * stub: return (mqd_t)-1;
+	 * stub: return (mqd_t)nsl_fail("LAB 02.3: %s", "create the POSIX queue");
 	 */
-	return mq_open(name, O_CREAT | O_EXCL | O_RDWR, 0600, &attr);
+	mqd_t mq = mq_open(name, O_CREAT | O_EXCL | O_RDWR, 0600, &attr);
+
+	if (mq == (mqd_t)-1)
+		return (mqd_t)nsl_fail("mq_open(\"%s\", O_CREAT|O_EXCL|O_RDWR, 0600)", name);
+	return mq;
 	/* END LAB */
 }
 

@@ -49,8 +49,9 @@ int ipc_parse_key(const char *s, key_t *key);
  * Otherwise -1 with errno EINVAL. */
 int ipc_check_mq_name(const char *name);
 
-/* msgget(KEY, IPC_CREAT|IPC_EXCL|0600): a new SysV queue, or -1 with errno
- * (EEXIST if the key is taken in this namespace). Returns its id. */
+/* A new SysV queue under KEY that only its owner may read and write, never
+ * one that is there already: its id, or -1 with errno (EEXIST if the key
+ * is taken in this namespace) and the call recorded (common/fail.h). */
 int ipc_msg_create(key_t key);
 
 /* msgget(KEY, 0): the id of the queue KEY names in the caller's IPC
@@ -75,8 +76,10 @@ int ipc_msg_next(int *slot, int *msqid, key_t *key);
 /* msgctl(IPC_RMID): remove the queue now, with its messages. */
 int ipc_msg_remove(int msqid);
 
-/* mq_open(NAME, O_CREAT|O_EXCL|O_RDWR, 0600): a new POSIX queue of small
- * messages, or (mqd_t)-1 with errno (EEXIST if the name is taken). */
+/* A new POSIX queue of small messages under NAME, for reading and
+ * writing, only its owner's, never one that is there already: or
+ * (mqd_t)-1 with errno (EEXIST if the name is taken) and the call
+ * recorded (common/fail.h). */
 mqd_t ipc_mq_create(const char *name);
 
 /* mq_open(NAME, O_RDONLY|O_NONBLOCK): the queue NAME names in the caller's

@@ -15,14 +15,37 @@
 #include "fail.h"
 #include "syscalls.h"
 
-/* The order of the rows is the order of the joins; join.h says why user
- * comes first and mnt last. Among the others the order does not matter:
- * each is owned by some user namespace, and by now we hold every
- * capability in it, or we never will. (A target whose user namespace is
- * not the one that owns its other namespaces would need another order:
- * nsenter(1) joins the others first, then the user namespace, then
- * retries what failed. nslab keeps to the common case.) */
+/* The order of the rows is the order of the joins (join_enter()), and
+ * of every list of types the programs print. */
 const struct join_type join_types[JOIN_NTYPES] = {
+	/* LAB 06.3 order: put the rows in the order the joins must happen
+	 * level: 2
+	 * minutes: 15
+	 * checks: 06.8
+	 * docs: docs/06-setns.md#the-system-calls
+	 * fail: a user that owns the target's user namespace could not join the namespaces it owns
+	 * hint: user_namespaces(7), "Capabilities" and "Interaction of user namespaces and other types of namespaces": every namespace has an owner, and which join gives you the capabilities the others ask for?
+	 * hint: setns(2), "Details for specific namespace types": what each join requires, and in which user namespace
+	 * hint: setns(2) cannot undo a join; and after the mount join, paths (/proc too) resolve inside the target
+	 * hint: as root every order works: try yours as a user, `make check-06 LAB=1 EX=06.3` (check 06.8)
+	 * stub: { "cgroup", CLONE_NEWCGROUP, "CLONE_NEWCGROUP", NULL },
+	 * stub: { "ipc", CLONE_NEWIPC, "CLONE_NEWIPC", NULL },
+	 * stub: { "mnt", CLONE_NEWNS, "CLONE_NEWNS", NULL },
+	 * stub: { "net", CLONE_NEWNET, "CLONE_NEWNET", NULL },
+	 * stub: { "pid", CLONE_NEWPID, "CLONE_NEWPID", "pid_for_children" },
+	 * stub: { "time", CLONE_NEWTIME, "CLONE_NEWTIME", NULL },
+	 * stub: { "user", CLONE_NEWUSER, "CLONE_NEWUSER", NULL },
+	 * stub: { "uts", CLONE_NEWUTS, "CLONE_NEWUTS", NULL },
+	 */
+	/* User first: joining it gives every capability in it, which the
+	 * other joins need when it owns their namespaces (a rootless
+	 * container). Mount last: from then on paths resolve inside the
+	 * target. Among the others the order does not matter: each is owned
+	 * by some user namespace, and by now we hold every capability in it,
+	 * or we never will. (A target whose user namespace is not the one
+	 * that owns its other namespaces would need another order: nsenter(1)
+	 * joins the others first, then the user namespace, then retries what
+	 * failed. nslab keeps to the common case.) */
 	{ "user", CLONE_NEWUSER, "CLONE_NEWUSER", NULL },
 	{ "cgroup", CLONE_NEWCGROUP, "CLONE_NEWCGROUP", NULL },
 	{ "ipc", CLONE_NEWIPC, "CLONE_NEWIPC", NULL },
@@ -31,6 +54,7 @@ const struct join_type join_types[JOIN_NTYPES] = {
 	{ "pid", CLONE_NEWPID, "CLONE_NEWPID", "pid_for_children" },
 	{ "time", CLONE_NEWTIME, "CLONE_NEWTIME", NULL },
 	{ "mnt", CLONE_NEWNS, "CLONE_NEWNS", NULL },
+	/* END LAB */
 };
 
 int join_type_index(const char *name)
@@ -270,14 +294,17 @@ int join_open_pidfd(pid_t pid, int flags, struct join_target *t)
  * work elsewhere: take both from it, as nsenter's --root and --wd do. */
 static int take_root_and_cwd(const struct join_target *t)
 {
-	/* LAB 06.2 root: after the mount join, take the target's root and working directory
-	 * checks: 06.1 06.2 06.3 06.7 06.8
+	/* LAB 06.2 root: after the mount join, make the target's root ours, then its working directory
+	 * level: 2
+	 * minutes: 10
+	 * checks: 06.1 06.2 06.3 06.7
 	 * docs: docs/06-setns.md#how-the-code-does-it
-	 * fail: paths do not resolve as the target sees them (root and cwd not taken)
-	 * hint: t->root and t->cwd are open fds of /proc/PID/root and /proc/PID/cwd
-	 * hint: fchdir(t->root), chroot("."), then fchdir(t->cwd); on failure return nsl_fail("...")
+	 * fail: paths do not resolve as the target sees them (its root and working directory were not taken)
+	 * hint: setns(2), "Details for specific namespace types", Mount namespaces: why the join needs CAP_SYS_CHROOT; the join leaves you at the root of the namespace's root mount, not at a chrooted target's root (nsenter(1), --root and --wd)
+	 * hint: chroot(2) takes a path: stand in t->root first (an open directory can become where you stand), make "." the root, then stand in t->cwd
+	 * hint: on failure record the call (common/fail.h)
 	 * stub: errno = ENOSYS;
-	 * stub: return nsl_fail("LAB 06.2: take the root and cwd of %d", (int)t->pid);
+	 * stub: return nsl_fail("LAB 06.2: %s %d", "take the root and the working directory of", (int)t->pid);
 	 */
 	if (fchdir(t->root) == -1)
 		return nsl_fail("fchdir(fd of /proc/%d/root)", (int)t->pid);
@@ -293,17 +320,19 @@ static int take_root_and_cwd(const struct join_target *t)
 
 int join_enter(struct join_target *t, join_report_fn *report, void *arg)
 {
-	/* LAB 06.1 setns: join each namespace asked for, in the order of join_types[]
-	 * checks: 06.1 06.2 06.3 06.7 06.8
+	/* LAB 06.1 setns: join each namespace in t->mask, in the order of join_types[], telling report after each
+	 * level: 2
+	 * minutes: 10
+	 * checks: 06.1 06.2 06.3 06.7
 	 * docs: docs/06-setns.md#the-system-calls
-	 * fail: the namespaces were not joined (setns), or not user first
-	 * hint: for each row i of join_types[] whose flag is in t->mask: setns(t->fd[i], join_types[i].flag)
-	 * hint: the table puts user first (it grants the rights for the rest) and mnt last
-	 * hint: then report(t, i, arg) when report is not NULL; on failure return nsl_fail("setns(...)")
+	 * fail: the command did not run in the target's namespaces
+	 * hint: setns(2) DESCRIPTION: what the type argument checks, and why 0 would be unwise
+	 * hint: the descriptors are open already (join.h: t->fd[], one per row); report, when not NULL, hears the row's index
+	 * hint: on failure record the call (common/fail.h)
 	 * stub: (void)report;
 	 * stub: (void)arg;
 	 * stub: errno = ENOSYS;
-	 * stub: return nsl_fail("LAB 06.1: setns() into the namespaces of %d", (int)t->pid);
+	 * stub: return nsl_fail("LAB 06.1: %s %d", "join the namespaces of", (int)t->pid);
 	 */
 	for (int i = 0; i < JOIN_NTYPES; i++) {
 		if (!(t->mask & join_types[i].flag))

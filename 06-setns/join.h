@@ -10,14 +10,14 @@
  *    and working directory, are opened before the first setns(): once the
  *    caller is in PID's mount namespace, /proc is whatever PID's namespace
  *    mounted there, and "PID" may mean another process or none.
- *  - User namespace first, and only when it is not the caller's own.
- *    Joining it gives the caller every capability inside it, which the
- *    other joins need when that namespace owns the others (a rootless
- *    container). Joining one's own user namespace is refused (EINVAL): it
+ *  - One join after the other, in the order of join_types[] (join.c):
+ *    each join needs capabilities, and the user namespace that owns the
+ *    joined one decides (user_namespaces(7)). The caller's own user
+ *    namespace is never joined: the kernel refuses it (EINVAL), as it
  *    would hand back capabilities already dropped.
- *  - Mount namespace last. The join moves the caller's root and working
- *    directory to the namespace's root mount, after which paths, /proc
- *    included, resolve inside the target.
+ *  - The mount join moves the caller's root and working directory to the
+ *    namespace's root mount, after which paths, /proc included, resolve
+ *    inside the target.
  *  - PID namespace: a process never changes its pid, so joining a PID
  *    namespace changes only where the caller's children are born
  *    (/proc/self/ns/pid_for_children). The caller must fork. (A time
@@ -126,8 +126,7 @@ int join_open_ns_files(struct join_target *t);
 typedef void join_report_fn(const struct join_target *t, int i, void *arg);
 
 /* Join every namespace of T->mask, one setns() per type, in the table's
- * order: user first, mount last; then chroot to the target's root and
- * chdir to its cwd. REPORT, if not NULL, hears each step. On failure the
+ * order; then chroot to the target's root and chdir to its cwd. REPORT, if not NULL, hears each step. On failure the
  * joins made so far stay made: a process cannot go back, except by
  * joining its old namespaces the same way. */
 int join_enter(struct join_target *t, join_report_fn *report, void *arg);

@@ -35,7 +35,7 @@ static int setup(const struct target *tg)
 	say("sethostname(\"%s\"): my UTS namespace has a name of its own", tg->hostname);
 	id = ipc_msg_create(tg->key);
 	if (id == -1) {
-		nsl_error(errno, "msgget(0x%08x, IPC_CREAT|IPC_EXCL|0600)", (unsigned)tg->key);
+		nsl_error(errno, "%s", nsl_failed_call());
 		return -1;
 	}
 	say("msgget(0x%08x, IPC_CREAT|IPC_EXCL|0600) = %d: a queue only my IPC "

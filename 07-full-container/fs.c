@@ -198,15 +198,10 @@ int fs_readonly_paths(const struct fs_config *c, int rootfd)
 	return 0;
 }
 
-/* The rootfs becomes /. 04 gave pivot_root a put_old directory inside
- * the new root; 07 uses the idiom runc uses, pivot_root(".", "."): with
- * the new root as the working directory, the old root is stacked on top
- * of it, on the same spot, and umount2(".", MNT_DETACH) takes it (and
- * every host mount under it) off again. No directory is made in the
- * rootfs, so none can be left there by a SIGKILL, and none can be
- * reached from inside in the meantime. The detach cannot reach the host:
- * every mount is private since the first step. pivot_root(2) documents
- * the idiom; umount(2) explains MNT_DETACH. */
+/* The rootfs becomes /, and the host's tree leaves this namespace, with
+ * no directory made in the rootfs: none can be left there by a SIGKILL,
+ * and none can be reached from inside in the meantime. The detach cannot
+ * reach the host: every mount is private since the first step. */
 int fs_enter_root(const struct fs_config *c, int rootfd)
 {
 	say_more("fchdir(%d) (%s)", rootfd, c->rootfs);
@@ -214,17 +209,25 @@ int fs_enter_root(const struct fs_config *c, int rootfd)
 		nsl_error(errno, "fchdir(\"%s\")", c->rootfs);
 		return -1;
 	}
-	/* LAB 07.4 pivot: the rootfs (the working directory now) becomes /, the host's tree detached
-	 * checks: 07.7 07.8
+	/* LAB 07.4 pivot: the rootfs (the working directory) becomes /, the host's tree leaves the namespace, no put_old directory
+	 * level: 2
+	 * minutes: 15
+	 * checks: 07.7 07.8 07m.1
 	 * docs: docs/07-full-container.md#the-order-of-operations
 	 * fail: / inside is not the rootfs, or a host mount is still there
-	 * hint: pivot_root(".", ".") stacks the old root on the new one, on the same spot
-	 * hint: umount2(".", MNT_DETACH) then takes the old root, and every host mount under it, away
-	 * hint: on failure: nsl_error(errno, "pivot_root(...)") and return -1
+	 * hint: pivot_root(2), NOTES: new_root and put_old may be the same directory; what is stacked where then?
+	 * hint: umount(2): the old root has mounts below it; the lazy way, on "."
+	 * hint: on failure: nsl_error(errno, "...") with the call, and return -1
 	 * stub: errno = ENOSYS;
-	 * stub: nsl_error(errno, "LAB 07.4: pivot_root(\".\", \".\") in \"%s\"", c->rootfs);
+	 * stub: nsl_error(errno, "LAB 07.4: %s \"%s\"", "make / the rootfs", c->rootfs);
 	 * stub: return -1;
 	 */
+	/* 04 gave pivot_root a put_old directory inside the new root; 07
+	 * uses the idiom runc uses, pivot_root(".", "."): with the new root
+	 * as the working directory, the old root is stacked on top of it, on
+	 * the same spot, and umount2(".", MNT_DETACH) takes it (and every
+	 * host mount under it) off again. pivot_root(2) documents the idiom;
+	 * umount(2) explains MNT_DETACH. */
 	say_more("pivot_root(\".\", \".\")");
 	if (pivot_root(".", ".") == -1) {
 		nsl_error(errno, "pivot_root(\".\", \".\") in \"%s\"", c->rootfs);
@@ -235,13 +238,13 @@ int fs_enter_root(const struct fs_config *c, int rootfd)
 		nsl_error(errno, "umount2(\".\", MNT_DETACH)");
 		return -1;
 	}
+	say("pivot_root(\".\", \".\"), umount2(\".\", MNT_DETACH): %s is / now, and the "
+	    "host's mounts are gone from this namespace", c->rootfs);
 	/* END LAB */
 	if (chdir("/") == -1) {
 		nsl_error(errno, "chdir(\"/\")");
 		return -1;
 	}
-	say("pivot_root(\".\", \".\"), umount2(\".\", MNT_DETACH): %s is / now, and the "
-	    "host's mounts are gone from this namespace", c->rootfs);
 	return 0;
 }
 

@@ -148,8 +148,7 @@ static int cap_last_cap(void)
 
 /* The bounding set is the limit on what any later execve() can grant,
  * file capabilities and setuid-root binaries included. Dropping from it
- * needs CAP_SETPCAP, so this comes before capset() gives that up.
- * Reading first makes the call idempotent: a cap already gone is left
+ * needs CAP_SETPCAP. Reading first makes the call idempotent: a cap already gone is left
  * alone, and a second harden_caps() needs no CAP_SETPCAP. */
 static int drop_bounding(uint64_t keep)
 {
@@ -184,22 +183,23 @@ int harden_caps(uint64_t keep)
 	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
 	uint64_t have;
 
-	/* LAB 07.1 caps: keep only KEEP: bounding, permitted, effective; inheritable and ambient empty
-	 * checks: 07.7
+	/* LAB 07.1 caps: keep only KEEP: bounding, permitted, effective = KEEP; inheritable and ambient empty
+	 * level: 3
+	 * minutes: 20
+	 * checks: 07.7 07m.1
 	 * docs: docs/07-full-container.md#five-sets-one-rule-bounding--permitted--effective
 	 * fail: the container's capabilities are not Docker's default set
-	 * hint: capget(&hdr, data) first; keep &= what is permitted now
-	 * hint: drop_bounding(keep) (it needs CAP_SETPCAP, so before capset), then
-	 * hint: prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) (EINVAL: an old kernel, fine)
-	 * hint: data[i].permitted = data[i].effective = the 32 bits of keep, inheritable 0; capset(&hdr, data)
-	 * hint: on failure: return nsl_fail("capset(...)")
+	 * hint: capabilities(7), "Thread capability sets" and "Capability bounding set": one change needs a capability you are about to lose, so it comes first; drop_bounding() above does the bounding set
+	 * hint: capabilities(7), "Programmatically adjusting capability sets": read the sets into data[] (hdr is ready: version 3, two 32-bit halves), then write them back; you cannot keep what you do not hold
+	 * hint: prctl(2): one operation empties the ambient set; a kernel before 4.3 has none (EINVAL is fine)
+	 * hint: on failure record the call (common/fail.h)
 	 * stub: (void)keep;
 	 * stub: (void)hdr;
 	 * stub: (void)data;
 	 * stub: (void)have;
 	 * stub: (void)drop_bounding;
 	 * stub: errno = ENOSYS;
-	 * stub: return nsl_fail("LAB 07.1: drop the capabilities");
+	 * stub: return nsl_fail("LAB 07.1: %s", "keep only the capabilities asked for");
 	 */
 	if (capget(&hdr, data) == -1)
 		return nsl_fail("capget(v3, self)");
@@ -233,12 +233,15 @@ int harden_caps(uint64_t keep)
 int harden_no_new_privs(void)
 {
 	/* LAB 07.2 nnp: set no_new_privs, so that no execve() can add privilege
-	 * checks: 07.7
+	 * level: 1
+	 * minutes: 5
+	 * warmup: yes
+	 * checks: 07.7 07m.1
 	 * docs: docs/07-full-container.md#no_new_privs
 	 * fail: NoNewPrivs is not 1 for the container's processes
 	 * hint: prctl(2) PR_SET_NO_NEW_PRIVS with 1 (and three 0s); on failure return nsl_fail("prctl(...)")
 	 * stub: errno = ENOSYS;
-	 * stub: return nsl_fail("LAB 07.2: set no_new_privs");
+	 * stub: return nsl_fail("LAB 07.2: %s", "set no_new_privs");
 	 */
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
 		return nsl_fail("prctl(PR_SET_NO_NEW_PRIVS, 1)");

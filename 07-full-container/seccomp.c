@@ -528,16 +528,18 @@ int harden_seccomp(void)
 {
 	struct sock_fprog prog;
 
-	/* LAB 07.3 seccomp: install the filter that build() assembles in flt
-	 * checks: 07.7
+	/* LAB 07.3 seccomp: install the filter build() assembles in flt, for this thread and every later child
+	 * level: 2
+	 * minutes: 15
+	 * checks: 07.7 07m.1
 	 * docs: docs/07-full-container.md#a-seccomp-filter-in-raw-bpf
 	 * fail: no seccomp filter on the container's processes
-	 * hint: build(), then prog.len = flt.len and prog.filter = flt.insn
-	 * hint: seccomp(SECCOMP_SET_MODE_FILTER, 0, &prog) (common/syscalls.h); it needs no_new_privs (07.2)
-	 * hint: ENOSYS: a kernel before 3.17, where prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) does it
+	 * hint: seccomp(2) DESCRIPTION: the operation that installs a BPF program (prog: its length and its instructions), and its precondition (07.2)
+	 * hint: before Linux 3.17 only prctl(2) could; ENOSYS tells you
+	 * hint: on failure record the call (common/fail.h)
 	 * stub: (void)prog;
 	 * stub: errno = ENOSYS;
-	 * stub: return nsl_fail("LAB 07.3: install the seccomp filter");
+	 * stub: return nsl_fail("LAB 07.3: %s", "install the filter");
 	 */
 	if (build() == -1)
 		return -1;
