@@ -111,6 +111,24 @@ as_lab() {
 	setpriv --reuid="$LAB_UID" --regid="$LAB_GID" --clear-groups --inh-caps=-all "$@"
 }
 
+# Start the demo unprivileged in the background, its command writing its
+# pid ($$: no PID namespace here, so the host's too) to the fifo
+# $work/up, then waiting for a line on $work/down. Sets $demo and the
+# variable VAR (the command's pid). setpriv execs the demo, so $! is the
+# demo's pid (a shell function run with & would be a subshell in
+# between). 3>&- keeps bats from waiting on it should the check fail.
+start_paused() { # start_paused VAR
+	local runner=()
+	mkfifo "$work/up" "$work/down"
+	chmod 666 "$work/up" "$work/down"
+	[ "$(id -u)" -ne 0 ] || runner=(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all)
+	"${runner[@]}" "$USERNS" -q -- sh -c 'echo $$ >"$1"; read x <"$2"' _ \
+		"$work/up" "$work/down" 2>"$BATS_TEST_TMPDIR/stderr" 3>&- &
+	demo=$!
+	fifo_read "$1" "$work/up" ||
+		fail "05-user never ran its command: $(cat "$BATS_TEST_TMPDIR/stderr")"
+}
+
 # Whitespace squeezed: the kernel pads the columns of a map.
 squeeze() {
 	awk '{ $1 = $1; print }'
@@ -300,18 +318,7 @@ deny"
 @test "05.15 SIGTERM during the command: status 143, nothing left" {
 	need_userns_here
 	host_snapshot
-	mkfifo "$work/up" "$work/down"
-	chmod 666 "$work/up" "$work/down"
-	# setpriv execs the demo, so $! is the demo's pid (a shell function
-	# run with & would be a subshell in between). 3>&- keeps bats from
-	# waiting on it should the check fail.
-	runner=()
-	[ "$(id -u)" -ne 0 ] || runner=(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all)
-	"${runner[@]}" "$USERNS" -q -- sh -c 'echo $$ >"$1"; read x <"$2"' _ \
-		"$work/up" "$work/down" 2>"$BATS_TEST_TMPDIR/stderr" 3>&- &
-	demo=$!
-	fifo_read inner "$work/up" ||
-		fail "05-user never ran its command: $(cat "$BATS_TEST_TMPDIR/stderr")"
+	start_paused inner
 	# While the command waits, the demo's directory exists on the host.
 	ls -d "${TMPDIR:-/tmp}"/nslab-05.*
 	kill -TERM "$demo"
@@ -382,17 +389,7 @@ deny"
 	need_userns_here
 	host_snapshot
 	mygid=$(as_unprivileged id -g)
-	mkfifo "$work/up" "$work/down"
-	chmod 666 "$work/up" "$work/down"
-	# As in 05.15: setpriv execs the demo, so $! is the demo itself.
-	runner=()
-	[ "$(id -u)" -ne 0 ] || runner=(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all)
-	"${runner[@]}" "$USERNS" -q -- sh -c 'echo $$ >"$1"; read x <"$2"' _ \
-		"$work/up" "$work/down" 2>"$BATS_TEST_TMPDIR/stderr" 3>&- &
-	demo=$!
-	fifo_read cmd "$work/up" ||
-		fail "05-user never ran its command: $(cat "$BATS_TEST_TMPDIR/stderr")"
-	# No PID namespace here: the command's $$ is its pid on the host too.
+	start_paused cmd
 	# Without privilege, gid_map takes a map only once setgroups(2) is
 	# switched off for good in the namespace.
 	assert_equal "$(cat "/proc/$cmd/setgroups")" deny
