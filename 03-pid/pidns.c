@@ -261,8 +261,8 @@ static void pass_on(pid_t main_child, int sig, pidns_report_fn *report)
 	 * checks: 03.10
 	 * docs: docs/03-pid.md#a-command-as-pid-1-or-under-an-init
 	 * fail: under --init, a stop signal sent to the demo never reached the command
-	 * hint: pid_namespaces(7), "Signals": the kernel drops a signal sent to PID 1 unless PID 1 takes it; an init that takes the stop signals owes them to its main child
-	 * hint: kill(2), DESCRIPTION: how a negative pid names a group; credentials(7), "Process groups": how to tell a group's leader
+	 * hint: pid_namespaces(7), "The namespace init process": the kernel drops a signal sent to PID 1 unless PID 1 takes it; an init that takes the stop signals owes them to its main child
+	 * hint: kill(2), DESCRIPTION: how a negative pid names a group; credentials(7), "Process group ID and session ID": how to tell a group's leader
 	 * hint: pidns.h: the event the caller hears, and how it names a group
 	 * stub: (void)main_child;
 	 * stub: (void)sig;
@@ -325,7 +325,7 @@ pid_t pidns_unshare_fork(void)
 	 * checks: 03.16
 	 * docs: docs/03-pid.md#the-rule-kept---unshare
 	 * fail: the command was not the demo's child, PID 1 of a new PID namespace, or it could not start a process of its own
-	 * hint: pid_namespaces(7), and namespaces(7) on "pid_for_children": a process never changes its PID namespace; only its children are born in the new one
+	 * hint: pid_namespaces(7), its first paragraphs; namespaces(7), "/proc/[pid]/ns/pid_for_children": a process never changes its PID namespace, only its children are born in the new one
 	 * hint: try it first with the start left out (return 0, as if you were the child): make check-03 LAB=1 EX=03.5, and read the command's error (the articles' "Cannot allocate memory"; dash says less); 03-pid --pitfall shows why
 	 * hint: on failure record the call that failed for the caller (common/fail.h), errno kept
 	 * stub: errno = ENOSYS;

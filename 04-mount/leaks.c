@@ -196,7 +196,7 @@ void leak_proc1_root(const struct demo *d)
 	 * fail: with --no-pidns, the container did not read the host's marker
 	 * hint: proc(5), "/proc/[pid]/root": what following this link does, even from another mount namespace, and why reading the link itself says so little
 	 * hint: any host process is a door; PID 1 is the one every host has, and some hosts guard it even from root (then take your parent)
-	 * hint: pid_namespaces(7), "/proc": why the default run, with a PID namespace, has no such door
+	 * hint: pid_namespaces(7), "/proc and PID namespaces": why the default run, with a PID namespace, has no such door
 	 * stub: (void)d;
 	 * stub: got = -1;
 	 * stub: nsl_error(ENOSYS, "LAB 04.7: %s", "no door to the host's / yet");

@@ -134,8 +134,8 @@ int mnt_set_propagation(const char *target, const char *type)
 	 * fail: 04-mount --propagation TYPE did not give the container's tree the propagation asked for
 	 * hint: mount(2), "Changing the propagation type of an existing mount": one flag per type, one more for "and below"
 	 * hint: PREDICT FIRST, in three words in this comment: under a shared host, with the container's / shared, slave or private, does its mount show on the host, and does the host's show inside?
-	 * hint: then build such a host: unshare -m --propagation private sh, and in it mount --make-rshared /; run 04-mount --propagation TYPE -- sh there, and read both mountinfos (proc(5), the optional fields)
-	 * hint: mount_namespaces(7), "Propagation type transitions"; pivot_root(2), EINVAL: one of the three will not pivot. Check 04.16 does the same
+	 * hint: then build such a host, as check 04.16 does: unshare -m --propagation private sh, and in it mount --make-rshared /; run 04-mount --propagation TYPE -- sh there, and read both mountinfos (proc(5), the optional fields)
+	 * hint: mount_namespaces(7), "Propagation type transitions"; pivot_root(2), EINVAL: one of the three will not pivot
 	 * stub: (void)target;
 	 * stub: (void)type;
 	 * stub: errno = ENOSYS;
