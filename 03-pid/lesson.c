@@ -59,11 +59,13 @@ pid_t lesson_clone(struct lesson *l, int (*fn)(void *))
 	pid_t pid;
 
 	/* LAB 03.1 clone: start FN as PID 1 of a new PID namespace
+	 * level: 1
+	 * minutes: 5
 	 * checks: 03.1 03.2 03.3
-	 * docs: docs/03-pid.md#the-system-calls
+	 * docs: docs/03-pid.md#what-you-will-see
 	 * fail: the child did not start as PID 1 of a new PID namespace
-	 * hint: proc_clone(FN, ARG, FLAGS) (common/proc.h); the child runs fn(l)
-	 * hint: its first process is PID 1 of the new namespace: CLONE_NEW...
+	 * hint: pid_namespaces(7), its first paragraphs: the first process created in a new PID namespace is its PID 1; clone(2), "The flags mask"
+	 * hint: the wrapper 01 and 02 start their children with (common/proc.h); the child runs fn(l)
 	 * stub: (void)fn;
 	 * stub: pid = -1;
 	 * stub: errno = ENOSYS;

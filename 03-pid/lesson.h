@@ -31,6 +31,7 @@ struct lesson {
 /* The lessons, in the order the demo runs them: pid1.c, duties.c,
  * levels.c, pitfall.c. */
 int lesson_pid1(char **cmd, int use_init);
+int lesson_unshare(char **cmd); /* --unshare, in pid1.c */
 int lesson_orphans(void);
 int lesson_signals(void);
 int lesson_nested(void);

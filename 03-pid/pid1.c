@@ -1,7 +1,8 @@
 /* pid1.c - lesson 1: the child of clone(CLONE_NEWPID) is PID 1; and the
- * command the demo runs there, as PID 1 itself or under nslab's init.
+ * command the demo runs there, as PID 1 itself or under nslab's init, or
+ * (--unshare) as the first child after unshare(CLONE_NEWPID).
  *
- * Read: pid_namespaces(7), clone(2), proc(5) (NSpid).
+ * Read: pid_namespaces(7), clone(2), unshare(2), proc(5) (NSpid).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -11,11 +12,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fail.h"
 #include "lesson.h"
 #include "ns.h"
 #include "pidns.h"
 #include "proc.h"
 #include "say.h"
+#include "sync.h"
 
 struct pid1 {
 	char **cmd;   /* NULL: no command, the init just exits */
@@ -188,6 +191,54 @@ int lesson_pid1(char **cmd, int use_init)
 	if (cmd == NULL)
 		return lesson_end(&l, pid, ok);
 	lesson_close(&l);
+	status = wait_ns(pid);
+	say("child %d exited with status %d", (int)pid, status);
+	return status;
+}
+
+/* --unshare: the other way in. The demo itself asks for a new PID
+ * namespace, which changes nothing for the demo but where its children
+ * are born; its first child, the command, is PID 1 there
+ * (pidns_unshare_fork()). The demo then waits, and can start nothing
+ * more: once the command is gone, so is the namespace. */
+int lesson_unshare(char **cmd)
+{
+	char mine[NS_ID_MAX] = "?", children[NS_ID_MAX] = "?";
+	int go[2], status;
+	pid_t pid;
+
+	/* The command waits for "go", so that our line comes before its
+	 * output; it reads EOF instead if we die. */
+	if (sync_open(go) == -1) {
+		nsl_error(errno, "pipe2(O_CLOEXEC)");
+		return EXIT_FAIL;
+	}
+	fflush(stdout);
+	fflush(stderr);
+	pid = pidns_unshare_fork();
+	if (pid == -1) {
+		nsl_error(errno, "%s", nsl_failed_call());
+		sync_close(go);
+		return EXIT_FAIL;
+	}
+	if (pid == 0) {
+		say_role("command");
+		close(go[1]);
+		if (proc_child_setup() == -1) {
+			nsl_error(errno, "prctl(PR_SET_PDEATHSIG, SIGKILL)");
+			return EXIT_FAIL;
+		}
+		if (sync_wait(go[0]) == -1)
+			return EXIT_FAIL;
+		return proc_exec(cmd);
+	}
+	close(go[0]);
+	ns_id(0, "pid", mine, sizeof(mine));
+	ns_id(0, "pid_for_children", children, sizeof(children));
+	say("unshare(CLONE_NEWPID), then fork() = %d: I stay in %s, my children go to %s; "
+	    "\"%s\", the first, is PID 1 there", (int)pid, mine, children, cmd[0]);
+	sync_post(go[1]);
+	close(go[1]);
 	status = wait_ns(pid);
 	say("child %d exited with status %d", (int)pid, status);
 	return status;

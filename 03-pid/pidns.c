@@ -6,11 +6,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fail.h"
 #include "proc.h"
 
 int pidns_nspid(pid_t pid, pid_t *pids, int max)
@@ -178,13 +180,15 @@ int pidns_init_block(sigset_t *saved)
  * been reaped, with its status in *STATUS. */
 static int reap_exited(pid_t main_child, int *status, pidns_report_fn *report)
 {
-	/* LAB 03.2 reap: as PID 1, reap every child that has exited, orphans too
+	/* LAB 03.2 reap: as PID 1, collect every child that has ended, orphans too
+	 * level: 2
+	 * minutes: 15
 	 * checks: 03.1 03.4 03.11
 	 * docs: docs/03-pid.md#a-command-as-pid-1-or-under-an-init
-	 * fail: the init did not reap the orphan, or lost the command's status
-	 * hint: loop on waitpid(-1, &wstatus, WNOHANG) while it returns a pid > 0
-	 * hint: report(PIDNS_REAPED, pid, proc_status(wstatus)) for each (report may be NULL)
-	 * hint: when the pid is MAIN_CHILD: *status = proc_status(wstatus), and return 1
+	 * fail: the init did not collect the orphan, or lost the command's status
+	 * hint: pid_namespaces(7), "The namespace init process": orphans become PID 1's children, and stay zombies until it collects them
+	 * hint: wait(2), DESCRIPTION: ask for any child, without blocking; one SIGCHLD may stand for many exits, so go on until none is left
+	 * hint: pidns.h: what the caller wants to hear of each child, how a status is given, what to return once the main child is among them
 	 * stub: (void)main_child;
 	 * stub: (void)report;
 	 * stub: *status = 125;
@@ -205,13 +209,25 @@ static int reap_exited(pid_t main_child, int *status, pidns_report_fn *report)
 	/* END LAB */
 }
 
-/* The main child is gone. As PID 1, kill(-1, SIGKILL) reaches every other
+/* The main child is gone. Sent by PID 1, one signal reaches every other
  * process of this namespace and of the namespaces below it, never the
- * caller and never a process outside (those have no pid here). Anywhere
- * else kill(-1) would reach every process the caller may signal on the
- * machine, so only PID 1 does it; another caller reaps what has exited. */
+ * caller and never a process outside (those have no pid here). Sent by
+ * anyone else, the same call would reach every process the caller may
+ * signal on the machine, so only PID 1 sends it; another caller reaps
+ * what has exited. */
 static void reap_rest(pidns_report_fn *report)
 {
+	/* LAB 03.4 rest: the main child is gone: as PID 1, end everything left in the namespace and collect it all; not PID 1, collect only what has ended
+	 * level: 2
+	 * minutes: 10
+	 * checks: 03.12
+	 * docs: docs/03-pid.md#a-command-as-pid-1-or-under-an-init
+	 * fail: once the command had exited, the init did not end and collect what it left behind
+	 * hint: kill(2), "If pid equals -1", read together with pid_namespaces(7): sent from PID 1, whom does it reach?
+	 * hint: signal(7), "Standard signals": the one no process can catch; pidns.h: the events the caller hears
+	 * hint: wait(2): block only when every child is bound to end; an interrupted wait is not the end
+	 * stub: (void)report;
+	 */
 	int wstatus, flags = WNOHANG;
 	pid_t pid;
 
@@ -229,6 +245,7 @@ static void reap_rest(pidns_report_fn *report)
 		if (report != NULL)
 			report(PIDNS_REAPED, pid, proc_status(wstatus));
 	}
+	/* END LAB */
 }
 
 /* Pass SIG on to MAIN_CHILD - to its whole process group when it leads
@@ -238,10 +255,24 @@ static void reap_rest(pidns_report_fn *report)
  * that should stop. The report names a group by its negative id. */
 static void pass_on(pid_t main_child, int sig, pidns_report_fn *report)
 {
+	/* LAB 03.3 forward: pass SIG on to MAIN_CHILD, to its whole process group when it leads one, and tell the caller
+	 * level: 2
+	 * minutes: 10
+	 * checks: 03.10
+	 * docs: docs/03-pid.md#a-command-as-pid-1-or-under-an-init
+	 * fail: under --init, a stop signal sent to the demo never reached the command
+	 * hint: pid_namespaces(7), "The namespace init process": the kernel drops a signal sent to PID 1 unless PID 1 takes it; an init that takes the stop signals owes them to its main child
+	 * hint: kill(2), DESCRIPTION: how a negative pid names a group; credentials(7), "Process group ID and session ID": how to tell a group's leader
+	 * hint: pidns.h: the event the caller hears, and how it names a group
+	 * stub: (void)main_child;
+	 * stub: (void)sig;
+	 * stub: (void)report;
+	 */
 	pid_t to = getpgid(main_child) == main_child ? -main_child : main_child;
 
 	if (kill(to, sig) == 0 && report != NULL)
 		report(PIDNS_FORWARDED, to, sig);
+	/* END LAB */
 }
 
 int pidns_init(pid_t main_child, pidns_report_fn *report)
@@ -284,4 +315,30 @@ int pidns_init(pid_t main_child, pidns_report_fn *report)
 	close(fd);
 	reap_rest(report);
 	return status;
+}
+
+pid_t pidns_unshare_fork(void)
+{
+	/* LAB 03.5 unshare-fork: make the caller's next child PID 1 of a new PID namespace, and start that child: 0 in the child, its pid in the caller, -1 and errno
+	 * level: 2
+	 * minutes: 15
+	 * checks: 03.16
+	 * docs: docs/03-pid.md#the-rule-kept---unshare
+	 * fail: the command was not the demo's child, PID 1 of a new PID namespace, or it could not start a process of its own
+	 * hint: pid_namespaces(7), its first paragraphs; namespaces(7), "/proc/[pid]/ns/pid_for_children": a process never changes its PID namespace, only its children are born in the new one
+	 * hint: try it first with the start left out (return 0, as if you were the child): make check-03 LAB=1 EX=03.5, and read the command's error (the articles' "Cannot allocate memory"; dash says less); 03-pid --pitfall shows why
+	 * hint: on failure record the call that failed for the caller (common/fail.h), errno kept
+	 * stub: errno = ENOSYS;
+	 * stub: return nsl_fail("LAB 03.5: %s", "a first child in a new PID namespace");
+	 */
+	pid_t pid;
+
+	if (unshare(CLONE_NEWPID) == -1)
+		return nsl_fail("unshare(CLONE_NEWPID)");
+	/* The first child is the new namespace's PID 1. */
+	pid = fork();
+	if (pid == -1)
+		return nsl_fail("fork()");
+	return pid;
+	/* END LAB */
 }

@@ -82,11 +82,21 @@ int pidns_init_block(sigset_t *saved);
  * exits (orphans included), pass SIGTERM, SIGINT, SIGHUP, SIGQUIT,
  * SIGUSR1, SIGUSR2 and SIGWINCH on to the main child (to its process
  * group, when it leads one, as a terminal would), and once it is
- * gone, SIGKILL and reap whatever is left (only when
- * the caller is PID 1: there kill(-1) reaches exactly its namespace).
+ * gone, end and reap whatever is left (only when the caller is PID 1:
+ * from there one signal reaches exactly its namespace).
  * REPORT, if not NULL, hears every event. Returns the main child's status
  * as a shell gives it (exit code, or 128 + signal), for the caller to exit
  * with; -1 with errno set if waiting fails. */
 int pidns_init(pid_t main_child, pidns_report_fn *report);
+
+/* The other way into a new PID namespace, a process's own: from now on the
+ * caller's children are born in a new PID namespace, while the caller
+ * stays in its own (a process never changes PID namespace); then start the
+ * first of them, which is PID 1 there. Returns 0 in that child, its pid in
+ * the caller, or -1 with errno set and the failed call recorded
+ * (common/fail.h). Flush stdio first, as before any fork. Once that child
+ * is gone, the namespace is dead: the caller can start no process any
+ * more (ENOMEM), so it should only wait for it, and leave with _exit(). */
+pid_t pidns_unshare_fork(void);
 
 #endif

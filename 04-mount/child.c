@@ -78,6 +78,28 @@ static int enter_rootfs(const struct demo *d)
 	return 0;
 }
 
+/* The first step: make every mount private, so that nothing mounted from
+ * here on reaches the host. --propagation TYPE, in a scratch namespace,
+ * gives them TYPE instead, to see what then travels where. */
+static int cut_off(const struct opts *o)
+{
+	char prop[128] = "?";
+
+	if (o->propagation == NULL) {
+		if (mnt_make_private() == -1)
+			return report();
+		say("mount(NULL, \"/\", NULL, MS_REC|MS_PRIVATE, NULL): every mount is "
+		    "private now; nothing I mount from here on reaches the host");
+		return 0;
+	}
+	if (mnt_set_propagation("/", o->propagation) == -1)
+		return report();
+	mnt_propagation("/", prop, sizeof(prop));
+	say("--propagation %s: / and every mount below it are %s now; my / reads %s",
+	    o->propagation, o->propagation, prop);
+	return 0;
+}
+
 /* From a copy of the host's tree to the rootfs as /, each step narrated.
  * The order matters: private first, so nothing below leaks; volumes
  * before the pivot, while their host paths can still be reached. */
@@ -85,10 +107,8 @@ static int setup_mounts(const struct demo *d)
 {
 	const struct opts *o = d->o;
 
-	if (mnt_make_private() == -1)
-		return report();
-	say("mount(NULL, \"/\", NULL, MS_REC|MS_PRIVATE, NULL): every mount is "
-	    "private now; nothing I mount from here on reaches the host");
+	if (cut_off(o) == -1)
+		return -1;
 	if (mnt_bind_rootfs(d->rootfs) == -1)
 		return report();
 	say("mount(\"%s\", \"%s\", NULL, MS_BIND|MS_REC, NULL): the rootfs is a "

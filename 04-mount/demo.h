@@ -32,6 +32,8 @@ struct opts {
 	int nvol;
 	int use_chroot; /* --chroot */
 	int no_pidns;   /* --no-pidns */
+	const char *propagation; /* --propagation TYPE, or NULL: private */
+	const char *marker;      /* --marker FILE, or NULL: make one */
 	char **cmd;     /* NULL: the tour */
 };
 
@@ -58,8 +60,8 @@ int make_targets(struct demo *d);
 void remove_targets(struct demo *d);
 
 /* A file in a new /tmp/nslab-04.PID.XXXXXX/ holding a random word, which
- * the container should have no way to read (--chroot, --no-pidns); undo
- * it. */
+ * the container should have no way to read (--chroot, --no-pidns); or
+ * the file --marker names, which is never removed. Undo it. */
 int make_marker(struct demo *d);
 void remove_marker(struct demo *d);
 
@@ -74,7 +76,8 @@ void stale_sweep(const struct demo *d);
 /* child.c: clone()'s entry point, in the new namespaces. */
 int child_main(void *arg);
 
-/* leaks.c, both run inside the container before its command. */
+/* leaks.c, both run inside the container before its command. D->marker
+ * is the host's file each tries to read. */
 void leak_chroot_escape(const struct demo *d);
 void leak_proc1_root(const struct demo *d);
 

@@ -139,6 +139,15 @@ int make_marker(struct demo *d)
 	unsigned char rnd[6];
 	int fd, len;
 
+	if (d->o->marker != NULL) { /* the caller's own file: only its path */
+		if (realpath(d->o->marker, d->marker) == NULL) {
+			nsl_error(errno, "realpath(\"%s\")", d->o->marker);
+			d->marker[0] = '\0';
+			return -1;
+		}
+		say("the marker is %s (--marker), a file on the host", d->marker);
+		return 0;
+	}
 	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd)) {
 		nsl_error(errno, "getrandom(%zu)", sizeof(rnd));
 		return -1;
@@ -170,8 +179,10 @@ void remove_marker(struct demo *d)
 {
 	char *slash = strrchr(d->marker, '/');
 
-	if (d->marker[0] == '\0' || slash == NULL)
+	if (d->marker[0] == '\0' || slash == NULL || d->o->marker != NULL) {
+		d->marker[0] = '\0';
 		return;
+	}
 	unlink(d->marker);
 	*slash = '\0';
 	if (rmdir(d->marker) == -1)

@@ -162,19 +162,47 @@ void leak_chroot_escape(const struct demo *d)
 		say("escape %d failed with status %d", (int)pid, status);
 }
 
+/* The door, seen from inside: its link text, and what it opens. */
+static void show_door(const char *root)
+{
+	char link[PATH_MAX] = "?", names[4096], dir[PATH_MAX];
+	ssize_t len = readlink(root, link, sizeof(link) - 1);
+	int n;
+
+	if (len != -1)
+		link[len] = '\0';
+	snprintf(dir, sizeof(dir), "%s/", root);
+	n = list_dir(dir, names, sizeof(names));
+	if (n != -1)
+		say("readlink(\"%s\") says \"%s\", but it opens the host's /, %d entries: %s",
+		    root, link, n, names);
+}
+
 void leak_proc1_root(const struct demo *d)
 {
-	char comm[64] = "?", link[PATH_MAX] = "?", names[4096], root[64], path[PATH_MAX + 64];
-	char text[128];
-	pid_t door = 1;
-	ssize_t len;
-	int n;
+	char comm[64] = "?", names[4096], root[64] = "", path[PATH_MAX + 64] = "", text[128] = "";
+	int n, got;
 
 	read_line("/proc/1/comm", comm, sizeof(comm));
 	say("no PID namespace: my new /proc lists every host process, and PID 1 "
 	    "is the host's init, %s", comm);
 	n = list_dir("/", names, sizeof(names));
 	say("my / has %d entries: %s", n, names);
+	/* LAB 04.7 door: with --no-pidns, read the host's file d->marker through a process whose root is the host's /: its first line into TEXT, the link used in ROOT, the path read in PATH, GOT 0 or -1
+	 * level: 2
+	 * minutes: 15
+	 * checks: 04.7
+	 * docs: docs/04-mount.md#--no-pidns-the-door-in-proc
+	 * fail: with --no-pidns, the container did not read the host's marker
+	 * hint: proc(5), "/proc/[pid]/root": what following this link does, even from another mount namespace, and why reading the link itself says so little
+	 * hint: any host process is a door; PID 1 is the one every host has, and some hosts guard it even from root (then take your parent)
+	 * hint: pid_namespaces(7), "/proc and PID namespaces": why the default run, with a PID namespace, has no such door
+	 * stub: (void)d;
+	 * stub: got = -1;
+	 * stub: nsl_error(ENOSYS, "LAB 04.7: %s", "no door to the host's / yet");
+	 */
+	pid_t door = 1;
+
 	/* Any process whose root is the host's / opens the same door; PID 1
 	 * is only the one every host has. Some hosts guard their PID 1 even
 	 * from root (a security module): then take our parent, a plain host
@@ -185,18 +213,13 @@ void leak_proc1_root(const struct demo *d)
 		door = getppid();
 	}
 	snprintf(root, sizeof(root), "/proc/%d/root", (int)door);
-	len = readlink(root, link, sizeof(link) - 1);
-	if (len != -1)
-		link[len] = '\0';
-	snprintf(path, sizeof(path), "%s/", root);
-	n = list_dir(path, names, sizeof(names));
-	if (n == -1)
-		return;
-	say("readlink(\"%s\") says \"%s\", but it opens the host's /, %d entries: %s",
-	    root, link, n, names);
 	snprintf(path, sizeof(path), "%s%s", root, d->marker);
-	if (read_line(path, text, sizeof(text)) == 0)
-		say("cat %s: \"%s\", the host's file", path, text);
+	got = read_line(path, text, sizeof(text));
+	/* END LAB */
+	if (got == -1)
+		return;
+	show_door(root);
+	say("cat %s: \"%s\", the host's file", path, text);
 	say("a PID namespace (the default) closes this: the fresh /proc lists only "
 	    "the container, whose PID 1 is its own init. So would a user namespace "
 	    "(05): /proc/PID/root needs ptrace access to PID");

@@ -10,6 +10,8 @@
  *
  * --chroot and --no-pidns each leave one door open on purpose, to show
  * what chroot and a missing PID namespace let through (leaks.c).
+ * --propagation TYPE gives the container's tree another propagation than
+ * private, to see what travels where; only in a scratch mount namespace.
  *
  * Read: mount_namespaces(7), pivot_root(2), mount(2), umount(2),
  * chroot(2), proc(5).
@@ -35,7 +37,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: " PROG " [-q] [-v] [-r ROOTFS] [-V HOST:CTR[:ro]]... [--chroot]\n"
-		"                [--no-pidns] [-- CMD [ARG...]]\n"
+		"                [--no-pidns] [--marker FILE] [--propagation TYPE]\n"
+		"                [-- CMD [ARG...]]\n"
 		"\n"
 		"Run CMD in new mount, PID and UTS namespaces, in ROOTFS, and show that\n"
 		"the host's mount table does not change.\n"
@@ -48,6 +51,13 @@ static void usage(FILE *f)
 		"      --chroot         chroot instead of pivot_root, and show the escape\n"
 		"      --no-pidns       keep the host's PID namespace, and show the way out\n"
 		"                       through /proc/1/root\n"
+		"      --marker FILE    the host's file those two read (default: a new one\n"
+		"                       in /tmp holding a random word)\n"
+		"      --propagation TYPE\n"
+		"                       give the container's mounts the propagation TYPE\n"
+		"                       (shared, slave, private or unbindable) instead of\n"
+		"                       private; only in a scratch mount namespace, such as\n"
+		"                       unshare -m --propagation private sh\n"
 		"  -q, --quiet          no narration, errors only\n"
 		"  -v, --verbose        more detail\n"
 		"  -h, --help           this text\n"
@@ -64,6 +74,8 @@ static int parse(int argc, char **argv, struct opts *o)
 		{ "volume", required_argument, NULL, 'V' },
 		{ "chroot", no_argument, NULL, 'c' },
 		{ "no-pidns", no_argument, NULL, 'P' },
+		{ "marker", required_argument, NULL, 'M' },
+		{ "propagation", required_argument, NULL, 'G' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -87,6 +99,8 @@ static int parse(int argc, char **argv, struct opts *o)
 			break;
 		case 'c': o->use_chroot = 1; break;
 		case 'P': o->no_pidns = 1; break;
+		case 'M': o->marker = optarg; break;
+		case 'G': o->propagation = optarg; break;
 		case 'q': say_level = 0; break;
 		case 'v': say_level = 2; break;
 		case 'h': usage(stdout); exit(EXIT_OK);
@@ -96,7 +110,52 @@ static int parse(int argc, char **argv, struct opts *o)
 	}
 	if (optind < argc)
 		o->cmd = &argv[optind];
+	if (o->propagation != NULL && strcmp(o->propagation, "shared") != 0 &&
+	    strcmp(o->propagation, "slave") != 0 && strcmp(o->propagation, "private") != 0 &&
+	    strcmp(o->propagation, "unbindable") != 0)
+		return usage_error(PROG, "--propagation \"%s\": pick shared, slave, private or unbindable",
+				   o->propagation);
+	if (o->marker != NULL && o->marker[0] == '\0')
+		return usage_error(PROG, "--marker needs a file name");
 	return EXIT_OK;
+}
+
+/* The host's mount namespace into BUF: PID 1's. Some hosts guard their
+ * PID 1 even from root (leaks.c meets the same); then that of our oldest
+ * ancestor whose link we may read, and failing that our own. */
+static void host_mnt(char *buf, size_t len)
+{
+	char id[NS_ID_MAX], ppid[32];
+	pid_t p = getppid();
+
+	if (ns_id(1, "mnt", buf, len) == 0)
+		return;
+	ns_id(0, "mnt", buf, len);
+	while (p > 1) {
+		if (ns_id(p, "mnt", id, sizeof(id)) == 0)
+			snprintf(buf, len, "%s", id);
+		if (proc_status_field(p, "PPid", ppid, sizeof(ppid)) == -1)
+			break;
+		p = (pid_t)strtol(ppid, NULL, 10);
+	}
+}
+
+/* --propagation lets mounts travel between the container and the
+ * namespace 04-mount runs in (shared: both ways; slave: in only). Never
+ * in the host's own mount namespace: only in a scratch one, which dies
+ * with the shell that made it. */
+static int scratch_only(const char *type)
+{
+	char mine[NS_ID_MAX] = "?", host[NS_ID_MAX] = "?";
+
+	host_mnt(host, sizeof(host));
+	if (ns_id(0, "mnt", mine, sizeof(mine)) == 0 && strcmp(mine, host) != 0)
+		return 0;
+	nsl_error(EPERM, "--propagation %s in %s, the host's own mount namespace", type, mine);
+	nsl_hint("run me in a scratch mount namespace, where a mount that travels harms "
+		 "nothing: unshare -m --propagation private sh, and mount --make-rshared / "
+		 "in it for a host whose / is shared");
+	return -1;
 }
 
 /* The evidence from outside, while the child waits: its mount table and
@@ -229,6 +288,8 @@ int main(int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	d.o = &o;
+	if (o.propagation != NULL && scratch_only(o.propagation) == -1)
+		return EXIT_FAIL;
 	if (find_rootfs(o.rootfs, d.rootfs) == -1)
 		return EXIT_FAIL;
 	/* put_old is named by the parent, so the parent can remove it too;

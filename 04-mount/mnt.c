@@ -104,25 +104,80 @@ int mnt_propagation(const char *mountpoint, char *buf, size_t len)
 
 int mnt_make_private(void)
 {
+	/* LAB 04.1 private: stop mount events travelling between this namespace and any other, for every mount, both ways
+	 * level: 1
+	 * minutes: 10
+	 * checks: 04.3 04.12
+	 * docs: docs/04-mount.md#run-it
+	 * fail: a mount made in the container could reach the host: its tree was not cut off first
+	 * hint: mount_namespaces(7), "Shared subtrees": a new mount namespace copies each mount with its propagation type; on a systemd host / is shared, a peer of the host's
+	 * hint: mount(2), "Changing the propagation type of an existing mount": one call does the whole tree
+	 * hint: on failure: return nsl_fail() with the call and its arguments (common/fail.h), for the error line
+	 * stub: errno = ENOSYS;
+	 * stub: return nsl_fail("LAB 04.1: %s", "keep this namespace's mount events to itself");
+	 */
 	/* MS_REC applies the change to every mount below "/" as well:
 	 * without it only the root mount would stop propagating. */
-	/* LAB 04.1 private: stop every mount of this namespace from propagating
-	 * checks: 04.1 04.2 04.3
-	 * docs: docs/04-mount.md#the-system-calls
-	 * fail: the mounts were not made private first
-	 * hint: mount(2) with no source, target "/", no type, MS_REC|MS_PRIVATE
-	 * hint: on failure: return nsl_fail("mount(...)"), which keeps the call for the error line
-	 * stub: errno = ENOSYS;
-	 * stub: return nsl_fail("LAB 04.1: remount / MS_REC|MS_PRIVATE");
-	 */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
 		return nsl_fail("mount(NULL, \"/\", NULL, MS_REC|MS_PRIVATE, NULL)");
 	return 0;
 	/* END LAB */
 }
 
+int mnt_set_propagation(const char *target, const char *type)
+{
+	/* LAB 04.2 propagation: give the mount at TARGET, and every mount below it, the propagation TYPE ("shared", "slave", "private" or "unbindable"; any other word: EINVAL)
+	 * level: 3
+	 * minutes: 20
+	 * checks: 04.16
+	 * docs: docs/04-mount.md#--propagation-predict-then-look
+	 * fail: 04-mount --propagation TYPE did not give the container's tree the propagation asked for
+	 * hint: mount(2), "Changing the propagation type of an existing mount": one flag per type, one more for "and below"
+	 * hint: PREDICT FIRST, in three words in this comment: under a shared host, with the container's / shared, slave or private, does its mount show on the host, and does the host's show inside?
+	 * hint: then build such a host, as check 04.16 does: unshare -m --propagation private sh, and in it mount --make-rshared /; run 04-mount --propagation TYPE -- sh there, and read both mountinfos (proc(5), the optional fields)
+	 * hint: mount_namespaces(7), "Propagation type transitions"; pivot_root(2), EINVAL: one of the three will not pivot
+	 * stub: (void)target;
+	 * stub: (void)type;
+	 * stub: errno = ENOSYS;
+	 * stub: return nsl_fail("LAB 04.2: %s", "set the propagation asked for");
+	 */
+	static const struct {
+		const char *type;
+		unsigned long flag;
+		const char *flags; /* for the error line */
+	} types[] = {
+		{ "shared", MS_SHARED, "MS_REC|MS_SHARED" },
+		{ "slave", MS_SLAVE, "MS_REC|MS_SLAVE" },
+		{ "private", MS_PRIVATE, "MS_REC|MS_PRIVATE" },
+		{ "unbindable", MS_UNBINDABLE, "MS_REC|MS_UNBINDABLE" },
+	};
+
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		if (strcmp(type, types[i].type) != 0)
+			continue;
+		if (mount(NULL, target, NULL, MS_REC | types[i].flag, NULL) == -1)
+			return nsl_fail("mount(NULL, \"%s\", NULL, %s, NULL)", target, types[i].flags);
+		return 0;
+	}
+	errno = EINVAL;
+	return nsl_fail("propagation \"%s\" (shared, slave, private or unbindable)", type);
+	/* END LAB */
+}
+
 int mnt_bind_rootfs(const char *rootfs)
 {
+	/* LAB 04.3 bind: make ROOTFS a mount point of its own, with the mounts already below it
+	 * level: 2
+	 * minutes: 10
+	 * checks: 04.2 04.3
+	 * docs: docs/04-mount.md#run-it
+	 * fail: the rootfs was not a mount point of its own, so it could not become /
+	 * hint: pivot_root(2), its EINVAL rules: which argument must be a mount point?
+	 * hint: mount(2), "Creating a bind mount": a directory can be mounted onto itself; one flag brings its submounts along
+	 * stub: (void)rootfs;
+	 * stub: errno = ENOSYS;
+	 * stub: return nsl_fail("LAB 04.3: %s", "the rootfs, a mount point of its own");
+	 */
 	/* With MS_BIND, mount(2) ignores every other flag but MS_REC. The
 	 * new mount takes its propagation from its source: private, after
 	 * mnt_make_private(). MS_REC brings along mounts already under
@@ -130,6 +185,7 @@ int mnt_bind_rootfs(const char *rootfs)
 	if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) == -1)
 		return nsl_fail("mount(\"%s\", \"%s\", NULL, MS_BIND|MS_REC, NULL)", rootfs, rootfs);
 	return 0;
+	/* END LAB */
 }
 
 int mnt_pivot_root(const char *new_root, const char *put_old)
@@ -146,18 +202,17 @@ int mnt_pivot_root(const char *new_root, const char *put_old)
 	/* The kernel's rules, each an EINVAL: NEW_ROOT is a mount point but
 	 * not the current root; PUT_OLD is at or under it; neither NEW_ROOT
 	 * nor its parent mount nor the current root is shared. */
-	/* LAB 04.2 pivot: make NEW_ROOT the root, the old root moved to OLD
-	 * checks: 04.1 04.2 04.3
-	 * docs: docs/04-mount.md#the-system-calls
-	 * fail: / inside is not the rootfs (pivot_root)
-	 * hint: pivot_root(NEW_ROOT, OLD) (common/syscalls.h wraps the raw syscall)
-	 * hint: on failure: nsl_fail("pivot_root(...)"), rmdir(old) with errno kept, return -1
+	/* LAB 04.4 pivot: make NEW_ROOT the root of this mount namespace, the old root moved to OLD; on failure remove OLD again, errno kept
+	 * level: 2
+	 * minutes: 10
+	 * checks: 04.2 04.3
+	 * docs: docs/04-mount.md#run-it
+	 * fail: / inside is not the rootfs
+	 * hint: pivot_root(2), DESCRIPTION and its EINVAL list: 04.1 and 04.3 met two of its rules already
+	 * hint: glibc has no wrapper for this one (common/syscalls.h); on failure record the call (common/fail.h)
 	 * stub: (void)saved;
 	 * stub: errno = ENOSYS;
-	 * stub: nsl_fail("LAB 04.2: pivot_root(\"%s\", \"%s\")", new_root, old);
-	 * stub: rmdir(old);
-	 * stub: errno = ENOSYS;
-	 * stub: return -1;
+	 * stub: return nsl_fail("LAB 04.4: %s", "the rootfs as the root");
 	 */
 	if (pivot_root(new_root, old) == -1) {
 		nsl_fail("pivot_root(\"%s\", \"%s\")", new_root, old);
@@ -176,6 +231,18 @@ int mnt_pivot_root(const char *new_root, const char *put_old)
 
 int mnt_detach_old_root(const char *put_old)
 {
+	/* LAB 04.5 detach: take the old root, and every host mount under it, out of this namespace; then remove PUT_OLD
+	 * level: 2
+	 * minutes: 10
+	 * checks: 04.3
+	 * docs: docs/04-mount.md#run-it
+	 * fail: the host's tree, or the directory it hung on, was still in the container
+	 * hint: umount(2): a mount with mounts below it cannot go the plain way (EBUSY); one flag makes it vanish now, and frees it once unused
+	 * hint: then the empty directory itself; on failure record the call (common/fail.h)
+	 * stub: (void)put_old;
+	 * stub: errno = ENOSYS;
+	 * stub: return nsl_fail("LAB 04.5: %s", "the old root out of the namespace");
+	 */
 	/* MNT_DETACH: take the whole old tree out of the namespace now and
 	 * let the kernel free each mount once nothing uses it. A plain
 	 * umount would fail with EBUSY, as the old root has submounts. */
@@ -184,6 +251,7 @@ int mnt_detach_old_root(const char *put_old)
 	if (rmdir(put_old) == -1)
 		return nsl_fail("rmdir(\"%s\")", put_old);
 	return 0;
+	/* END LAB */
 }
 
 int mnt_chroot(const char *dir)
@@ -197,13 +265,17 @@ int mnt_chroot(const char *dir)
 
 int mnt_mount_proc(const char *target)
 {
-	/* LAB 04.3 proc: mount a proc filesystem on TARGET for this PID namespace
-	 * checks: 04.1 04.2 04.3
-	 * docs: docs/04-mount.md#the-system-calls
+	/* LAB 04.6 proc: mount a proc filesystem on TARGET for this PID namespace
+	 * level: 1
+	 * minutes: 5
+	 * warmup: yes
+	 * checks: 04.1 04.2 04.3 04.12 04.16
+	 * docs: docs/04-mount.md#run-it
 	 * fail: /proc inside is not a fresh proc of the new PID namespace
 	 * hint: mount(2) of type "proc" (source "proc") with MS_NOSUID|MS_NODEV|MS_NOEXEC
+	 * hint: on failure: return nsl_fail("mount(...)"), which keeps the call for the error line
 	 * stub: errno = ENOSYS;
-	 * stub: return nsl_fail("LAB 04.3: mount proc on \"%s\"", target);
+	 * stub: return nsl_fail("LAB 04.6: mount proc on \"%s\"", target);
 	 */
 	if (mount("proc", target, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) == -1)
 		return nsl_fail("mount(\"proc\", \"%s\", \"proc\", MS_NOSUID|MS_NODEV|MS_NOEXEC, NULL)",

@@ -57,13 +57,19 @@ int mnt_propagation(const char *mountpoint, char *buf, size_t len);
  * string; *LINES gets the number of mounts. Free it with free(). */
 char *mnt_table(pid_t pid, size_t *lines);
 
-/* mount(NULL, "/", NULL, MS_REC|MS_PRIVATE, NULL): no mount event
- * propagates between this namespace and any other any more, either way. */
+/* Every mount of this namespace private: no mount event propagates
+ * between this namespace and any other any more, either way. */
 int mnt_make_private(void);
 
-/* mount(ROOTFS, ROOTFS, NULL, MS_BIND|MS_REC, NULL): the directory
- * becomes a mount point of its own, which pivot_root(2) requires of its
- * new root. */
+/* Give the mount at TARGET, and every mount below it, the propagation
+ * TYPE: "shared", "slave", "private" or "unbindable" (mount_namespaces(7),
+ * "Shared subtrees"); any other word fails with EINVAL. TARGET "/" with
+ * "private" is what mnt_make_private() does; 04-mount --propagation tries
+ * the others, in a scratch mount namespace only. */
+int mnt_set_propagation(const char *target, const char *type);
+
+/* ROOTFS, with the mounts already below it, becomes a mount point of its
+ * own, which pivot_root(2) requires of its new root. */
 int mnt_bind_rootfs(const char *rootfs);
 
 /* Open CTR under ROOTFS for use as a mount point, creating it when it is
@@ -128,8 +134,8 @@ unsigned long mnt_kept_flags(int fd);
  * removed again. */
 int mnt_pivot_root(const char *new_root, const char *put_old);
 
-/* After mnt_pivot_root(): umount2(PUT_OLD, MNT_DETACH), which takes the
- * whole old tree away from this namespace, then rmdir(PUT_OLD). */
+/* After mnt_pivot_root(): take the whole old tree, hung at PUT_OLD, out
+ * of this namespace at once, then remove the directory PUT_OLD. */
 int mnt_detach_old_root(const char *put_old);
 
 /* Remove what runs killed with SIGKILL left in ROOTFS: a put_old
@@ -142,9 +148,9 @@ void mnt_sweep_rootfs(const char *rootfs);
 /* chroot(DIR) and chdir("/"), the older way in, kept to show its leak. */
 int mnt_chroot(const char *dir);
 
-/* A new procfs at TARGET, mount("proc", TARGET, "proc",
- * MS_NOSUID|MS_NODEV|MS_NOEXEC, NULL). It shows the processes of the PID
- * namespace the caller is in. */
+/* A new procfs at TARGET, without set-user-ID programs, device files or
+ * execution. It shows the processes of the PID namespace the caller is
+ * in. */
 int mnt_mount_proc(const char *target);
 
 #endif

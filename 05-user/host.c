@@ -66,12 +66,30 @@ static int write_maps_no_deny(pid_t pid, const char *uid_text, const char *gid_t
 	return 0;
 }
 
+/* The word in /proc/PID/setgroups, "allow" or "deny", into BUF ("?" if
+ * it cannot be read). */
+static void read_setgroups(pid_t pid, char *buf, size_t len)
+{
+	char path[64];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/setgroups", (int)pid);
+	snprintf(buf, len, "?");
+	f = fopen(path, "re");
+	if (f == NULL)
+		return;
+	if (fgets(buf, (int)len, f) == NULL)
+		snprintf(buf, len, "?");
+	buf[strcspn(buf, "\n")] = '\0';
+	fclose(f);
+}
+
 /* Write the maps ourselves: root may write any map, anyone else only a
  * map of their own uid and gid. userns_write_maps() makes the three
  * writes in the kernel's order. */
 static int write_maps(const struct opts *o, pid_t pid)
 {
-	char uid_text[USERNS_MAP_TEXT_MAX], gid_text[USERNS_MAP_TEXT_MAX];
+	char uid_text[USERNS_MAP_TEXT_MAX], gid_text[USERNS_MAP_TEXT_MAX], sg[16];
 	const char *failed = "setgroups";
 
 	/* main() checked that both fit. */
@@ -85,10 +103,17 @@ static int write_maps(const struct opts *o, pid_t pid)
 			    strcmp(failed, "uid_map") == 0 ? uid_text : gid_text);
 		return -1;
 	}
-	say("wrote \"deny\" to /proc/%d/setgroups: before gid_map, the kernel insists "
-	    "unless the writer is root", (int)pid);
-	say_more("(without it, root inside could drop one of my groups with setgroups(2) "
-		 "and so open files that group is kept out of)");
+	/* What the kernel holds now, read back rather than assumed. */
+	read_setgroups(pid, sg, sizeof(sg));
+	if (strcmp(sg, "deny") == 0) {
+		say("wrote \"deny\" to /proc/%d/setgroups: before gid_map, the kernel insists "
+		    "unless the writer is root", (int)pid);
+		say_more("(without it, root inside could drop one of my groups with setgroups(2) "
+			 "and so open files that group is kept out of)");
+	} else {
+		say("/proc/%d/setgroups reads \"%s\": as root I may write gid_map all the same",
+		    (int)pid, sg);
+	}
 	say_written(pid, "uid_map", uid_text);
 	say_written(pid, "gid_map", gid_text);
 	return 0;

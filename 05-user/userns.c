@@ -131,13 +131,14 @@ int userns_write_file(pid_t pid, const char *file, const char *text)
 	ssize_t n;
 	int fd, saved;
 
-	/* LAB 05.1 write: write TEXT to /proc/PID/FILE in one write() call
-	 * checks: 05.1 05.2 05.3 05.4
-	 * docs: docs/05-user.md#the-system-calls-and-files
+	/* LAB 05.1 write: write TEXT to /proc/PID/FILE the way the kernel takes a map
+	 * level: 2
+	 * minutes: 10
+	 * checks: 05.1 05.2 05.4 05.18
+	 * docs: docs/05-user.md#run-it
 	 * fail: the maps were not written: the command is not uid 0 inside
-	 * hint: open "/proc/PID/FILE" O_WRONLY|O_CLOEXEC, then ONE write() of all LEN bytes
-	 * hint: the kernel takes a map in one write at offset 0; a short write is EIO here
-	 * hint: keep write()'s errno across close(); return 0, or -1 with errno set
+	 * hint: user_namespaces(7), "Defining user and group ID mappings: writing to uid_map and gid_map": how the file must be written
+	 * hint: a partial write is a failure too (an I/O error); errno must survive the close; 0, or -1 with errno set
 	 * stub: (void)pid;
 	 * stub: (void)file;
 	 * stub: (void)len;
@@ -172,25 +173,38 @@ int userns_write_file(pid_t pid, const char *file, const char *text)
 int userns_write_maps(pid_t pid, const char *uid_map, const char *gid_map,
 		      const char **failed)
 {
-	/* The order is the kernel's rule. Without CAP_SETGID in the parent
-	 * namespace, gid_map may be written only once setgroups(2) is
-	 * switched off for good in the new namespace: otherwise its root
-	 * could drop a group the user is in, and open files that the group
-	 * was denied ("chmod 707" style; CVE-2014-8989). */
-	/* LAB 05.2 maps: write setgroups, uid_map and gid_map of PID, in the order the kernel demands
-	 * checks: 05.1 05.2 05.3 05.4
-	 * docs: docs/05-user.md#the-system-calls-and-files
-	 * fail: the maps were not written, or in an order the kernel refuses
-	 * hint: userns_write_file(PID, FILE, TEXT) for "setgroups" ("deny"), "uid_map", "gid_map"
-	 * hint: an unprivileged writer may write gid_map only after setgroups is "deny"
-	 * hint: on failure: return fail(errno, failed, FILE), which names the file for the error line
+	/* LAB 05.3 setgroups: before any map, do what the kernel demands before an unprivileged process may write gid_map
+	 * level: 2
+	 * minutes: 15
+	 * checks: 05.1 05.2 05.4 05.20
+	 * docs: docs/05-user.md#errors-on-purpose
+	 * fail: without privilege, the kernel refused gid_map
+	 * hint: run the checks on the stub first (they run unprivileged): make check-05 LAB=1 EX=05.3, and read which write fails, and with what
+	 * hint: user_namespaces(7), "The /proc/[pid]/setgroups file" (Linux 3.19, CVE-2014-8989): what to write, and how root inside could otherwise hurt you
+	 * hint: on failure name the file that refused through FAILED, as the rest does (userns.h)
+	 * stub: // nothing yet: see what the kernel says
+	 */
+	/* Without CAP_SETGID in the parent namespace, gid_map may be written
+	 * only once setgroups(2) is switched off for good in the new
+	 * namespace: otherwise its root could drop a group the user is in,
+	 * and open files that the group was denied ("chmod 707" style;
+	 * CVE-2014-8989). */
+	if (userns_write_file(pid, "setgroups", "deny") == -1)
+		return fail(errno, failed, "setgroups");
+	/* END LAB */
+	/* LAB 05.2 maps: write UID_MAP and GID_MAP into PID's maps (05.3 runs just before)
+	 * level: 1
+	 * minutes: 5
+	 * checks: 05.2 05.4 05.18
+	 * docs: docs/05-user.md#run-it
+	 * fail: the maps were not written
+	 * hint: user_namespaces(7), "Defining user and group ID mappings": each map is written once, and the texts are ready
+	 * hint: on failure name the file that refused through FAILED (userns.h)
 	 * stub: (void)pid;
 	 * stub: (void)uid_map;
 	 * stub: (void)gid_map;
-	 * stub: return fail(ENOSYS, failed, "LAB 05.2: setgroups, uid_map, gid_map");
+	 * stub: return fail(ENOSYS, failed, "LAB 05.2: the maps");
 	 */
-	if (userns_write_file(pid, "setgroups", "deny") == -1)
-		return fail(errno, failed, "setgroups");
 	if (userns_write_file(pid, "uid_map", uid_map) == -1)
 		return fail(errno, failed, "uid_map");
 	if (userns_write_file(pid, "gid_map", gid_map) == -1)

@@ -15,8 +15,8 @@
  * Who may write which map (user_namespaces(7), "Defining user and group ID
  * mappings"): a process with CAP_SETUID (CAP_SETGID) in the parent
  * namespace, root for short, may write any map. Anyone else may map only
- * their own id, one line with COUNT 1, and for gid_map only after writing
- * "deny" to /proc/PID/setgroups. Wider maps need the setuid helpers
+ * their own id, one line with COUNT 1, and gid_map only once setgroups(2)
+ * is switched off for good in the new namespace. Wider maps need the setuid helpers
  * newuidmap(1) and newgidmap(1), which check /etc/subuid and /etc/subgid
  * (subuid(5)) - that is how rootless podman maps 65536 ids.
  *
@@ -83,7 +83,8 @@ int userns_is_self_map(const struct userns_map *m, uint32_t id);
  * write(2), the only way the kernel takes it. 0, or -1 with errno. */
 int userns_write_file(pid_t pid, const char *file, const char *text);
 
-/* Map PID's user namespace: "deny" to setgroups first, then UID_MAP to
+/* Map PID's user namespace: first what the kernel asks of a writer
+ * without privilege before gid_map (user_namespaces(7)), then UID_MAP to
  * uid_map and GID_MAP to gid_map (texts as userns_format_map() makes
  * them). Returns 0, or -1 with errno and *FAILED (when FAILED is not
  * NULL) set to the file that refused: "setgroups", "uid_map", "gid_map". */

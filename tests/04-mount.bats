@@ -53,7 +53,6 @@ assert_rootfs_unchanged() {
 	assert_equal "$(awk '$1 == 2 { print $2 }' <<<"$output")" ps
 	# shellcheck disable=SC2012 # pid directories have plain names
 	[ "$(ls -d /proc/[0-9]* | wc -l)" -gt 3 ]
-	said_by host | grep -F 'my mount table is unchanged'
 	assert_host_unchanged
 	assert_rootfs_unchanged
 }
@@ -75,17 +74,42 @@ assert_rootfs_unchanged() {
 	assert_rootfs_unchanged
 }
 
-@test "04.3 the tour runs ps, mount and ls inside, and the parent compares the tables" {
+@test "04.3 from the host while the command waits: / is the rootfs, only /proc besides, / private, no put_old left" {
 	need_root
 	need_rootfs
-	run --separate-stderr "$M" -r "$ROOTFS"
-	assert_success
-	assert_line '$ ps -ef'
-	assert_line '$ mount'
-	assert_line --partial 'proc on /proc type proc'
-	said_by child | grep -F 'MS_REC|MS_PRIVATE'
-	said_by child | grep -F 'pivot_root('
-	said_by host | grep -E 'sees 2 mounts in /proc/[0-9]+/mountinfo; I see [0-9]+'
+	io=$BATS_TEST_TMPDIR/io
+	mkdir "$io"
+	mkfifo "$io/up" "$io/down"
+	# The fifos reach the command through a volume: inside, only the
+	# rootfs and the volumes exist.
+	"$M" -q -r "$ROOTFS" -V "$io:/io" -- sh -c 'echo $$ >/io/up; read x </io/down' \
+		>"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/stderr" &
+	demo=$!
+	fifo_read inside "$io/up" ||
+		fail "04-mount never ran its command: $(cat "$BATS_TEST_TMPDIR/stderr")"
+	init=$(children_of "$demo")
+	cmd=$(children_of "$init")
+	[ -n "$init" ] && [ -n "$cmd" ]
+	mounts=$(cat "/proc/$cmd/mountinfo")
+	# Exactly three mount points: the rootfs, the volume, a fresh /proc.
+	assert_equal "$(awk '{ print $5 }' <<<"$mounts" | sort | paste -sd' ')" "/ /io /proc"
+	# The command's / is the rootfs directory itself, by device and inode.
+	assert_equal "$(stat -L -c %d:%i "/proc/$cmd/root")" "$(stat -c %d:%i "$ROOTFS")"
+	# Its / takes part in no propagation: no peer group, no master.
+	root_line=$(awk '$5 == "/"' <<<"$mounts")
+	refute grep -qE ' (shared|master):' <<<"$root_line"
+	# The host's old tree is detached and its directory is gone.
+	assert_equal "$(find "$ROOTFS" -maxdepth 1 -name '.put_old.*')" ""
+	# /proc: a procfs, without suid, devices or execution.
+	proc_line=$(awk '$5 == "/proc"' <<<"$mounts")
+	assert_equal "$(awk '{ for (i = 7; $i != "-"; i++); print $(i + 1) }' <<<"$proc_line")" proc
+	for opt in nosuid nodev noexec; do
+		awk '{ print $6 }' <<<"$proc_line" | tr ',' '\n' | grep -qx "$opt"
+	done
+	echo go >"$io/down"
+	status=0
+	wait "$demo" || status=$?
+	assert_equal "$status" 0
 	assert_host_unchanged
 	assert_rootfs_unchanged
 }
@@ -157,24 +181,27 @@ assert_rootfs_unchanged() {
 	assert_rootfs_unchanged
 }
 
-@test "04.7 --no-pidns: /proc/PID/root of a host process reaches a file the test made; a PID namespace closes it" {
+@test "04.7 --no-pidns: the container reads a host file the test wrote, through /proc/PID/root; a PID namespace closes it" {
 	need_root
 	need_rootfs
-	name=$(random_name)
-	echo "$name" >"$BATS_TEST_TMPDIR/marker"
-	# PID 1 is the classic door. Some hosts guard their PID 1 even from
-	# root; any host process is the same door, so then use this shell.
+	# A word only the host knows, in a file only the host can reach.
+	token=$(random_name)
+	echo "$token" >"$BATS_TEST_TMPDIR/m"
+	run --separate-stderr "$M" -r "$ROOTFS" --no-pidns --marker "$BATS_TEST_TMPDIR/m" -- true
+	assert_success
+	# The secret came out: only the door could have read it.
+	grep -qF "$token" <<<"$stderr"
+	# --marker is the caller's file: it stays.
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/m")" "$token"
+	# The default, with a PID namespace: no such process inside, or PID 1
+	# is the container's own init, whose root is the rootfs. (Some hosts
+	# guard their PID 1 even from root: any host process is the same door,
+	# so then try this shell.)
 	door=1
 	ls /proc/1/root/ >/dev/null 2>&1 || door=$$
-	run --separate-stderr "$M" -r "$ROOTFS" --no-pidns -- cat "/proc/$door/root$BATS_TEST_TMPDIR/marker"
-	assert_success
-	assert_output "$name"
-	said_by child | grep -F "but it opens the host's /"
-	# The default, with a PID namespace: no such process inside, or PID 1
-	# is the container's own init, whose root is the rootfs.
-	run --separate-stderr "$M" -q -r "$ROOTFS" -- cat "/proc/$door/root$BATS_TEST_TMPDIR/marker"
+	run --separate-stderr "$M" -q -r "$ROOTFS" -- cat "/proc/$door/root$BATS_TEST_TMPDIR/m"
 	assert_failure
-	refute_output "$name"
+	refute_output "$token"
 	assert_host_unchanged
 	assert_rootfs_unchanged
 }
@@ -196,7 +223,8 @@ assert_rootfs_unchanged() {
 
 @test "04.9 bad volume specs and options: one line, status 2, no namespace" {
 	for args in "-V foo" "-V /tmp:relative" "-V /tmp:/x:rx" "-V /tmp:/" "-V :/x" \
-		"-V /tmp:/x:ro:more" "-V" "-r" "--bogus" "-x"; do
+		"-V /tmp:/x:ro:more" "-V" "-r" "--bogus" "-x" "--propagation" \
+		"--propagation rshared" "--propagation ''" "--marker ''"; do
 		eval "run --separate-stderr \"\$M\" $args"
 		assert_equal "$status" 2
 		assert_equal "$(wc -l <<<"$stderr")" 1
@@ -324,3 +352,69 @@ assert_rootfs_unchanged() {
 	assert_host_unchanged
 	assert_rootfs_unchanged
 }
+
+# Run 04-mount in a scratch mount namespace whose / is shared, as a
+# systemd host's is: made private first, so that nothing can travel to the
+# real host, then shared inside. $demo is 04-mount itself (unshare and sh
+# exec it).
+start_in_scratch() { # start_in_scratch 04-mount-args...
+	unshare -m --propagation private sh -c 'mount --make-rshared / && exec "$@"' _ "$M" "$@" \
+		>"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/stderr" &
+	demo=$!
+}
+
+@test "04.16 --propagation, in a scratch namespace with a shared /: slave lets the host's mounts in, private nothing; shared will not pivot" {
+	need_root
+	need_rootfs
+	need_cmd unshare util-linux
+	need_cmd nsenter util-linux
+	# In the host's own mount namespace it refuses, and makes nothing.
+	run --separate-stderr "$M" -r "$ROOTFS" --propagation private -- true
+	assert_failure 1
+	grep -F 'scratch mount namespace' <<<"$stderr"
+	refute grep -q 'clone(' <<<"$stderr"
+	io=$BATS_TEST_TMPDIR/io
+	mkdir "$io"
+	for type in slave private; do
+		r=$(random_name)
+		rm -f "$io/up" "$io/down"
+		mkfifo "$io/up" "$io/down"
+		start_in_scratch -q --propagation "$type" -r "$ROOTFS" -V "$io:/io" -- \
+			sh -c 'mount -t tmpfs "in-$1" /tmp && echo $$ >/io/up && read x </io/down' _ "$r"
+		fifo_read inside "$io/up" ||
+			fail "04-mount never ran its command: $(cat "$BATS_TEST_TMPDIR/stderr")"
+		init=$(children_of "$demo")
+		cmd=$(children_of "$init")
+		[ -n "$cmd" ]
+		# The "host" (the scratch namespace) mounts under the rootfs
+		# while the command waits.
+		nsenter -t "$demo" -m mount -t tmpfs "out-$r" "$ROOTFS/mnt"
+		inside=$(cat "/proc/$cmd/mountinfo")
+		outside=$(cat "/proc/$demo/mountinfo")
+		nsenter -t "$demo" -m umount "$ROOTFS/mnt"
+		# The container's mount never reaches the host: no type sends
+		# anything out but shared.
+		refute grep -q " in-$r " <<<"$outside"
+		# The host's mount reaches in only to a slave.
+		if [ "$type" = slave ]; then
+			awk -v r="out-$r" '$5 == "/mnt" && $0 ~ " " r " "' <<<"$inside" | grep -q .
+		else
+			refute grep -q " out-$r " <<<"$inside"
+		fi
+		echo go >"$io/down"
+		status=0
+		wait "$demo" || status=$?
+		assert_equal "$status" 0
+	done
+	# shared: the rootfs would be a peer of the host's mount, and
+	# pivot_root refuses (its EINVAL rules); no volume, so nothing is made
+	# in the rootfs.
+	start_in_scratch -q --propagation shared -r "$ROOTFS" -- true
+	status=0
+	wait "$demo" || status=$?
+	assert_equal "$status" 1
+	grep -E 'error: pivot_root\(.*\): Invalid argument' "$BATS_TEST_TMPDIR/stderr"
+	assert_host_unchanged
+	assert_rootfs_unchanged
+}
+
