@@ -20,7 +20,8 @@
 #       the text holds it as a whole word ("msgget(2)" names msgget), or
 #       five or more of its first letters followed by "..." or "*"
 #       (CLONE_NEW...). A warm-up ("warmup: yes") may name its answer.
-#       And on no exercise may a stub's string name any of it.
+#       And on no exercise may a stub's string name any of it (a call
+#       counts there only as a call, "name(": "mount proc" is English).
 #   (c) every exercise has "level:" (1-3) and "minutes:" (a number); every
 #       one but a warm-up has a man page, "name(N)", in its hints.
 #   and on the whole tree (not with --only): at least 26 exercises, at most
@@ -343,7 +344,7 @@ function judge(   i, j, code, blanked, all, n, s, w, e, p, at, first, seen, A, n
 		if (w in STOP || w in stubids || reporter(w) || w ~ /^E[A-Z0-9]+$/) continue
 		na++
 		if (named(w, V)) { nn++; list = list " " w }
-		if (named(w, stubstr)) bad = bad " " w
+		if (stubnamed(w, stubstr)) bad = bad " " w
 	}
 	list = sorted(list); bad = sorted(bad)
 	if (verbose)
@@ -363,6 +364,14 @@ function sorted(s,   w, n, i, j, t, out) {
 	out = ""
 	for (i = 1; i <= n; i++) out = out " " w[i]
 	return out
+}
+
+# In a stub string a call is named only as a call, "mount(" or "mount(2)"; the
+# word alone is English ("mount proc on TARGET"). Constants count as words.
+function stubnamed(w, v) {
+	if (w !~ /^[a-z_][a-z0-9_]*$/) return named(w, v)
+	if (match(" " v, "[^A-Za-z0-9_]" w " *[(]")) return 1
+	return 0
 }
 
 # Does the text V name W?

@@ -73,7 +73,7 @@ source_of() { # source_of REGION_TEXT...
 	assert_line 'lab-lint: 01.1: (a) `thing_use(fd,THING_NOW)` is on docs/zh/01-x.md:3'
 }
 
-@test "lab-lint.3 (b): hints that name more than half of the answer fail; a warm-up may; a stub's string may name none of it" {
+@test "lab-lint.3 (b): hints that name more than half of the answer fail; a warm-up may; a stub's string may name none of it, as a call" {
 	source_of "$(region 01.1 "make the thing" "level: 1" "minutes: 5" \
 		"hint: thing_make(2) with THING_CREATE and THING_EXCL" "stub: return -1;" -- \
 		'return thing_make(path, THING_CREATE | THING_EXCL, 0600);')" \
@@ -85,8 +85,14 @@ source_of() { # source_of REGION_TEXT...
 		'return thing_make(path, THING_CREATE | THING_EXCL, 0600);')" \
 		"$(region 01.4 "make the thing" "level: 1" "minutes: 5" \
 		"hint: thing(7): the flag is THING_CR..." "stub: (void)thing_make;" "stub: return -1;" -- \
-		'return thing_make(path, THING_CREATE | THING_EXCL, 0600);')"
-	run --separate-stderr "$LINT" -C "$tree" --only '01.1 01.2 01.3 01.4'
+		'return thing_make(path, THING_CREATE | THING_EXCL, 0600);')" \
+		"$(region 01.5 "make the thing" "level: 1" "minutes: 5" \
+		"hint: thing(7)" "stub: return nsl_fail(\"LAB 01.5: thing_make() it\");" -- \
+		'return thing_make(path, 0, 0600);')" \
+		"$(region 01.6 "make the thing" "level: 1" "minutes: 5" \
+		"hint: thing(7)" "stub: return nsl_fail(\"LAB 01.6: thing_make the thing\");" -- \
+		'return thing_make(path, 0, 0600);')"
+	run --separate-stderr "$LINT" -C "$tree" --only '01.1 01.2 01.3 01.4 01.5 01.6'
 	assert_failure 1
 	assert_line "lab-lint: 01.1: (b) the task, hints, fail text and stub name 3 of the answer's 3: THING_CREATE THING_EXCL thing_make"
 	refute_line --partial 'lab-lint: 01.2: (b)'
@@ -94,6 +100,9 @@ source_of() { # source_of REGION_TEXT...
 	# THING_CR... names THING_CREATE; what the stub uses is handed over:
 	# 1 of 2 is not more than half.
 	refute_line --partial 'lab-lint: 01.4:'
+	# In a stub's string a call is named as a call; the bare word is English.
+	assert_line "lab-lint: 01.5: (b) the stub's strings name the answer: thing_make"
+	refute_line --partial "lab-lint: 01.6: (b) the stub's strings"
 }
 
 @test "lab-lint.4 (c): level, minutes and a man page are required; the tree needs 26 exercises, one in five a warm-up at most" {
