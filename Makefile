@@ -172,6 +172,7 @@ help: ## list the targets
 	@echo "                     (the code you wrote there goes to lab/.lab-saved/03.2.c)"
 	@echo "  make lab-list      list the exercises: id, name, level, minutes, checks, task"
 	@echo "  make lab-verify    prove each exercise's checks fail on its stub (root)"
+	@echo "  make lab-lint      check the exercises' rules: no answer on a page, hints not answers"
 	@echo "  make test          run every check"
 	@echo "  make sanitize      build with ASan+UBSan and run every check"
 	@echo "  make soak          the reliability soak in full: 1000 runs, each demo 100"

@@ -18,6 +18,9 @@
 #                         (EX=NN.M: only the checks of that exercise)
 #   make lab-verify       prove that the checks tell a solved exercise
 #                         from a stub (needs root; a few minutes)
+#   make lab-lint         the exercises' rules: no answer on a docs page,
+#                         hints that name the rule, not the answer
+#                         (EX=NN.M: one exercise; no root, well under 1 s)
 
 LAB_DIR := lab
 
@@ -41,4 +44,7 @@ lab-build: | prereqs ## build lab/ into lab/bin
 lab-verify: | prereqs ## prove the checks discriminate: reference passes, each stub fails (root; minutes)
 	@scripts/lab-verify.sh $(EX)
 
-.PHONY: lab lab-solve lab-list lab-build lab-verify
+lab-lint: ## check the exercises' rules: no answer on a docs page, hints that name the rule, not the answer (EX=NN.M: one)
+	@scripts/lab-lint.sh $(if $(EX),--only '$(EX)')
+
+.PHONY: lab lab-solve lab-list lab-build lab-verify lab-lint
