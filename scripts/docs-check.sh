@@ -86,7 +86,7 @@ set -u
 
 cd "$(dirname "$0")/.." || exit 1
 
-verbose=0 show=0
+verbose=0 show=0 args=("$@")
 while [ $# -gt 0 ]; do
 	case $1 in
 	-v) verbose=1 ;;
@@ -222,7 +222,8 @@ if [ "$(id -u)" = 0 ] && [ -z "${DOCS_CHECK_COPY:-}" ] && [ -x bin/01-uts ] &&
 	chmod 755 "$copy"
 	echo "docs-check: note: uid 65534 cannot enter $PWD (a directory above it is closed to others); checking from a copy in $copy"
 	tar -C . --exclude=./.git --exclude=./lab -cf - . | tar -C "$copy" -xf - || exit 1
-	DOCS_CHECK_COPY=1 bash "$copy/scripts/docs-check.sh" "$@"
+	# With the options too (-v, --show), not only the pages.
+	DOCS_CHECK_COPY=1 bash "$copy/scripts/docs-check.sh" "${args[@]}"
 	exit
 fi
 
