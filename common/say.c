@@ -142,7 +142,8 @@ static const struct {
 	  "root, or see 05-user" },
 	{ "mount", EINVAL,
 	  "a remount or propagation change needs a mount point as its target, "
-	  "and the target must be in the caller's own mount namespace" },
+	  "in the caller's own mount namespace, and a propagation change names "
+	  "one type only (recursive or not)" },
 	{ "mount", ENOENT,
 	  "the source or the target does not exist, as seen from the caller's "
 	  "mount namespace and root" },
@@ -220,9 +221,10 @@ static const struct {
 	  "and an /etc/subuid entry, see subuid(5); Ubuntu's AppArmor may "
 	  "forbid even that" },
 	{ "write", "gid_map", EPERM,
-	  "without privilege, write \"deny\" to /proc/PID/setgroups before "
-	  "gid_map, and map only your own gid, on one line with COUNT 1; wider "
-	  "maps need newgidmap (package uidmap) and an /etc/subgid entry" },
+	  "without privilege, gid_map waits for a step on setgroups first "
+	  "(user_namespaces(7), \"The /proc/[pid]/setgroups file\"), and maps "
+	  "only your own gid, on one line with COUNT 1; wider maps need "
+	  "newgidmap (package uidmap) and an /etc/subgid entry" },
 	{ "write", "setgroups", EPERM,
 	  "setgroups can be written only before gid_map, and \"deny\" can "
 	  "never be turned back into \"allow\"" },
