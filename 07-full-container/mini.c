@@ -258,7 +258,7 @@ static int harden(void)
 	/* LAB 07.9 harden: what the container may no longer do: not dumpable, the default capabilities only, no_new_privs, seccomp
 	 * level: 2
 	 * minutes: 10
-	 * checks: 07m.1 07m.2 security.5 security.6
+	 * checks: 07m.1 07m.2 07m.4 security.5 security.6
 	 * docs: docs/07-full-container.md#hardening-step-by-step
 	 * fail: the command has more capabilities than it should, or no filter, or /proc/1/exe is open to it
 	 * hint: capabilities(7), seccomp(2) and prctl(2) ("dumpable") for the rules; harden.h has a piece for each; failed() reports one
