@@ -404,7 +404,8 @@ wait_demo() {
 	"$PIDNS" --unshare -- sh -c '/bin/true; /bin/true; echo $$ >"$1"; read x <"$2"; exit 5' \
 		_ "$T/up" "$T/down" 2>"$T/stderr" &
 	demo=$!
-	fifo_read inside "$T/up"
+	# No word from the command: what the demo and the command said.
+	fifo_read inside "$T/up" || { cat "$T/stderr"; false; }
 	assert_equal "$inside" 1
 	cmd=$(children_of "$demo")
 	[ -n "$cmd" ]
