@@ -335,6 +335,7 @@ for page in "$@"; do
 					# another order than the page; drift fails twice.
 					if check_block "$page" "$start" >"$work/report"; then
 						passed=$((passed + 1))
+						((!show)) || cat "$work/report"
 					elif check_block "$page" "$start" >"$work/report2"; then
 						passed=$((passed + 1))
 						echo "$page:$start: passed on a second run; the first one differed:"
