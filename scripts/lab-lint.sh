@@ -3,8 +3,8 @@
 # learner think? Reads every /* LAB NN.M ... END LAB */ region of the
 # reference sources itself (the header fields and the body, as
 # scripts/mklab.sh reads them) and the docs; needs no root, no build, and
-# runs in well under a second. The rules (docs/lab.md, "How the markers
-# work"):
+# runs in well under a second. The rules (docs/lab.md, "The rules CI
+# holds the exercises to"):
 #
 #   (a) no line of an answer is on a docs page: no body line (20+
 #       characters once whitespace and comments are gone, lines that only
