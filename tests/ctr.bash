@@ -69,7 +69,7 @@ child_with_nspid() { # child_with_nspid PARENT NSPID
 
 # Let the paused command go: a line into "down", once it opens it.
 resume() { # resume [FIFO]
-	timeout 10 sh -c 'echo go >"$1"' _ "${1:-$T/io/down}"
+	timeout "$(guard_s)" sh -c 'echo go >"$1"' _ "${1:-$T/io/down}"
 }
 
 gone() { # gone PID...: no such process (a zombie counts as there)
