@@ -368,11 +368,15 @@ start_in_scratch() { # start_in_scratch 04-mount-args...
 	need_rootfs
 	need_cmd unshare util-linux
 	need_cmd nsenter util-linux
-	# In the host's own mount namespace it refuses, and makes nothing.
-	run --separate-stderr "$M" -r "$ROOTFS" --propagation private -- true
-	assert_failure 1
-	grep -F 'scratch mount namespace' <<<"$stderr"
-	refute grep -q 'clone(' <<<"$stderr"
+	# In the host's own mount namespace (PID 1's) it refuses, and makes
+	# nothing. A suite that itself runs in a mount namespace of its own
+	# (make fresh-test's machine) is in a scratch one already.
+	if [ "$(ns_of mnt)" = "$(ns_of mnt 1)" ]; then
+		run --separate-stderr "$M" -r "$ROOTFS" --propagation private -- true
+		assert_failure 1
+		grep -F 'scratch mount namespace' <<<"$stderr"
+		refute grep -q 'clone(' <<<"$stderr"
+	fi
 	io=$BATS_TEST_TMPDIR/io
 	mkdir "$io"
 	for type in slave private; do
