@@ -79,9 +79,11 @@
 # their own test), and pages' synopses. docs/index.md ("Checked
 # transcripts") lists them per page with the reason.
 #
-# Then the two other checks: scripts/docs-links.sh (every function a page
-# names is linked to its file) and scripts/docs-sync.sh (docs/zh/ in step
-# with docs/). DOCS_ONLY_TRANSCRIPTS=1 skips them.
+# Then the other checks: scripts/docs-links.sh (every function a page
+# names is linked to its file), scripts/docs-sync.sh (docs/zh/ in step
+# with docs/) and scripts/docs-course.sh (the step pages' quotes of the
+# sources, byte for byte, and their shape as a course). DOCS_ONLY_TRANSCRIPTS=1
+# skips them. (The drawings: scripts/docs-diagrams.sh, make docs-diagrams.)
 set -u
 
 cd "$(dirname "$0")/.." || exit 1
@@ -95,7 +97,10 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
-if [ $# -eq 0 ]; then set -- docs/*.md; fi
+if [ $# -eq 0 ]; then
+	set -- docs/*.md
+	for d in docs/deeper/*.md; do [ -f "$d" ] && set -- "$@" "$d"; done
+fi
 
 DOCS_TIMEOUT=${DOCS_TIMEOUT:-60}
 CLEAN_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
@@ -380,5 +385,6 @@ status=0
 if [ "${DOCS_ONLY_TRANSCRIPTS:-0}" != 1 ]; then
 	scripts/docs-links.sh || status=1
 	scripts/docs-sync.sh || status=1
+	scripts/docs-course.sh || status=1
 fi
 exit $status

@@ -29,8 +29,9 @@ cd "$(dirname "$0")/.." || exit 1
 fix=0
 if [ "${1:-}" = --fix ]; then fix=1 && shift; fi
 if [ $# -eq 0 ]; then
-	set -- docs/*.md
-	[ -d docs/zh ] && set -- "$@" docs/zh/*.md
+	shopt -s nullglob
+	set -- docs/*.md docs/deeper/*.md docs/zh/*.md docs/zh/deeper/*.md
+	shopt -u nullglob
 fi
 
 # "name file" for every definition, sorted; a name may have several.
@@ -49,7 +50,8 @@ for page in "$@"; do
 	[ -f "$page" ] || continue
 	# The way up from the page's directory to the top of the tree.
 	case $page in
-	docs/zh/*) up=../../ ;;
+	docs/zh/deeper/*) up=../../../ ;;
+	docs/zh/* | docs/deeper/*) up=../../ ;;
 	*) up=../ ;;
 	esac
 	step=$(basename "$page" .md)

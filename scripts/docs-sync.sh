@@ -11,7 +11,10 @@
 #   - the same fenced code blocks, byte for byte, in the same order (the
 #     transcripts are checked once, in English, by docs-check.sh);
 #   - the same HTML comments (the docs-check markers among them), in the
-#     same order.
+#     same order;
+#   - the same ```mermaid drawings in the same places; their words are
+#     translated, so only their number and place are compared.
+# Pages below docs/deeper/ are paired with docs/zh/deeper/ the same way.
 # A mismatch prints the page and a diff of the two pages' skeletons:
 # headings as "#", "##"..., then every code block and comment as is.
 #
@@ -41,8 +44,9 @@ trap 'rm -rf "$tmp"' EXIT
 # The skeleton of a page: heading levels, code blocks and comments.
 skeleton() {
 	awk '
-	/^```/ { fence = !fence; print; next }
-	fence { print; next }
+	/^```/ { fence = !fence; mm = fence && /^```mermaid/; print; next }
+	fence && mm { if (!said) print "(a drawing: its words translated)"; said = 1; next }
+	fence { said = 0; print; next }
 	/^#+ / { sub(/ .*/, ""); print; next }
 	/^<!--.*-->[[:space:]]*$/ { print }
 	' "$1"
@@ -62,7 +66,7 @@ fix_page() {
 			next
 		}
 		if ($0 ~ /^<!--.*-->[[:space:]]*$/) { held = held $0 "\n"; next }
-		if ($0 ~ /^```/) { unit[++n] = held $0 "\n"; fence = 1; held = ""; next }
+		if ($0 ~ /^```/) { unit[++n] = held $0 "\n"; mm[n] = $0 ~ /^```mermaid/; fence = 1; held = ""; next }
 		held = ""
 		next
 	}
@@ -70,13 +74,17 @@ fix_page() {
 	FNR == 1 { fence = 0; held = ""; m = 0 }
 	{
 		if (fence) {
+			if (keep) print > out
 			if ($0 ~ /^```/) fence = 0
 			next
 		}
 		if ($0 ~ /^<!--.*-->[[:space:]]*$/) { held = held $0 "\n"; next }
 		if ($0 ~ /^```/) {
 			m++
-			printf "%s", unit[m] > out
+			# A drawing stays as translated, when both are drawings.
+			keep = mm[m] && $0 ~ /^```mermaid/
+			if (keep) printf "%s%s\n", held, $0 > out
+			else printf "%s", unit[m] > out
 			fence = 1; held = ""
 			next
 		}
@@ -94,7 +102,8 @@ fix_page() {
 }
 
 bad=0 pages=0
-for en in docs/*.md; do
+shopt -s nullglob
+for en in docs/*.md docs/deeper/*.md; do
 	zh=docs/zh/${en#docs/}
 	pages=$((pages + 1))
 	if [ ! -f "$zh" ]; then
@@ -124,7 +133,7 @@ for en in docs/*.md; do
 		"$tmp/en" "$tmp/zh" | head -n 40
 	bad=$((bad + 1))
 done
-for zh in docs/zh/*.md; do
+for zh in docs/zh/*.md docs/zh/deeper/*.md; do
 	[ -f "$zh" ] || continue
 	if [ ! -f "docs/${zh#docs/zh/}" ]; then
 		echo "docs-sync: $zh has no English page docs/${zh#docs/zh/}"

@@ -64,6 +64,7 @@ fi
 
 shopt -s nullglob
 docs=(docs/*.md docs/zh/*.md)
+for d in docs/deeper/*.md docs/zh/deeper/*.md; do [ -f "$d" ] && docs+=("$d"); done
 srcs=([0-9][0-9]-*/*.c [0-9][0-9]-*/*/*.c)
 [ ${#srcs[@]} -gt 0 ] && mapfile -t srcs < <(grep -lE '^[[:space:]]*/\* LAB [0-9][0-9]\.[0-9]+ ' "${srcs[@]}")
 [ ${#srcs[@]} -gt 0 ] || { echo "lab-lint: no LAB region in [0-9][0-9]-*/*.c" >&2; exit 2; }

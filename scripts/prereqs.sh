@@ -17,6 +17,11 @@
 #   docs    test (the transcripts run the demos and 07)
 #   bench   test, and hyperfine, bubblewrap, crun, runc, jq, gnuplot-nox
 #   vm      qemu-system-x86 (make vm-test)
+#   diagrams  nodejs, npm, chromium and a CJK font (fonts-wqy-microhei),
+#           then mermaid-cli from the npm registry, pinned by
+#           scripts/diagrams/package-lock.json, into
+#           /var/cache/nslab/diagrams (NSLAB_DIAGRAMS_DIR): the docs'
+#           drawings (scripts/docs-diagrams.sh)
 # Each thing is looked for where it is used (a command on PATH, a file),
 # not in dpkg's records. Nothing missing: no output, status 0, a few ms.
 #
@@ -46,8 +51,8 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	--check) check_only=1 ;;
 	-h | --help) usage; exit 0 ;;
-	build | run | test | docs | bench | vm) sets+=("$1") ;;
-	*) say "prereqs: unknown set '$1' (build, run, test, docs, bench or vm)"; exit 2 ;;
+	build | run | test | docs | bench | vm | diagrams) sets+=("$1") ;;
+	*) say "prereqs: unknown set '$1' (build, run, test, docs, bench, vm or diagrams)"; exit 2 ;;
 	esac
 	shift
 done
@@ -142,6 +147,40 @@ need_bench() {
 need_vm() {
 	cmds qemu-system-x86 qemu-system-x86_64
 }
+need_diagrams() {
+	cmds nodejs node
+	cmds npm npm
+	have chromium || have chromium-browser || want chromium
+	any_file /usr/share/fonts/truetype/wqy/wqy-microhei.ttc || want fonts-wqy-microhei
+}
+
+# mermaid-cli is no distribution's package: npm installs the version the
+# lock file pins (its browser is chromium's, so none is downloaded).
+diagrams_dir=${NSLAB_DIAGRAMS_DIR:-/var/cache/nslab/diagrams}
+mermaid_missing() {
+	[ -x "$diagrams_dir/node_modules/.bin/mmdc" ] &&
+		cmp -s "$top/scripts/diagrams/package-lock.json" "$diagrams_dir/package-lock.json" &&
+		return 1
+	return 0
+}
+npm_step() { # install mermaid-cli when "diagrams" is asked for and it is not there
+	case " ${sets[*]} " in *" diagrams "*) ;; *) return 0 ;; esac
+	mermaid_missing || return 0
+	if [ "$check_only" = 1 ]; then
+		say "missing: mermaid-cli in $diagrams_dir (NSLAB_NO_INSTALL=1: not installing). To install it:"
+		echo "    mkdir -p $diagrams_dir && cp scripts/diagrams/package*.json $diagrams_dir && cd $diagrams_dir && PUPPETEER_SKIP_DOWNLOAD=1 npm ci" >&2
+		return 2
+	fi
+	say "installing mermaid-cli into $diagrams_dir (npm ci)"
+	local out
+	mkdir -p "$diagrams_dir" &&
+		cp "$top"/scripts/diagrams/package.json "$top"/scripts/diagrams/package-lock.json "$diagrams_dir"/ &&
+		out=$(cd "$diagrams_dir" && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund 2>&1 </dev/null) || {
+		say "npm ci in $diagrams_dir failed:"
+		tail -n 5 <<<"${out:-}" >&2
+		return 1
+	}
+}
 
 check() {
 	local s
@@ -153,12 +192,16 @@ check() {
 		test | docs) need_test ;;
 		bench) need_bench ;;
 		vm) need_vm ;;
+		diagrams) need_diagrams ;;
 		esac
 	done
 }
 
 check
-[ ${#missing[@]} -gt 0 ] || exit 0
+if [ ${#missing[@]} -eq 0 ]; then
+	npm_step
+	exit
+fi
 
 # --- without apt-get: the names elsewhere ------------------------------------------
 
@@ -180,6 +223,7 @@ other_names() { # other_names PACKAGE -> "fedora arch suse"
 	bubblewrap) echo "bubblewrap bubblewrap bubblewrap" ;;
 	gnuplot-nox) echo "gnuplot gnuplot gnuplot" ;;
 	qemu-system-x86) echo "qemu-system-x86 qemu-system-x86 qemu-x86" ;;
+	fonts-wqy-microhei) echo "wqy-microhei-fonts wqy-microhei wqy-microhei-fonts" ;;
 	*) echo "$1 $1 $1" ;;
 	esac
 }
@@ -258,3 +302,4 @@ if [ ${#missing[@]} -gt 0 ]; then
 	say "installed ${wanted[*]}, but still missing: ${missing[*]}"
 	exit 1
 fi
+npm_step
