@@ -172,14 +172,14 @@ npm_step() { # install mermaid-cli when "diagrams" is asked for and it is not th
 		return 2
 	fi
 	say "installing mermaid-cli into $diagrams_dir (npm ci)"
-	local out
-	mkdir -p "$diagrams_dir" &&
-		cp "$top"/scripts/diagrams/package.json "$top"/scripts/diagrams/package-lock.json "$diagrams_dir"/ &&
-		out=$(cd "$diagrams_dir" && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund 2>&1 </dev/null) || {
+	local out=''
+	if ! mkdir -p "$diagrams_dir" ||
+		! cp "$top"/scripts/diagrams/package.json "$top"/scripts/diagrams/package-lock.json "$diagrams_dir"/ ||
+		! out=$(cd "$diagrams_dir" && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund 2>&1 </dev/null); then
 		say "npm ci in $diagrams_dir failed:"
-		tail -n 5 <<<"${out:-}" >&2
+		tail -n 5 <<<"$out" >&2
 		return 1
-	}
+	fi
 }
 
 check() {
