@@ -35,6 +35,10 @@
 #     comments are not prose. Deeper material goes to docs/deeper/.
 # --fix also writes the reading times.
 #
+# And on the whole tree (no PAGE given): every "docs/PAGE.md#anchor" the
+# sources, scripts and tests name, and every link from a page to another
+# page's section, finds its heading (pages move sections to docs/deeper/).
+#
 # Exit 0 all true, 1 a finding (one line each, then a count), 2 usage.
 set -euo pipefail
 
@@ -48,7 +52,8 @@ case ${1:-} in -h | --help)
 	exit 0 ;;
 -*) echo "docs-course: unknown option '$1' (try --help)" >&2; exit 2 ;;
 esac
-if [ $# -eq 0 ]; then set -- docs/0[1-7]-*.md docs/zh/0[1-7]-*.md; fi
+whole=0
+if [ $# -eq 0 ]; then set -- docs/0[1-7]-*.md docs/zh/0[1-7]-*.md && whole=1; fi
 
 tmp=$(mktemp -d /tmp/nslab-course.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
@@ -194,7 +199,7 @@ for page in "$@"; do
 	stated=$(awk '/^## / { exit } { print }' "$page" | sed -nE "s/$time_re/\\1/p")
 	if [ "$stated" != "$minutes" ]; then
 		if ((fix)) && [ -n "$stated" ]; then
-			sed -i -E "0,/$time_re/s/[0-9]+/$minutes/" "$page"
+			sed -i -E "/$time_re/s/[0-9]+/$minutes/" "$page"
 			echo "docs-course: $page: reading time $stated -> $minutes minutes"
 		elif [ -z "$stated" ]; then
 			finding "$page: no reading time line before its first \"## \" heading (about $minutes minutes)"
@@ -219,6 +224,43 @@ for page in "$@"; do
 		((w <= limit)) || finding "$page: $w words of prose; at most $limit (move the deeper material to docs/deeper/)"
 	fi
 done
+
+# THE ANCHORS (on the whole tree only: no PAGE given). Pages move
+# sections to docs/deeper/; every "PAGE.md#anchor" the sources, scripts
+# and tests name (a lab region's "docs:") and every link from one page to
+# a section of another must still find its heading. Anchors as GitHub
+# makes them: lower case, punctuation dropped, blanks made "-". Anchors
+# in Chinese are GitHub's to resolve, and not checked here.
+slugs() { # slugs PAGE: the anchors of PAGE's headings, one a line
+	awk '/^```/ { f = !f; next } !f && /^#+ / { sub(/^#+ /, ""); print }' "$1" |
+		LC_ALL=C sed -e 's/[A-Z]/\L&/g' -e 's/[^a-z0-9 _-]//g' -e 's/ /-/g'
+}
+if ((whole)); then
+	{
+		grep -rHnoE --include='*.c' --include='*.h' --include='*.sh' --include='*.bats' \
+			--include='*.bash' --include='*.mk' --include=Makefile \
+			'docs/(deeper/)?[a-z0-9-]+\.md#[a-z0-9_-]+' [0-9]*/ common scripts tests mk Makefile 2>/dev/null |
+			sed -E 's/^([^:]+:[0-9]+):(.*)$/\1 \2/'
+		for pg in docs/*.md docs/deeper/*.md; do
+			[ -f "$pg" ] || continue
+			grep -HnoE '\]\(([a-z0-9./-]*)\.md#[a-z0-9_-]+\)' "$pg" |
+				sed -E 's/^([^:]+:[0-9]+):\]\((.*)\)$/\1 \2/' |
+				while read -r where ref; do
+					dir=$(dirname "${where%%:*}")
+					echo "$where $(realpath -m --relative-to=. "$dir/${ref%%#*}")#${ref#*#}"
+				done
+		done
+	} | sort -u >"$tmp/refs"
+	while read -r where ref; do
+		target=${ref%%#*} anchor=${ref#*#}
+		case $target in docs/zh/*) continue ;; esac
+		if [ ! -f "$target" ]; then
+			finding "$where: names $ref, and $target does not exist"
+		elif ! slugs "$target" | grep -qxF -- "$anchor"; then
+			finding "$where: names $ref, and $target has no such heading"
+		fi
+	done <"$tmp/refs"
+fi
 
 echo "docs-course: $# pages, $quotes quotes, $bad findings"
 ((bad == 0))

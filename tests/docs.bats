@@ -107,6 +107,9 @@ setup() {
 	"$COURSE" --fix "$P" >/dev/null || true
 	run grep -c '^\*Reading time: about 1[4-9] minutes\.\*$' "$P"
 	assert_output 1
+	# and nothing else: the title's number stays
+	run head -n 1 "$P"
+	assert_output '# 01-x: a page'
 }
 
 @test "docs: a drawing that does not parse fails; a changed one needs its picture drawn again" {
