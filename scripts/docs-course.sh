@@ -237,13 +237,13 @@ slugs() { # slugs PAGE: the anchors of PAGE's headings, one a line
 }
 if ((whole)); then
 	{
-		grep -rHnoE --include='*.c' --include='*.h' --include='*.sh' --include='*.bats' \
+		{ grep -rHnoE --include='*.c' --include='*.h' --include='*.sh' --include='*.bats' \
 			--include='*.bash' --include='*.mk' --include=Makefile \
-			'docs/(deeper/)?[a-z0-9-]+\.md#[a-z0-9_-]+' [0-9]*/ common scripts tests mk Makefile 2>/dev/null |
+			'docs/(deeper/)?[a-z0-9-]+\.md#[a-z0-9_-]+' [0-9]*/ common scripts tests mk Makefile 2>/dev/null || true; } |
 			sed -E 's/^([^:]+:[0-9]+):(.*)$/\1 \2/'
 		for pg in docs/*.md docs/deeper/*.md; do
 			[ -f "$pg" ] || continue
-			grep -HnoE '\]\(([a-z0-9./-]*)\.md#[a-z0-9_-]+\)' "$pg" |
+			{ grep -HnoE '\]\(([a-z0-9./-]*)\.md#[a-z0-9_-]+\)' "$pg" || true; } |
 				sed -E 's/^([^:]+:[0-9]+):\]\((.*)\)$/\1 \2/' |
 				while read -r where ref; do
 					dir=$(dirname "${where%%:*}")
