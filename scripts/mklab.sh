@@ -67,6 +67,9 @@
 # longer matches, this refuses and names it, unless --force (make lab
 # FORCE=1).
 set -euo pipefail
+# A run that fails half-way (set -e) leaves no temporary copy behind.
+leftover=''
+trap 'rm -rf "${leftover:-}"' EXIT
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 
@@ -284,6 +287,7 @@ state() { # state DIR
 	local dir=$1 f tmp
 	[ -d "$dir" ] || { echo "mklab: $dir is missing: make lab first" >&2; exit 1; }
 	tmp=$(mktemp -d "${TMPDIR:-/tmp}/nslab-lab.XXXXXX")
+	leftover=$tmp
 	for f in $(marked_files); do
 		[ -f "$dir/$f" ] || continue
 		lab_awk "$f" all "" text >"$tmp/stub"
@@ -340,6 +344,7 @@ write_lab() { # write_lab DIR FORCE [FROM]
 		fi
 	fi
 	tmp=$(mktemp -d "${TMPDIR:-/tmp}/nslab-lab.XXXXXX")
+	leftover=$tmp
 	make_tree "$tmp/lab" all "${solved[*]}"
 	(cd "$tmp/lab" && find . -type f -printf '%P\n' | sort | xargs sha256sum) >"$tmp/sums"
 	mv "$tmp/sums" "$tmp/lab/$MANIFEST"
@@ -367,6 +372,7 @@ put_one() { # put_one DIR ID stub|solve
 		exit 1
 	fi
 	tmp=$(mktemp "${TMPDIR:-/tmp}/nslab-lab.XXXXXX")
+	leftover=$tmp
 	lab_awk "$file" all "" text >"$tmp.stub"
 	lab_awk "$file" "" all text >"$tmp.solve"
 	if ! region_awk put "$id" "$dir/$file" "$tmp.$how" >"$tmp"; then
