@@ -37,7 +37,8 @@
 #
 # And on the whole tree (no PAGE given): every "docs/PAGE.md#anchor" the
 # sources, scripts and tests name, and every link from a page to another
-# page's section, finds its heading (pages move sections to docs/deeper/).
+# page's section, finds its heading (pages move sections to docs/deeper/);
+# and docs/lab.md's reading table (and zh's) has each page's time.
 #
 # Exit 0 all true, 1 a finding (one line each, then a count), 2 usage.
 set -euo pipefail
@@ -260,6 +261,22 @@ if ((whole)); then
 			finding "$where: names $ref, and $target has no such heading"
 		fi
 	done <"$tmp/refs"
+fi
+
+# docs/lab.md's reading table (and zh's): "| 0N | [PAGE](PAGE) | M min |"
+# ("M 分钟"), one row per step page, M its reading time.
+if ((whole)); then
+	for lab in docs/lab.md docs/zh/lab.md; do
+		for pg in docs/0[1-7]-*.md; do
+			want=$(reading_time "$pg") name=$(basename "$pg")
+			got=$(sed -nE "s/^\| [0-9]{2} \| \[[^]]*\]\($name\) \| ([0-9]+) (min|分钟) \|.*/\1/p" "$lab")
+			if [ -z "$got" ]; then
+				finding "$lab: its reading table has no row for $name ($want min)"
+			elif [ "$got" != "$want" ]; then
+				finding "$lab: its reading table says $got min for $name; the page takes $want"
+			fi
+		done
+	done
 fi
 
 echo "docs-course: $# pages, $quotes quotes, $bad findings"
