@@ -38,7 +38,8 @@
 # And on the whole tree (no PAGE given): every "docs/PAGE.md#anchor" the
 # sources, scripts and tests name, and every link from a page to another
 # page's section, finds its heading (pages move sections to docs/deeper/);
-# and docs/lab.md's reading table (and zh's) has each page's time.
+# docs/lab.md's reading table (and zh's) has each page's time; and the
+# Chinese pages write their brackets full width.
 #
 # Exit 0 all true, 1 a finding (one line each, then a count), 2 usage.
 set -euo pipefail
@@ -261,6 +262,27 @@ if ((whole)); then
 			finding "$where: names $ref, and $target has no such heading"
 		fi
 	done <"$tmp/refs"
+fi
+
+# The Chinese pages write brackets full width in Chinese text: "（）",
+# not "()" (code spans, code blocks and link targets keep theirs).
+if ((whole)); then
+	for pg in docs/zh/*.md docs/zh/deeper/*.md; do
+		[ -f "$pg" ] || continue
+		perl -CSD -ne '
+			if (/^```/) { $f = !$f; next } next if $f;
+			s/`[^`]*`/X/g; s/\]\([^)]*\)/]/g;
+			while (/\(([^()]*)\)/g) {
+				my ($in, $at) = ($1, $-[0]);
+				my $before = $at > 0 ? substr($_, $at - 1, 1) : "";
+				if ($in =~ /\p{Han}/ || $before =~ /\p{Han}/) {
+					print "$ARGV:$.: ($in)\n"; last;
+				}
+			}' "$pg" >"$tmp/brackets" || true
+		while IFS= read -r l; do
+			finding "$l: half-width brackets in Chinese text; write （）"
+		done <"$tmp/brackets"
+	done
 fi
 
 # docs/lab.md's reading table (and zh's): "| 0N | [PAGE](PAGE) | M min |"
