@@ -100,8 +100,8 @@ static void cred_msg_init(struct cred_msg *m)
 int pidns_send_self(int fd)
 {
 	/* We state our pid as we see it; the kernel refuses a pid that is not
-	 * ours (EPERM) and hands the receiver the same process's pid in the
-	 * receiver's namespace. */
+	 * ours (EPERM) unless we hold CAP_SYS_ADMIN over our PID namespace
+	 * (unix(7)), and hands the receiver that pid in its own namespace. */
 	struct ucred cred = { .pid = getpid(), .uid = getuid(), .gid = getgid() };
 	struct cred_msg m;
 	struct cmsghdr *c;
