@@ -265,19 +265,20 @@ if ((whole)); then
 fi
 
 # The Chinese pages write brackets full width in Chinese text: "（）",
-# not "()" (code spans, code blocks and link targets keep theirs).
+# not "()" (code spans, code blocks, link targets, calls, man pages and
+# quoted strings keep theirs).
 if ((whole)); then
 	for pg in docs/zh/*.md docs/zh/deeper/*.md; do
 		[ -f "$pg" ] || continue
 		perl -CSD -ne '
-			if (/^```/) { $f = !$f; next } next if $f;
-			s/`[^`]*`/X/g; s/\]\([^)]*\)/]/g;
+			if (/^```/) { $f = !$f; next } next if $f; next unless /\p{Han}/;
+			s/`[^`]*`/X/g; s/\]\([^)]*\)/]/g; s/<[^>]*>//g;
 			while (/\(([^()]*)\)/g) {
 				my ($in, $at) = ($1, $-[0]);
 				my $before = $at > 0 ? substr($_, $at - 1, 1) : "";
-				if ($in =~ /\p{Han}/ || $before =~ /\p{Han}/) {
-					print "$ARGV:$.: ($in)\n"; last;
-				}
+				# a call, a man page (clone(2)) or a quoted string keeps its own
+				next if $before =~ /[A-Za-z0-9_\$"]/;
+				print "$ARGV:$.: ($in)\n";
 			}' "$pg" >"$tmp/brackets" || true
 		while IFS= read -r l; do
 			finding "$l: half-width brackets in Chinese text; write （）"
