@@ -173,9 +173,10 @@ static int drop_bounding(uint64_t keep)
 
 /* Five sets, one rule: after this, bounding = permitted = effective =
  * KEEP (as far as we hold it), inheritable and ambient empty.
- * Inheritable and ambient matter because they survive execve(): runc
- * once left inheritable full (CVE-2022-29162), and a non-root command
- * whose file had inheritable capabilities got them back. */
+ * Inheritable and ambient matter because they survive execve(): Docker
+ * once started containers with inheritable non-empty (CVE-2022-24769),
+ * and runc's exec --cap did the same (CVE-2022-29162); a non-root
+ * command whose file had inheritable capabilities got them. */
 int harden_caps(uint64_t keep)
 {
 	struct __user_cap_header_struct hdr = {

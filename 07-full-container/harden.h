@@ -19,7 +19,8 @@ uint64_t harden_default_caps(void);
  * (KEEP & permitted): drop the rest from the bounding set
  * (PR_CAPBSET_DROP, needs CAP_SETPCAP), clear the ambient set, then
  * capset() with effective = permitted = that and inheritable empty.
- * Afterwards bounding = permitted = effective (CVE-2022-29162).
+ * Afterwards bounding = permitted = effective (CVE-2022-24769 and
+ * CVE-2022-29162 left inheritable non-empty).
  * Calling it again with the same KEEP succeeds and changes nothing. */
 int harden_caps(uint64_t keep);
 

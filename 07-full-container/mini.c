@@ -211,8 +211,9 @@ static int wait_for_go(struct mini *m)
 	return 0;
 }
 
-/* Step 5, in the init: the file system. Every mount private first (on a
- * systemd host our copy of / is a peer of the host's), the rootfs a
+/* Step 5, in the init: the file system. Every mount private first (made
+ * with a user namespace, our copies of a systemd host's shared mounts
+ * are already slaves of them; private all the same, as a rule), the rootfs a
  * mount point, and everything mounted before the pivot: in a user
  * namespace a new procfs or sysfs mounts only while a full one is in
  * sight (the host's). Then pivot_root(".", "."), the host's tree gone. */

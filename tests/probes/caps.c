@@ -95,7 +95,8 @@ void probe_caps(struct result *r)
 			"(CapEff %016" PRIx64 ", CapBnd %016" PRIx64 ")", c.eff, c.bnd);
 }
 
-/* CVE-2022-29162: runc left the inheritable set full. Inheritable caps
+/* CVE-2022-24769 (Docker) and CVE-2022-29162 (runc exec --cap) left the
+ * inheritable set non-empty. Inheritable caps
  * pass through exec into a program whose file has them inheritable, so a
  * non-root user in the container regained capabilities it was meant
  * never to have. Inheritable and ambient must be empty. */

@@ -60,7 +60,7 @@ static const struct probe {
 	{ "sys-write", probe_sys_write, "write under /sys" },
 	{ "release-agent", probe_release_agent, "write a cgroup v1 release_agent (CVE-2022-0492)" },
 	{ "caps", probe_caps, "keep SYS_ADMIN, DAC_READ_SEARCH, SYS_PTRACE, SYS_MODULE or MKNOD" },
-	{ "caps-inheritable", probe_caps_inheritable, "inheritable or ambient caps (CVE-2022-29162)" },
+	{ "caps-inheritable", probe_caps_inheritable, "inheritable or ambient caps (CVE-2022-24769, CVE-2022-29162)" },
 	{ "open-by-handle", probe_open_by_handle, "open_by_handle_at (shocker)" },
 	{ "keyctl", probe_keyctl, "add_key/keyctl on the session keyring" },
 	{ "userns-unshare", probe_userns_unshare, "unshare(CLONE_NEWUSER)" },
