@@ -231,31 +231,40 @@ done
 # sections to docs/deeper/; every "PAGE.md#anchor" the sources, scripts
 # and tests name (a lab region's "docs:") and every link from one page to
 # a section of another must still find its heading. Anchors as GitHub
-# makes them: lower case, punctuation dropped, blanks made "-". Anchors
-# in Chinese are GitHub's to resolve, and not checked here.
+# makes them: lower case, punctuation dropped (a letter or digit of any
+# script stays), blanks made "-", a heading's second use "-1".
 slugs() { # slugs PAGE: the anchors of PAGE's headings, one a line
-	awk '/^```/ { f = !f; next } !f && /^#+ / { sub(/^#+ /, ""); print }' "$1" |
-		LC_ALL=C sed -e 's/[A-Z]/\L&/g' -e 's/[^a-z0-9 _-]//g' -e 's/ /-/g'
+	perl -CSD -ne '
+		if (/^```/) { $f = !$f; next } next if $f;
+		next unless s/^#+ //; chomp; $_ = lc;
+		s/[^\w\- ]//g; s/ /-/g;
+		print $n{$_}++ ? "$_-" . ($n{$_} - 1) : $_, "\n";' "$1"
 }
 if ((whole)); then
 	{
+		# what the sources name: "docs/PAGE.md#anchor"
 		{ grep -rHnoE --include='*.c' --include='*.h' --include='*.sh' --include='*.bats' \
 			--include='*.bash' --include='*.mk' --include=Makefile \
 			'docs/(deeper/)?[a-z0-9-]+\.md#[a-z0-9_-]+' [0-9]*/ common scripts tests mk Makefile 2>/dev/null || true; } |
 			sed -E 's/^([^:]+:[0-9]+):(.*)$/\1 \2/'
-		for pg in docs/*.md docs/deeper/*.md; do
+		# what the pages link, in both languages: "](PAGE.md#anchor)", "](#anchor)"
+		for pg in docs/*.md docs/deeper/*.md docs/zh/*.md docs/zh/deeper/*.md; do
 			[ -f "$pg" ] || continue
-			{ grep -HnoE '\]\(([a-z0-9./-]*)\.md#[a-z0-9_-]+\)' "$pg" || true; } |
-				sed -E 's/^([^:]+:[0-9]+):\]\((.*)\)$/\1 \2/' |
+			perl -CSD -ne '
+				if (/^```/) { $f = !$f; next } next if $f; s/`[^`]*`//g;
+				while (/\]\(([^()\s#]*)#([^()\s]+)\)/g) {
+					my ($to, $anchor) = ($1, $2);
+					next if $to ne "" && $to !~ /\.md$/;
+					print "$ARGV:$. ", ($to eq "" ? $ARGV : $to), "#$anchor\n";
+				}' "$pg" |
 				while read -r where ref; do
-					dir=$(dirname "${where%%:*}")
-					echo "$where $(realpath -m --relative-to=. "$dir/${ref%%#*}")#${ref#*#}"
+					case ${ref%%#*} in "$pg") echo "$where $ref"; continue ;; esac
+					echo "$where $(realpath -m --relative-to=. "$(dirname "$pg")/${ref%%#*}")#${ref#*#}"
 				done
 		done
 	} | sort -u >"$tmp/refs"
 	while read -r where ref; do
 		target=${ref%%#*} anchor=${ref#*#}
-		case $target in docs/zh/*) continue ;; esac
 		if [ ! -f "$target" ]; then
 			finding "$where: names $ref, and $target does not exist"
 		elif ! slugs "$target" | grep -qxF -- "$anchor"; then
