@@ -1,8 +1,8 @@
 /* run.c - the host's side of run: the runtime.
  *
  *   block the signals, make a signalfd    nothing can end us halfway
- *   sweep what killed runs left           04's mnt_sweep_rootfs(), state_list(),
- *                                         cgroup_sweep()
+ *   hold the state directory; the only    state_hold(); 04's mnt_sweep_rootfs(),
+ *   run? sweep what killed runs left      state_list(), cgroup_sweep()
  *   claim the name (the state record)     held locked while we run
  *   --net veth: pick a free /30           run_net.c, under a lock
  *   make the cgroups, write the limits    run_cgroup.c, before any container
@@ -64,6 +64,7 @@ struct runtime {
 	struct state_rec rec;
 	struct mnt_record record; /* the mount points the init makes */
 	int lockfd;               /* holds the state record's lock */
+	int holdfd;               /* holds the state directory (shared) */
 	int sfd;                  /* the signalfd */
 	int go[2];                /* runtime -> init: "go"; EOF: we died */
 	pid_t init;
@@ -119,18 +120,38 @@ static int block_signals(struct runtime *r)
  * they made (their record names them) - 04-mount's sweep, run before
  * every run there too; in the state directory, the records whose lock
  * nobody holds (state_list() removes them as it goes); under our cgroup,
- * the cgroups named after a run that is gone (cgroup_sweep()). */
-static void sweep(const char *rootfs)
+ * the cgroups named after a run that is gone (cgroup_sweep()).
+ *
+ * Only when no other run holds the state directory (state_hold()): then
+ * whatever is there is a leftover, and the sweep costs what the
+ * leftovers do. With containers running, each sweep would test every
+ * one of them - a start with 1,000 running made 1,000 each of open,
+ * flock, pidfd_open and poll - so it waits for a quiet moment, or for
+ * `ps`, which sweeps every time. A name a dead run left is taken over
+ * at once (state_create()). */
+static int hold_and_sweep(struct runtime *r)
 {
-	int swept = 0;
+	int swept = 0, alone;
 
-	mnt_sweep_rootfs(rootfs);
+	if (state_hold(&r->holdfd, &alone) == -1) {
+		nsl_error(errno, "%s", nsl_failed_call());
+		if (nsl_failed_hint() != NULL)
+			nsl_hint("%s", nsl_failed_hint());
+		return -1;
+	}
+	if (!alone) {
+		say_more("flock(state directory, LOCK_EX|LOCK_NB): other runs hold it: "
+			 "no sweep (ps sweeps, or the next run alone)");
+		return 0;
+	}
+	mnt_sweep_rootfs(r->c->rootfs);
 	cgroup_sweep();
 	if (state_list(NULL, NULL, &swept) == -1)
 		nsl_error(errno, "%s", nsl_failed_call());
 	else if (swept > 0)
 		say("removed %d state record%s of containers whose runtime is gone", swept,
 		    swept == 1 ? "" : "s");
+	return 0;
 }
 
 /* The state record, claimed under the container's name and locked. */
@@ -404,6 +425,8 @@ static void clean_up(struct runtime *r)
 		say_more("removed %s/%s and the %d mount point%s it lists", r->c->rootfs, name,
 			 removed, removed == 1 ? "" : "s");
 	}
+	/* Our hold first: the last run out removes the directory. */
+	close(r->holdfd);
 	if (r->lockfd != -1 && state_remove(r->c->name, r->lockfd) == -1)
 		nsl_error(errno, "%s", nsl_failed_call());
 	else if (r->lockfd != -1)
@@ -413,9 +436,8 @@ static void clean_up(struct runtime *r)
 
 int ctr_run(struct ctr_config *c)
 {
-	struct runtime r = { .c = c, .lockfd = -1, .sfd = -1, .go = { -1, -1 },
+	struct runtime r = { .c = c, .lockfd = -1, .holdfd = -1, .sfd = -1, .go = { -1, -1 },
 			     .net = { .nlfd = -1, .lockfd = -1 } };
-	char dir[PATH_MAX];
 	int status;
 
 	say("container %s: %s in %s, %s", c->name, c->cmd[0], c->rootfs,
@@ -431,15 +453,12 @@ int ctr_run(struct ctr_config *c)
 		return EXIT_RUNTIME;
 	/* Where the record goes, before anything else needs it: rootless
 	 * without XDG_RUNTIME_DIR, say so once, not at every use. */
-	if (state_path(dir, sizeof(dir)) == -1) {
-		nsl_error(errno, "%s", nsl_failed_call());
-		if (nsl_failed_hint() != NULL)
-			nsl_hint("%s", nsl_failed_hint());
+	if (hold_and_sweep(&r) == -1) {
 		close(r.sfd);
 		return EXIT_RUNTIME;
 	}
-	sweep(c->rootfs);
 	if (claim_name(&r) == -1) {
+		close(r.holdfd);
 		close(r.sfd);
 		return EXIT_RUNTIME;
 	}

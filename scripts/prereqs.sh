@@ -13,7 +13,7 @@
 #           rootfs of 04 and 07)
 #   test    run, and the checks' tools: bats, bats-support, bats-assert,
 #           util-linux (unshare, nsenter, lsns, setpriv, ipcs...), script,
-#           iproute2 (ip), procps (ps, pgrep), useradd
+#           iproute2 (ip), procps (ps, pgrep), useradd, strace
 #   docs    test (the transcripts run the demos and 07)
 #   bench   test, and hyperfine, bubblewrap, crun, runc, jq, gnuplot-nox
 #   vm      qemu-system-x86 (make vm-test)
@@ -134,6 +134,7 @@ need_test() {
 	cmds iproute2 ip
 	cmds procps ps pgrep
 	cmds passwd useradd usermod
+	cmds strace strace
 }
 need_bench() {
 	need_test

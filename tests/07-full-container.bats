@@ -552,6 +552,50 @@ NSLAB_EQ=a=b"
 	assert_host_unchanged
 }
 
+@test "07.19b with containers running, a start visits none of their records; a killed run's leftovers wait for ps" {
+	need_root
+	need_cmd strace strace
+	local killed kinit kcmd name x
+	# A container that is killed while another runs: its record stays.
+	killed=$(random_name)
+	start_ctr -q --name "$killed" "${IO[@]}" "$ROOTFS" sh -c "$PAUSE"
+	kinit=$init kcmd=$cmd
+	mkfifo -m 666 "$T/io/up2" "$T/io/down2"
+	name=$(random_name)
+	"$CTR" run -q --name "$name" "${IO[@]}" "$ROOTFS" \
+		sh -c 'echo $$ >/mnt/up2; exec head -n 1 </mnt/down2 >/dev/null' 2>"$T/stderr2" 3>&- &
+	x=$!
+	fifo_read _ "$T/io/up2"
+	kill -KILL "$ctr"
+	wait "$ctr" || true
+	wait_for gone "$kinit" "$kcmd"
+	# From here the live one is $ctr, for the teardown of a failed check.
+	ctr=$x init=$(children_of "$x")
+	[ -f "/run/nslab/$killed" ]
+	# One more start, traced: it opens neither record (not the live one's,
+	# not the stale one's), and its flock calls are five: the state
+	# directory's, exclusive (refused: another run holds it) then shared;
+	# its own record's, made and then rewritten with the init's pid; the
+	# directory's again at the end (refused: not the last run out, so the
+	# directory stays). A sweep would add one per record.
+	run strace -f -qq -e trace=openat,flock -o "$T/trace" "$CTR" run -q "$ROOTFS" true
+	assert_success
+	! grep -E "\"/run/nslab/($killed|$name)\"|openat\(-?[0-9]+, \"($killed|$name)\"" "$T/trace"
+	assert_equal "$(grep -c 'flock(' "$T/trace")" 5
+	assert_equal "$(grep -c 'flock(.*LOCK_EX|LOCK_NB) *= -1 EAGAIN' "$T/trace")" 2
+	[ -f "/run/nslab/$killed" ]
+	# ps sweeps it; the live one stays.
+	run --separate-stderr "$CTR" ps
+	assert_success
+	[[ $stderr == *"1 stale record removed"* ]]
+	[ ! -e "/run/nslab/$killed" ]
+	assert_line --regexp "^$name "
+	resume "$T/io/down2"
+	wait_ctr
+	assert_equal "$status" 0
+	assert_host_unchanged
+}
+
 # --- what the runtime refuses ----------------------------------------------------------
 
 # A rootfs of its own (a copy), for the checks that plant symlinks in it.

@@ -12,14 +12,18 @@
  *    name can be), locked, then link(2)ed to its name. link() fails with
  *    EEXIST when the name is taken, which makes the claim atomic.
  *    state_update() replaces a record the same way, with rename(2).
+ *  - Every run also holds a shared lock on the directory itself
+ *    (state_hold()). One that can take it exclusively, for a moment, is
+ *    the only run: only then is the directory worth sweeping, and a start
+ *    with a thousand containers running never visits their records.
  *  - Only whoever holds a record's lock unlinks it, and only after
  *    checking, under the lock, that the name still refers to the file it
  *    locked: a sweeper that took the lock of a stale file must not remove
  *    the new record that took its name in the meantime.
  *
  * The files, one idea each:
- *   state.c         the state directory (where, and checked to be ours
- *                   and private), container names
+ *   state.c         the state directory (where, checked to be ours and
+ *                   private, held by every run), container names
  *   state_lock.c    claim a name, update and remove its record: the
  *                   temporary file, the lock, link(2) and rename(2)
  *   state_format.c  a record's text: written, read back and checked
@@ -37,6 +41,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -123,6 +128,40 @@ int state_open_dir(int create)
 	return fd;
 }
 
+int state_hold(int *dirfd, int *alone)
+{
+	struct stat held, named;
+	int fd = -1;
+
+	/* A state_remove() elsewhere may rmdir it between our open and our
+	 * lock (it does not while we hold it): then hold the new one. */
+	for (int tries = 0; tries < 5; tries++) {
+		fd = state_open_dir(1);
+		if (fd == -1)
+			return -1;
+		*alone = flock(fd, LOCK_EX | LOCK_NB) == 0;
+		/* From exclusive to shared at once, or shared after a wait
+		 * while another run has it exclusive (the moment between its
+		 * two calls): no sweep is done under it, nobody waits for one. */
+		if (flock(fd, LOCK_SH) == -1) {
+			nsl_fail("flock(\"%s\", LOCK_SH)", state_dir_path);
+			close(fd);
+			return -1;
+		}
+		if (fstat(fd, &held) == 0 && stat(state_dir_path, &named) == 0 &&
+		    held.st_ino == named.st_ino && held.st_dev == named.st_dev)
+			break;
+		close(fd);
+		fd = -1;
+	}
+	if (fd == -1) {
+		errno = EAGAIN;
+		return nsl_fail("state directory %s: removed under us 5 times", state_dir_path);
+	}
+	*dirfd = fd;
+	return 0;
+}
+
 int state_dir(char *buf, size_t len)
 {
 	int fd = state_open_dir(1);
@@ -172,10 +211,19 @@ int state_generate_name(char *buf, size_t len)
 	return 0;
 }
 
-/* Remove the state directory if it is empty. Anything in it keeps it:
- * rmdir(2) refuses (ENOTEMPTY), which is the answer we want, and a
- * state_create() that loses the directory this way makes it again. */
+/* Remove the state directory if it is empty and no run holds it.
+ * Anything in it keeps it: rmdir(2) refuses (ENOTEMPTY), which is the
+ * answer we want, and a state_create() that loses the directory this
+ * way makes it again. */
 void state_rmdir_if_empty(void)
 {
-	rmdir(state_dir_path);
+	int fd = open(state_dir_path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd == -1)
+		return;
+	/* Not while a run holds it (state_hold()): one that has not made
+	 * its record yet would hold a directory nobody else sees. */
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+		rmdir(state_dir_path);
+	close(fd);
 }
