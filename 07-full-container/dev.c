@@ -70,7 +70,8 @@ static int is_chardev(int fd, unsigned int major, unsigned int minor, const char
 }
 
 /* Without a user namespace: make the node, as a device file system
- * would. mknod(2) is subject to the umask, so the mode is set after. */
+ * would, mode 0666: fill_dev() has cleared the umask, which mknod(2)
+ * would apply (one umask() call, instead of a chmod per node). */
 static int make_node(int devfd, const char *where, const struct node *n)
 {
 	dev_t dev = makedev(n->major, n->minor);
@@ -80,10 +81,6 @@ static int make_node(int devfd, const char *where, const struct node *n)
 	if (mknodat(devfd, n->name, S_IFCHR | 0666, dev) == -1) {
 		nsl_error(errno, "mknod(\"%s/%s\", S_IFCHR|0666, makedev(%u, %u))", where, n->name,
 			  n->major, n->minor);
-		return -1;
-	}
-	if (fchmodat(devfd, n->name, 0666, 0) == -1) {
-		nsl_error(errno, "chmod(\"%s/%s\", 0666)", where, n->name);
 		return -1;
 	}
 	return 0;
@@ -189,8 +186,7 @@ static int mount_shm(int devfd, const char *where)
 	return ret;
 }
 
-/* The nodes, then pts and shm, then the links. */
-static int fill_dev(const struct fs_config *c, int devfd, const char *where)
+static int fill_dev_umasked(const struct fs_config *c, int devfd, const char *where)
 {
 	for (size_t i = 0; i < COUNT(nodes); i++) {
 		int ret = c->userns ? bind_node(c, devfd, where, &nodes[i])
@@ -212,6 +208,17 @@ static int fill_dev(const struct fs_config *c, int devfd, const char *where)
 		}
 	}
 	return 0;
+}
+
+/* The nodes, then pts and shm, then the links; the umask cleared
+ * meanwhile, so each gets the mode it is made with. */
+static int fill_dev(const struct fs_config *c, int devfd, const char *where)
+{
+	mode_t saved = umask(0);
+	int ret = fill_dev_umasked(c, devfd, where);
+
+	umask(saved);
+	return ret;
 }
 
 int dev_setup(const struct fs_config *c, int rootfd)
