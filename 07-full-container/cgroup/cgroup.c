@@ -182,23 +182,83 @@ static int match_mount(char *line, int ctrl, const char *cgpath, char *out, size
 	return 1;
 }
 
+/* /proc/self/mountinfo, read once a process (a child made after it
+ * reads its own: the init mounts in its own namespace): cgroup_detect()
+ * asks for up to five hierarchies, and the kernel writes the whole table
+ * each time the file is read. NULL, with the call recorded, on failure. */
+static const char *mountinfo(void)
+{
+	static char *text;
+	static pid_t whose;
+	size_t len = 0, size = 0;
+	ssize_t n = -1;
+	char *more;
+	int fd;
+
+	if (text != NULL && whose == getpid())
+		return text;
+	free(text);
+	text = NULL;
+	fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+	if (fd == -1) {
+		nsl_fail("open(\"/proc/self/mountinfo\")");
+		return NULL;
+	}
+	for (;;) {
+		if (size - len < 4096) {
+			more = realloc(text, size + 16384);
+			if (more == NULL) {
+				nsl_fail("realloc(%zu bytes)", size + 16384);
+				close(fd);
+				free(text);
+				text = NULL;
+				return NULL;
+			}
+			text = more;
+			size += 16384;
+		}
+		n = read(fd, text + len, size - len - 1);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	if (n == -1)
+		nsl_fail("read(\"/proc/self/mountinfo\")");
+	close(fd);
+	if (n != 0) {
+		free(text);
+		text = NULL;
+		return NULL;
+	}
+	text[len] = '\0';
+	whose = getpid();
+	return text;
+}
+
 int cgroup_resolve(int ctrl, const char *cgpath, char *out, size_t len)
 {
 	char line[3 * PATH_MAX];
+	const char *mi, *end;
 	int found = 0;
-	FILE *f;
 
 	if (cgpath[0] != '/' || strncmp(cgpath, "/..", 3) == 0) {
 		errno = ENOENT; /* outside our cgroup namespace */
 		return nsl_fail("the cgroup \"%s\" (outside our cgroup namespace)",
 				cgpath);
 	}
-	f = fopen("/proc/self/mountinfo", "re");
-	if (f == NULL)
-		return nsl_fail("fopen(\"/proc/self/mountinfo\")");
-	while (!found && fgets(line, sizeof(line), f) != NULL)
+	mi = mountinfo();
+	if (mi == NULL)
+		return -1;
+	for (; !found && *mi != '\0'; mi = *end == '\n' ? end + 1 : end) {
+		end = strchrnul(mi, '\n');
+		if ((size_t)(end - mi) >= sizeof(line))
+			continue; /* longer than any cgroup mount's line */
+		memcpy(line, mi, (size_t)(end - mi));
+		line[end - mi] = '\0';
 		found = match_mount(line, ctrl, cgpath, out, len);
-	fclose(f);
+	}
 	if (!found) {
 		errno = ENOENT;
 		return nsl_fail("a %s mount that shows cgroup \"%s\"",
@@ -225,10 +285,15 @@ int cgroup_listed(const char *dir, const char *file, const char *word)
 static void v2_served(struct cgroup *cg)
 {
 	const char *root = cg->top[0] != '\0' ? cg->top : cg->own;
+	char path[PATH_MAX + 32], list[512], *save = NULL;
 
-	for (int i = 0; i < CG_NCTRL; i++)
-		if (cgroup_listed(root, "cgroup.controllers", ctrl_names[i]) == 1)
-			cg->served[i] = 2;
+	snprintf(path, sizeof(path), "%s/cgroup.controllers", root);
+	if (cgroup_read(path, list, sizeof(list)) == -1)
+		return; /* none served: as cgroup_listed() would say */
+	for (char *w = strtok_r(list, " \n", &save); w != NULL; w = strtok_r(NULL, " \n", &save))
+		for (int i = 0; i < CG_NCTRL; i++)
+			if (strcmp(w, ctrl_names[i]) == 0)
+				cg->served[i] = 2;
 }
 
 /* The home of the container's cgroup v2 (cgroup.h says why): as root
