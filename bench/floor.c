@@ -2,12 +2,14 @@
 /*
  * floor - the least a container needs, for `make bench` to compare with.
  *
- *     floor ROOTFS          (as root)
+ *     floor ROOTFS [CMD [ARG...]]      (as root; CMD: /bin/true)
  *
  * One clone() with the namespaces 07-full-container uses by default as
  * root (UTS, IPC, PID, mount, network, cgroup; no user namespace), then in
- * the child: / made private, ROOTFS bound on itself, pivot_root(".", "."),
- * the old root detached, a fresh /proc, exec /bin/true. The parent waits
+ * the child: a death signal (it dies with us), / made private, ROOTFS
+ * bound on itself, pivot_root(".", "."), the old root detached, a fresh
+ * /proc, exec /bin/true (or CMD: the bench's scale part runs 1,000 floors
+ * of /bin/sleep and times their teardown against 07's). The parent waits
  * and exits with the child's status. No narration, no checks, no cgroup,
  * no seccomp, no capabilities dropped: what is left is the kernel's price
  * of a container, the floor no runtime can go below.
@@ -22,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -48,9 +51,15 @@ static int fail(const char *call)
 /* The child: PID 1 of its namespace, in a copy of the host's mount table. */
 static int child(void *arg)
 {
-	const char *rootfs = arg;
-	char *const argv[] = { "/bin/true", NULL };
+	char **argv = arg; /* ROOTFS, then CMD... or nothing */
+	const char *rootfs = argv[0];
+	char *const fallback[] = { "/bin/true", NULL };
+	char *const *cmd = argv[1] != NULL ? argv + 1 : fallback;
 
+	/* Dies with the floor, as 07's init dies with its runtime: no
+	 * floor ever leaves a namespace behind (the bench's Ctrl-C). */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1)
+		return fail("prctl(PR_SET_PDEATHSIG, SIGKILL)");
 	/* Private first, or the pivot and the mounts below would propagate
 	 * back to the host on a shared root (systemd's default). */
 	if (mount(NULL, "/", NULL, MS_PRIVATE | MS_REC, NULL) == -1)
@@ -68,8 +77,8 @@ static int child(void *arg)
 		return fail("umount2(\".\", MNT_DETACH)");
 	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) == -1)
 		return fail("mount(proc, /proc)");
-	execv(argv[0], argv);
-	fail("execv(/bin/true)");
+	execv(cmd[0], cmd);
+	fail("execv(CMD)");
 	/* fail() kept errno: as docker run, 127 not found, 126 not runnable. */
 	return errno == ENOENT ? 127 : 126;
 }
@@ -79,11 +88,11 @@ int main(int argc, char *argv[])
 	pid_t pid;
 	int status;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: floor ROOTFS\n");
+	if (argc < 2) {
+		fprintf(stderr, "usage: floor ROOTFS [CMD [ARG...]]\n");
 		return 2;
 	}
-	pid = clone(child, child_stack + sizeof(child_stack), FLOOR_NS | SIGCHLD, argv[1]);
+	pid = clone(child, child_stack + sizeof(child_stack), FLOOR_NS | SIGCHLD, argv + 1);
 	if (pid == -1)
 		return fail("clone");
 	if (waitpid(pid, &status, 0) == -1)

@@ -11,8 +11,10 @@
 #   unshare+chroot   util-linux unshare -fpmiunC --mount-proc, chroot
 #   bwrap            bubblewrap --unshare-all
 #   crun, runc       an OCI bundle of the rootfs, from `crun spec`
-# then where 07's time goes (run --timing), and the cost at scale: N
-# containers sleeping, start-up again, memory per container, teardown.
+# then where 07's time goes (run --timing, and the system calls of each
+# phase under strace), and the cost at scale: N containers sleeping (1,000;
+# SCALE_N=N to change it), start-up again (07 and the floor), memory per
+# container, teardown.
 #
 # It installs what is missing (apt-get), builds the rootfs if needed, and
 # writes bench/results/DATE-HOSTKIND.md (and .png with gnuplot). The host
@@ -29,9 +31,9 @@ FLOOR=$BINDIR/bench/floor
 ROOTFS=$TOP/rootfs
 
 if [ -n "${QUICK:-}" ]; then
-	WARMUP=3 RUNS=30 TIMING_RUNS=10 SCALE_N=20 SCALE_RUNS=30
+	WARMUP=3 RUNS=30 TIMING_RUNS=10 SCALE_N=${SCALE_N:-20} SCALE_RUNS=30
 else
-	WARMUP=20 RUNS=500 TIMING_RUNS=100 SCALE_N=100 SCALE_RUNS=200
+	WARMUP=20 RUNS=500 TIMING_RUNS=100 SCALE_N=${SCALE_N:-1000} SCALE_RUNS=200
 fi
 
 # shellcheck source=bench/lib.sh
@@ -55,6 +57,7 @@ CG_PARENT=${W##*/}
 cleanup() {
 	set +e
 	scale_stop
+	floor_stop
 	sweep_cgroups
 	rm -rf --one-file-system "$W"
 	[ -z "${RESULTS_TMP:-}" ] || rm -f "$RESULTS_TMP"
@@ -97,6 +100,7 @@ oci_runtime runc
 # --- where 07's time goes, and at scale --------------------------------------------
 
 breakdown
+syscalls
 scale
 
 # --- the report -------------------------------------------------------------------

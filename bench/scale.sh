@@ -107,6 +107,10 @@ scale_memory() {
 
 scale() {
 	local i t0 avail0 avail1
+	# Idle again, just before: the busy runs are compared with these,
+	# taken minutes after the first ones on a machine whose speed drifts.
+	RUNS_OF=$SCALE_RUNS hf idle "07 root, idle" "$CTR run -q $ROOTFS /bin/true"
+	RUNS_OF=$SCALE_RUNS hf flooridle "floor, idle" "$FLOOR $ROOTFS"
 	say "scale: starting $SCALE_N containers that sleep"
 	avail0=$(mem_available)
 	t0=$(date +%s%N)
@@ -124,12 +128,57 @@ scale() {
 	SCALE_AVAIL_KIB=$(((avail0 - avail1) / SCALE_N))
 	read -r -a SCALE_MEM <<<"$(scale_memory)"
 	RUNS_OF=$SCALE_RUNS hf busy "07 root, $SCALE_N running" "$CTR run -q $ROOTFS /bin/true"
+	# The floor too: what the kernel's own work grows by with them running.
+	RUNS_OF=$SCALE_RUNS hf floorbusy "floor, $SCALE_N running" "$FLOOR $ROOTFS"
 	[ -z "$TIMING_Q" ] || PHASE_ROWS_BUSY=$(timing_runs "$W/timing.busy")
 	t0=$(date +%s%N)
 	scale_stop
 	SCALE_STOP_MS=$((($(date +%s%N) - t0) / 1000000))
 	say "scale: $SCALE_N started in $SCALE_START_MS ms, stopped in $SCALE_STOP_MS ms;" \
 		"per container runtime+init Rss $((SCALE_MEM[0] + SCALE_MEM[2])) KiB, Pss $((SCALE_MEM[1] + SCALE_MEM[3])) KiB"
+	floor_teardown
+}
+
+# The kernel's price of the same teardown: N floors of /bin/sleep (the
+# same namespaces, mounts and pivot), then SIGKILL to each one's PID 1 -
+# the namespaces, mounts and processes go as a container's do - until
+# every floor has reaped its child and exited. FLOOR_STOP_MS.
+FLOOR_STOP_MS='' FLOOR_PIDS=()
+floor_teardown() {
+	local i p c t0 kids=() deadline=$((SECONDS + 60))
+	say "scale: $SCALE_N floors of /bin/sleep, for the kernel's teardown"
+	for ((i = 1; i <= SCALE_N; i++)); do
+		"$FLOOR" "$ROOTFS" /bin/sleep 1000 </dev/null >/dev/null 2>>"$W/scale.err" &
+		FLOOR_PIDS+=($!)
+	done
+	# Each floor's child, once it is sleep (its exec done).
+	for p in "${FLOOR_PIDS[@]}"; do
+		while c=$(first_child "$p") && { [ -z "$c" ] || [ "$(cat "/proc/$c/comm" 2>/dev/null)" != sleep ]; }; do
+			if ! kill -0 "$p" 2>/dev/null || [ "$SECONDS" -ge "$deadline" ]; then
+				note "floor teardown skipped: a floor ($p) ended early, or not all ran after 60 s"
+				floor_stop
+				return 0
+			fi
+			sleep 0.01
+		done
+		kids+=("$c")
+	done
+	t0=$(date +%s%N)
+	kill -KILL "${kids[@]}" 2>/dev/null || true
+	wait "${FLOOR_PIDS[@]}" 2>/dev/null || true
+	FLOOR_STOP_MS=$((($(date +%s%N) - t0) / 1000000))
+	FLOOR_PIDS=()
+	say "scale: $SCALE_N floors torn down in $FLOOR_STOP_MS ms"
+}
+
+# SIGKILL to the floors; their children follow (PR_SET_PDEATHSIG), as
+# SIGTERM would not make them: PID 1 without a handler ignores it. Also
+# the trap's cleanup.
+floor_stop() {
+	[ ${#FLOOR_PIDS[@]} -gt 0 ] || return 0
+	kill -KILL "${FLOOR_PIDS[@]}" 2>/dev/null || true
+	wait "${FLOOR_PIDS[@]}" 2>/dev/null || true
+	FLOOR_PIDS=()
 }
 
 # SIGTERM to every runtime (each passes it on to its container), then
@@ -155,4 +204,55 @@ scale_stop() {
 	done
 	wait "${SCALE_PIDS[@]}" 2>/dev/null || true
 	SCALE_PIDS=()
+}
+
+# --- the system calls of one run, phase by phase --------------------------------------
+
+# One run of `07 run -q --timing` under strace -f, cut where each phase's
+# timing line is written (the write ends its phase): per phase, who made
+# the calls (the runtime, its init, the command), how many, and which. The
+# floor's calls the same way, as one phase. Counts, not times: strace
+# slows every call down, so its times would mislead.
+SYSCALL_ROWS='' FLOOR_CALLS=''
+syscalls() {
+	command -v strace >/dev/null || { note "system calls not listed: strace is missing"; return 0; }
+	[ "$TIMING_Q" = yes ] || { note "system calls not listed: run -q --timing prints no timing lines"; return 0; }
+	say "system calls: one run of 07 and of the floor under strace -f"
+	strace -f -o "$W/strace.ctr" "$CTR" run -q --timing "$ROOTFS" /bin/true >/dev/null 2>&1 || true
+	strace -f -o "$W/strace.floor" "$FLOOR" "$ROOTFS" >/dev/null 2>&1 || true
+	SYSCALL_ROWS=$(syscall_phases <"$W/strace.ctr")
+	FLOOR_CALLS=$(syscall_phases <"$W/strace.floor" | awk -F'\t' '{ print $3 "\t" $4 }' | tail -n 1)
+}
+
+# strace -f lines in, "PHASE<tab>WHO<tab>COUNT<tab>NAME×N, ..." out, one
+# line per phase ("-" for the floor's one phase, which has no timing).
+syscall_phases() {
+	awk '
+	function role(p) { return p == first ? "runtime" : (p in init) ? "init" : "command" }
+	function flush(phase,   s, k, n, w, i, j, t, names) {
+		n = 0
+		for (k in calls) names[++n] = k
+		for (i = 2; i <= n; i++) for (j = i; j > 1 && calls[names[j]] > calls[names[j - 1]]; j--) {
+			t = names[j]; names[j] = names[j - 1]; names[j - 1] = t }
+		s = ""
+		for (i = 1; i <= n; i++) s = s (i > 1 ? ", " : "") names[i] (calls[names[i]] > 1 ? "×" calls[names[i]] : "")
+		w = ""
+		if ("runtime" in who) w = "runtime"
+		if ("init" in who) w = w (w != "" ? "+" : "") "init"
+		if ("command" in who) w = w (w != "" ? "+" : "") "command"
+		printf "%s\t%s\t%d\t%s\n", phase, w, total, s
+		delete calls; delete who; total = 0
+	}
+	$2 ~ /^(\+\+\+|---)$/ || /resumed>/ { next }
+	{
+		if (first == "") first = $1
+		name = $2; sub(/\(.*/, "", name)
+		calls[name]++; total++; who[role($1)] = 1
+		if ((name == "clone" || name == "clone3") && $NF ~ /^[0-9]+$/ && $1 == first) init[$NF] = 1
+		if (name == "write" && match($0, /write\(2, "timing: [a-z]+/)) {
+			phase = substr($0, RSTART + 18, RLENGTH - 18)
+			flush(phase)
+		}
+	}
+	END { if (total > 0) flush("-") }'
 }
