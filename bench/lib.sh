@@ -93,28 +93,40 @@ host_state() {
 # its own). Its numbers land in $W/out/KEY.csv; a tool that fails is
 # skipped with a note naming its error.
 TIMED=()
-declare -A LABEL CMDLINE
+declare -A LABEL CMDLINE PREFIX
 hf() {
 	local key=$1 label=$2 cmd=$3 runs=${RUNS_OF:-$RUNS}
 	shift 3
 	LABEL[$key]=$label
 	CMDLINE[$key]=$cmd
+	PREFIX[$key]=$(printf '%q ' "$@")
 	say "timing $label: $cmd"
 	if ! "$@" hyperfine -N --style basic --warmup "$WARMUP" --runs "$runs" -n "$label" \
-		--export-csv "$W/out/$key.csv" "$cmd" >"$W/out/$key.log" 2>&1; then
+		--export-json "$W/out/$key.json" "$cmd" >"$W/out/$key.log" 2>&1; then
 		cat "$W/out/$key.log" >&2
 		note "$label skipped: hyperfine failed ($(grep -m1 -iE 'error|fail|denied|not' "$W/out/$key.log" || tail -n 1 "$W/out/$key.log"))"
 		return 0
 	fi
 	grep -E 'Time|Range' "$W/out/$key.log" >&2 || true
-	TIMED+=("$key")
+	jq -r '.results[0].times[]' "$W/out/$key.json" >>"$W/out/$key.times"
+	timed "$key" || TIMED+=("$key")
 }
 
-# csv_field KEY median|min|max: milliseconds, from hyperfine's CSV (whose
-# first column, the command's name, may hold commas: count from the end).
+# Another round of a timed KEY, its times added to the first's: the
+# tools take turns, so a machine whose speed drifts over minutes slows
+# them all alike.
+hf_again() { # hf_again KEY
+	local key=$1 prefix=()
+	eval "prefix=(${PREFIX[$key]})"
+	RUNS_OF=${RUNS_OF:-$RUNS} hf "$key" "${LABEL[$key]}" "${CMDLINE[$key]}" "${prefix[@]}"
+}
+
+# csv_field KEY median|min|max: milliseconds, of every run of KEY's
+# rounds (hyperfine's JSON: each run's time in seconds).
 csv_field() {
-	awk -F, -v f="$2" 'NR == 2 { i = (f == "median") ? NF - 4 : (f == "min") ? NF - 1 : NF
-		printf "%.3f", $i * 1000 }' "$W/out/$1.csv"
+	sort -g "$W/out/$1.times" | awk -v f="$2" '{ t[++n] = $1 }
+		END { v = (f == "min") ? t[1] : (f == "max") ? t[n] : (n % 2) ? t[(n + 1) / 2] : (t[n / 2] + t[n / 2 + 1]) / 2
+		      printf "%.3f", v * 1000 }'
 }
 
 # Does the command run at all? The first line of its error if not.

@@ -3,8 +3,9 @@
 #
 #     bench/run.sh            (as root; QUICK=1 for a short run)
 #
-# In one run, with hyperfine (warm-up, then many runs), the same command,
-# /bin/true, in the same busybox rootfs:
+# In one run, with hyperfine (warm-up, then many runs, in rounds: the
+# tools take turns), the same command, /bin/true, in the same busybox
+# rootfs:
 #   floor            bin/bench/floor: the kernel's price, nothing else
 #   07 root          bin/07-full-container run -q, as root
 #   07 rootless      the same as nobody, in a user namespace of its own
@@ -30,10 +31,11 @@ CTR=$BINDIR/07-full-container
 FLOOR=$BINDIR/bench/floor
 ROOTFS=$TOP/rootfs
 
+# RUNS of each tool in ROUNDS rounds, the tools taking turns.
 if [ -n "${QUICK:-}" ]; then
-	WARMUP=3 RUNS=30 TIMING_RUNS=10 SCALE_N=${SCALE_N:-20} SCALE_RUNS=30
+	WARMUP=3 RUNS=30 ROUNDS=1 TIMING_RUNS=10 SCALE_N=${SCALE_N:-20} SCALE_RUNS=30
 else
-	WARMUP=20 RUNS=500 TIMING_RUNS=100 SCALE_N=${SCALE_N:-1000} SCALE_RUNS=200
+	WARMUP=20 RUNS=500 ROUNDS=5 TIMING_RUNS=100 SCALE_N=${SCALE_N:-1000} SCALE_RUNS=200
 fi
 
 # shellcheck source=bench/lib.sh
@@ -70,6 +72,7 @@ host_state >"$W/host.before"
 LOAD_START=$(cat /proc/loadavg)
 install_tools
 command -v hyperfine >/dev/null || { say "hyperfine is missing and could not be installed"; exit 1; }
+command -v jq >/dev/null || { say "jq is missing and could not be installed"; exit 1; }
 if [ ! -x "$ROOTFS/bin/sh" ]; then
 	make -C "$TOP" --no-print-directory rootfs
 fi
@@ -79,6 +82,8 @@ chown "$NOBODY:$NOBODY" "$W/out"
 
 # --- start-up, side by side ----------------------------------------------------
 
+# The first round finds out what runs and sets it up; the others repeat it.
+RUNS_OF=$((RUNS / ROUNDS))
 hf floor floor "$FLOOR $ROOTFS"
 hf ctr "07 root" "$CTR run -q $ROOTFS /bin/true"
 rootless_07
@@ -96,6 +101,13 @@ else
 fi
 oci_runtime crun
 oci_runtime runc
+for ((round = 2; round <= ROUNDS; round++)); do
+	say "round $round of $ROUNDS"
+	for k in "${ORDER[@]}"; do
+		! timed "$k" || hf_again "$k"
+	done
+done
+unset RUNS_OF
 
 # --- where 07's time goes, and at scale --------------------------------------------
 
