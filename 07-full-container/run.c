@@ -64,7 +64,7 @@ struct runtime {
 	struct state_rec rec;
 	struct mnt_record record; /* the mount points the init makes */
 	int lockfd;               /* holds the state record's lock */
-	int holdfd;               /* holds the state directory (shared) */
+	int holdfd;               /* holds ".runs" there (shared) */
 	int sfd;                  /* the signalfd */
 	int go[2];                /* runtime -> init: "go"; EOF: we died */
 	pid_t init;
@@ -122,9 +122,9 @@ static int block_signals(struct runtime *r)
  * nobody holds (state_list() removes them as it goes); under our cgroup,
  * the cgroups named after a run that is gone (cgroup_sweep()).
  *
- * Only when no other run holds the state directory (state_hold()): then
- * whatever is there is a leftover, and the sweep costs what the
- * leftovers do. With containers running, each sweep would test every
+ * Only when no other run holds the state directory's ".runs"
+ * (state_hold()): then whatever is there is a leftover, and the sweep
+ * costs what the leftovers do. With containers running, each sweep would test every
  * one of them - a start with 1,000 running made 1,000 each of open,
  * flock, pidfd_open and poll - so it waits for a quiet moment, or for
  * `ps`, which sweeps every time. A name a dead run left is taken over
@@ -140,7 +140,7 @@ static int hold_and_sweep(struct runtime *r)
 		return -1;
 	}
 	if (!alone) {
-		say_more("flock(state directory, LOCK_EX|LOCK_NB): other runs hold it: "
+		say_more("flock(the state directory's .runs, LOCK_EX|LOCK_NB): other runs hold it: "
 			 "no sweep (ps sweeps, or the next run alone)");
 		return 0;
 	}

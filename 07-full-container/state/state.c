@@ -12,10 +12,11 @@
  *    name can be), locked, then link(2)ed to its name. link() fails with
  *    EEXIST when the name is taken, which makes the claim atomic.
  *    state_update() replaces a record the same way, with rename(2).
- *  - Every run also holds a shared lock on the directory itself
+ *  - Every run also holds a shared lock on one more file there, ".runs"
  *    (state_hold()). One that can take it exclusively, for a moment, is
  *    the only run: only then is the directory worth sweeping, and a start
- *    with a thousand containers running never visits their records.
+ *    with a thousand containers running never visits their records. The
+ *    last run out removes the file with the directory.
  *  - Only whoever holds a record's lock unlinks it, and only after
  *    checking, under the lock, that the name still refers to the file it
  *    locked: a sweeper that took the lock of a stale file must not remove
@@ -128,37 +129,63 @@ int state_open_dir(int create)
 	return fd;
 }
 
-int state_hold(int *dirfd, int *alone)
+/* The file every run holds (state_hold()). Not the directory itself:
+ * --net veth takes an exclusive flock on that (run_net.c), which our own
+ * shared one would refuse. No container name starts with '.'. */
+#define HOLD_FILE ".runs"
+
+/* HOLD_FILE, made if needed, open in the state directory DIRFD. */
+static int open_hold(int dirfd)
+{
+	int fd = openat(dirfd, HOLD_FILE, O_RDONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+
+	if (fd == -1)
+		nsl_fail("open(\"%s/" HOLD_FILE "\", O_CREAT)", state_dir_path);
+	return fd;
+}
+
+int state_hold(int *holdfd, int *alone)
 {
 	struct stat held, named;
-	int fd = -1;
+	int dirfd, fd = -1;
 
-	/* A state_remove() elsewhere may rmdir it between our open and our
-	 * lock (it does not while we hold it): then hold the new one. */
+	/* The last run out removes the file and the directory (it does not
+	 * while we hold the file): between our open and our lock, that may
+	 * happen; then hold the new one. */
 	for (int tries = 0; tries < 5; tries++) {
-		fd = state_open_dir(1);
-		if (fd == -1)
+		dirfd = state_open_dir(1);
+		if (dirfd == -1)
 			return -1;
+		fd = open_hold(dirfd);
+		if (fd == -1) {
+			close(dirfd);
+			return -1;
+		}
 		*alone = flock(fd, LOCK_EX | LOCK_NB) == 0;
 		/* From exclusive to shared at once, or shared after a wait
 		 * while another run has it exclusive (the moment between its
 		 * two calls): no sweep is done under it, nobody waits for one. */
 		if (flock(fd, LOCK_SH) == -1) {
-			nsl_fail("flock(\"%s\", LOCK_SH)", state_dir_path);
+			nsl_fail("flock(\"%s/" HOLD_FILE "\", LOCK_SH)", state_dir_path);
 			close(fd);
+			close(dirfd);
 			return -1;
 		}
-		if (fstat(fd, &held) == 0 && stat(state_dir_path, &named) == 0 &&
-		    held.st_ino == named.st_ino && held.st_dev == named.st_dev)
+		if (fstat(fd, &held) == 0 &&
+		    fstatat(dirfd, HOLD_FILE, &named, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    held.st_ino == named.st_ino && held.st_dev == named.st_dev) {
+			close(dirfd);
 			break;
+		}
 		close(fd);
+		close(dirfd);
 		fd = -1;
 	}
 	if (fd == -1) {
 		errno = EAGAIN;
-		return nsl_fail("state directory %s: removed under us 5 times", state_dir_path);
+		return nsl_fail("%s/" HOLD_FILE ": removed under us 5 times", state_dir_path);
 	}
-	*dirfd = fd;
+	*holdfd = fd;
 	return 0;
 }
 
@@ -217,13 +244,18 @@ int state_generate_name(char *buf, size_t len)
  * way makes it again. */
 void state_rmdir_if_empty(void)
 {
-	int fd = open(state_dir_path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int dirfd = open(state_dir_path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC), fd;
 
-	if (fd == -1)
+	if (dirfd == -1)
 		return;
-	/* Not while a run holds it (state_hold()): one that has not made
-	 * its record yet would hold a directory nobody else sees. */
-	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+	/* Not while a run holds HOLD_FILE (state_hold()): one that has not
+	 * made its record yet would hold a directory nobody else sees. */
+	fd = openat(dirfd, HOLD_FILE, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd == -1 || flock(fd, LOCK_EX | LOCK_NB) == 0) {
+		unlinkat(dirfd, HOLD_FILE, 0);
 		rmdir(state_dir_path);
-	close(fd);
+	}
+	if (fd != -1)
+		close(fd);
+	close(dirfd);
 }

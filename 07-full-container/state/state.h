@@ -45,16 +45,17 @@ int state_check_name(const char *name, const char **why);
 /* A new name, "nslab-" and 6 random hex digits, into BUF. */
 int state_generate_name(char *buf, size_t len);
 
-/* Open the state directory (made if needed) and hold a shared flock(2)
- * on it until *DIRFD is closed: every run holds one for its whole life,
- * and the kernel drops it when the run ends, SIGKILL included. First,
- * for a moment, an exclusive one is tried: *ALONE is 1 when it was had,
- * so no other run of ours was running, and anything of a run in the
- * directory then is a killed run's leftover - worth a sweep. 0 when
- * another runs: a sweep would visit every one of them. A hint only,
- * never a rule for removing: every record is still judged by its own
- * lock. *DIRFD is O_CLOEXEC; a child that inherits it must close it. */
-int state_hold(int *dirfd, int *alone);
+/* Hold a shared flock(2) on the state directory's file ".runs" (both
+ * made if needed) until *HOLDFD is closed: every run holds one for its
+ * whole life, and the kernel drops it when the run ends, SIGKILL
+ * included. First, for a moment, an exclusive one is tried: *ALONE is 1
+ * when it was had, so no other run of ours was running, and anything of a
+ * run in the directory then is a killed run's leftover - worth a sweep.
+ * 0 when another runs: a sweep would visit every one of them. A hint
+ * only, never a rule for removing: every record is still judged by its
+ * own lock. *HOLDFD is O_CLOEXEC; a child that inherits it must close
+ * it. The last run out removes ".runs" with the directory. */
+int state_hold(int *holdfd, int *alone);
 
 /* Claim R->name: a stale record of that name is removed first; a live
  * one makes this fail with EEXIST. On success the record exists, holds
