@@ -184,7 +184,36 @@ plot "$dat" using 0:2:xtic(1) with boxes lc rgb "#3b6ea8", \
 EOF
 }
 
-results_md() { # results_md PNG-NAME
+# The scale part as a chart: 07 and the floor, idle and with N running
+# (start-up, median).
+scale_chart() { # scale_chart PNG
+	local dat=$W/scale.dat
+	command -v gnuplot >/dev/null || return 0
+	timed idle && timed busy && timed flooridle && timed floorbusy || return 0
+	{
+		echo "\"07 root\" $(med idle) $(med busy)"
+		echo "floor $(med flooridle) $(med floorbusy)"
+	} >"$dat"
+	gnuplot <<EOF || note "no scale chart: gnuplot failed"
+set terminal pngcairo size 900,480 font "sans,11"
+set output "$1"
+set title "Start-up with $SCALE_N containers running, median of $SCALE_RUNS runs ($(date -u +%Y-%m-%d), $(host_kind))"
+set ylabel "milliseconds (lower is faster)"
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.85 border -1
+set boxwidth 0.9
+set yrange [0:*]
+set grid ytics
+set key top right
+plot "$dat" using 2:xtic(1) title "idle, just before" lc rgb "#3b6ea8", \
+     "" using 3 title "$SCALE_N running" lc rgb "#c0504d", \
+     "" using (\$0 - 0.2):2:(sprintf("%.2f", \$2)) with labels offset 0,0.8 notitle, \
+     "" using (\$0 + 0.2):3:(sprintf("%.2f", \$3)) with labels offset 0,0.8 notitle
+EOF
+}
+
+results_md() { # results_md PNG-NAME SCALE-PNG-NAME
 	local k
 	echo "# Start-up benchmark: $(date -u '+%Y-%m-%d %H:%M UTC'), $(host_kind)"
 	echo
@@ -210,6 +239,7 @@ results_md() { # results_md PNG-NAME
 	echo
 	echo "## At scale"
 	echo
+	[ ! -f "$W/scale.png" ] || { echo "![start-up with $SCALE_N running]($2)" && echo; }
 	scale_table
 	echo
 	echo "## The commands"
@@ -256,8 +286,10 @@ report() {
 	mkdir -p "$TOP/bench/results"
 	chart "$W/chart.png"
 	[ ! -f "$W/chart.png" ] || cp "$W/chart.png" "$base.png"
+	scale_chart "$W/scale.png"
+	[ ! -f "$W/scale.png" ] || cp "$W/scale.png" "$base-scale.png"
 	RESULTS_TMP=$base.md.tmp
-	results_md "${base##*/}.png" >"$RESULTS_TMP"
+	results_md "${base##*/}.png" "${base##*/}-scale.png" >"$RESULTS_TMP"
 	mv "$RESULTS_TMP" "$base.md"
 	echo
 	start_table
