@@ -76,6 +76,11 @@ targets() {
 			echo "  - the floor, the same way: $(calc 'sprintf("%.2f", b / f)' "b=$fb" "f=$f")× ($fb ms against $f ms):" \
 				"the kernel's own work grows by $(calc 'sprintf("%.3f", b - f)' "b=$fb" "f=$f") ms, 07 by $(calc 'sprintf("%.3f", b - c)' "b=$busy" "c=$c") ms"
 		fi
+		if timed mid && timed floormid && timed flooridle; then
+			# shellcheck disable=SC2153 # SCALE_MID: set by bench/scale.sh
+			echo "  - with $SCALE_MID running: $(calc 'sprintf("%.2f", m / c)' "m=$(med mid)" "c=$c")× idle ($(med mid) ms);" \
+				"the floor $(calc 'sprintf("%.2f", m / f)' "m=$(med floormid)" "f=$(med flooridle)")× ($(med floormid) ms)"
+		fi
 		if [ -n "$PHASE_ROWS_BUSY" ] && g=$(grew_most) && [ -n "$g" ]; then
 			echo "  - the phase that grew the most: ${g% *}, by ${g#* } ms (the breakdown below)"
 		fi
@@ -155,6 +160,9 @@ scale_table() {
 			echo "Idle just before, the same way: $(med idle) ms; the floor: $(med flooridle) ms idle," \
 				"$(med floorbusy) ms with $SCALE_N running."
 		fi
+		if timed mid && timed floormid; then
+			echo "With the first $SCALE_MID running, on the way: 07 $(med mid) ms, the floor $(med floormid) ms."
+		fi
 		echo
 	fi
 	echo "Teardown: SIGTERM to all $SCALE_N runtimes, until the last one ended: $SCALE_STOP_MS ms."
@@ -189,15 +197,15 @@ EOF
 scale_chart() { # scale_chart PNG
 	local dat=$W/scale.dat
 	command -v gnuplot >/dev/null || return 0
-	timed idle && timed busy && timed flooridle && timed floorbusy || return 0
+	timed idle && timed busy && timed flooridle && timed floorbusy && timed mid && timed floormid || return 0
 	{
-		echo "\"07 root\" $(med idle) $(med busy)"
-		echo "floor $(med flooridle) $(med floorbusy)"
+		echo "\"07 root\" $(med idle) $(med mid) $(med busy)"
+		echo "floor $(med flooridle) $(med floormid) $(med floorbusy)"
 	} >"$dat"
 	gnuplot <<EOF || note "no scale chart: gnuplot failed"
 set terminal pngcairo size 900,480 font "sans,11"
 set output "$1"
-set title "Start-up with $SCALE_N containers running, median of $SCALE_RUNS runs ($(date -u +%Y-%m-%d), $(host_kind))"
+set title "Start-up with $SCALE_MID and $SCALE_N containers running, median of $SCALE_RUNS runs ($(date -u +%Y-%m-%d), $(host_kind))"
 set ylabel "milliseconds (lower is faster)"
 set style data histograms
 set style histogram clustered gap 1
@@ -207,9 +215,11 @@ set yrange [0:*]
 set grid ytics
 set key top right
 plot "$dat" using 2:xtic(1) title "idle, just before" lc rgb "#3b6ea8", \
-     "" using 3 title "$SCALE_N running" lc rgb "#c0504d", \
-     "" using (\$0 - 0.2):2:(sprintf("%.2f", \$2)) with labels offset 0,0.8 notitle, \
-     "" using (\$0 + 0.2):3:(sprintf("%.2f", \$3)) with labels offset 0,0.8 notitle
+     "" using 3 title "$SCALE_MID running" lc rgb "#e0a040", \
+     "" using 4 title "$SCALE_N running" lc rgb "#c0504d", \
+     "" using (\$0 - 0.3):2:(sprintf("%.2f", \$2)) with labels offset 0,0.8 notitle, \
+     "" using (\$0):3:(sprintf("%.2f", \$3)) with labels offset 0,0.8 notitle, \
+     "" using (\$0 + 0.3):4:(sprintf("%.2f", \$4)) with labels offset 0,0.8 notitle
 EOF
 }
 
@@ -244,7 +254,7 @@ results_md() { # results_md PNG-NAME SCALE-PNG-NAME
 	echo
 	echo "## The commands"
 	echo
-	for k in "${ORDER[@]}" idle flooridle busy floorbusy; do
+	for k in "${ORDER[@]}" idle flooridle mid floormid busy floorbusy; do
 		timed "$k" && echo "- ${LABEL[$k]}: \`$(short "${CMDLINE[$k]}")\`"
 	done
 	echo
