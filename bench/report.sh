@@ -227,7 +227,7 @@ results_md() { # results_md PNG-NAME SCALE-PNG-NAME
 	local k
 	echo "# Start-up benchmark: $(date -u '+%Y-%m-%d %H:%M UTC'), $(host_kind)"
 	echo
-	echo "Made by \`make bench\`${QUICK:+ with QUICK=1} (bench/run.sh) in $SECONDS s: hyperfine, no shell (-N), $RUNS runs of each tool in $ROUNDS round$([ "$ROUNDS" -eq 1 ] || echo s) of $((RUNS / ROUNDS)) (the tools taking turns), each round after --warmup $WARMUP."
+	echo "Made by \`make bench\`${QUICK:+ with QUICK=1} (bench/run.sh) in $SECONDS s: hyperfine, no shell (-N), $RUNS runs of each tool in $ROUNDS round$([ "$ROUNDS" -eq 1 ] || echo s) of $((RUNS / ROUNDS)) (the tools taking turns), after --warmup $WARMUP (3 in the later rounds)."
 	echo "nslab $(git -C "$TOP" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$TOP" diff --quiet HEAD -- . ':!bench/results' 2>/dev/null || echo ' (with uncommitted changes)')."
 	echo
 	echo "## Start-up"
