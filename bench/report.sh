@@ -141,7 +141,7 @@ scale_table() {
 	local m=("${SCALE_MEM[@]}")
 	[ -n "${SCALE_MEM[*]:-}" ] || { echo "Not measured: see the notes."; return 0; }
 	echo "$SCALE_N containers of \`07-full-container run -q --name NAME ROOTFS /bin/sleep 1000\`," \
-		"started at once in the background: all running (\`07-full-container ps\`) after $SCALE_START_MS ms."
+		"started in the background in two batches ($SCALE_MID, then the rest): all running (\`07-full-container ps\`) after $SCALE_START_MS ms, the timing between the batches not counted."
 	echo
 	echo "| per running container (mean, KiB) | Rss | Pss |"
 	echo "|---|---:|---:|"
