@@ -123,12 +123,14 @@ static int block_signals(struct runtime *r)
  * the cgroups named after a run that is gone (cgroup_sweep()).
  *
  * Only when no other run holds the state directory's ".runs"
- * (state_hold()): then whatever is there is a leftover, and the sweep
- * costs what the leftovers do. With containers running, each sweep would test every
- * one of them - a start with 1,000 running made 1,000 each of open,
- * flock, pidfd_open and poll - so it waits for a quiet moment, or for
- * `ps`, which sweeps every time. A name a dead run left is taken over
- * at once (state_create()). */
+ * (state_hold()): then what is there was most likely left by a killed
+ * run (each record is still judged by its own lock), and the sweep costs
+ * what the leftovers do. With containers running, each sweep would
+ * visit every one of them - a start with 1,000 running made 1,000 each
+ * of open, flock, pidfd_open and poll - so it waits for a quiet moment.
+ * `ps` sweeps the records and cgroups every time; the mount points in a
+ * rootfs wait for a run alone there. A name a dead run left is taken
+ * over at once (state_create()). */
 static int hold_and_sweep(struct runtime *r)
 {
 	int swept = 0, alone;
@@ -425,7 +427,8 @@ static void clean_up(struct runtime *r)
 		say_more("removed %s/%s and the %d mount point%s it lists", r->c->rootfs, name,
 			 removed, removed == 1 ? "" : "s");
 	}
-	/* Our hold first: the last run out removes the directory. */
+	/* Our hold first (state_release() says why): then state_remove(),
+	 * in the last run out, removes the directory. */
 	close(r->holdfd);
 	if (r->lockfd != -1 && state_remove(r->c->name, r->lockfd) == -1)
 		nsl_error(errno, "%s", nsl_failed_call());
@@ -458,7 +461,7 @@ int ctr_run(struct ctr_config *c)
 		return EXIT_RUNTIME;
 	}
 	if (claim_name(&r) == -1) {
-		close(r.holdfd);
+		state_release(r.holdfd);
 		close(r.sfd);
 		return EXIT_RUNTIME;
 	}

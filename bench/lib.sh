@@ -99,7 +99,10 @@ hf() {
 	shift 3
 	LABEL[$key]=$label
 	CMDLINE[$key]=$cmd
-	PREFIX[$key]=$(printf '%q ' "$@")
+	# The command's prefix, for hf_again; none is none (printf '%q' of
+	# nothing would be '', a command named "").
+	PREFIX[$key]=''
+	[ $# -eq 0 ] || PREFIX[$key]=$(printf '%q ' "$@")
 	say "timing $label: $cmd"
 	if ! "$@" hyperfine -N --style basic --warmup "$WARMUP" --runs "$runs" -n "$label" \
 		--export-json "$W/out/$key.json" "$cmd" >"$W/out/$key.log" 2>&1; then

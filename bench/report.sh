@@ -46,8 +46,16 @@ verdict() { # verdict EXPR VARS...
 
 # The phase whose own time grew the most from idle to busy: "PHASE MS".
 grew_most() {
-	join <(printf '%s\n' "$PHASE_ROWS" | sort -k1,1) <(printf '%s\n' "$PHASE_ROWS_BUSY" | sort -k1,1) |
-		awk '{ d = $6 - $3; if (p == "" || d > max) { max = d; p = $2 } } END { if (p != "") printf "%s %.3f\n", p, max }'
+	phases_joined | awk '{ d = $6 - $3; if (p == "" || d > max) { max = d; p = $1 } } END { if (p != "") printf "%s %.3f\n", p, max }'
+}
+
+# Idle and busy rows of the same phase side by side, by its name (forked
+# and ready race, so their order may differ between the two), in the
+# order of their idle time since the start: "PHASE ORDER MS SINCE ORDER
+# MS SINCE".
+phases_joined() {
+	join -j 2 <(printf '%s\n' "$PHASE_ROWS" | sort -k2,2) <(printf '%s\n' "$PHASE_ROWS_BUSY" | sort -k2,2) |
+		sort -k4,4g
 }
 
 # Issue 16's targets, each met or missed by how much, with the why that
@@ -118,14 +126,13 @@ syscalls_table() {
 breakdown_table() {
 	[ -n "$PHASE_ROWS" ] || { echo "Not measured: see the notes."; return 0; }
 	echo "Median of $TIMING_RUNS runs of \`07-full-container run$([ "$TIMING_Q" = yes ] && echo " -q") --timing ROOTFS /bin/true\`:"
-	echo "the time of each phase is the time since the phase before it."
+	echo "the time of each phase is the time since the phase before it; taken just before the scale part."
 	if [ -n "$PHASE_ROWS_BUSY" ]; then
 		echo "The last two columns: the same with the $SCALE_N containers of the scale part running."
 		echo
 		echo "| phase | ms | ms since start | ms, $SCALE_N running | since start, $SCALE_N running |"
 		echo "|---|---:|---:|---:|---:|"
-		join <(printf '%s\n' "$PHASE_ROWS" | sort -k1,1) <(printf '%s\n' "$PHASE_ROWS_BUSY" | sort -k1,1) |
-			sort -n | awk '{ printf "| %s | %.3f | %.3f | %.3f | %.3f |\n", $2, $3, $4, $6, $7 }'
+		phases_joined | awk '{ printf "| %s | %.3f | %.3f | %.3f | %.3f |\n", $1, $3, $4, $6, $7 }'
 	else
 		echo
 		echo "| phase | ms | ms since start |"
@@ -233,6 +240,8 @@ results_md() { # results_md PNG-NAME SCALE-PNG-NAME
 	echo "## Start-up"
 	echo
 	start_table
+	echo
+	echo "Runs timed:$(for k in "${ORDER[@]}"; do timed "$k" && printf ' %s %s,' "${LABEL[$k]}" "$(wc -l <"$W/out/$k.times")"; done | sed 's/,$/./')"
 	echo
 	[ -f "$W/chart.png" ] && echo "![start-up, median]($1)" && echo
 	echo "## Targets (issue 16)"

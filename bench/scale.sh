@@ -127,6 +127,8 @@ scale() {
 	# taken minutes after the first ones on a machine whose speed drifts.
 	RUNS_OF=$SCALE_RUNS hf idle "07 root, idle" "$CTR run -q $ROOTFS /bin/true"
 	RUNS_OF=$SCALE_RUNS hf flooridle "floor, idle" "$FLOOR $ROOTFS"
+	# The breakdown's idle side again too, for the same reason.
+	[ -z "$TIMING_Q" ] || PHASE_ROWS=$(timing_runs "$W/timing.idle")
 	say "scale: starting $SCALE_N containers that sleep, in two batches ($SCALE_MID, then the rest)"
 	avail0=$(mem_available)
 	t0=$(date +%s%N)
@@ -189,7 +191,14 @@ floor_teardown() {
 # SIGTERM would not make them: PID 1 without a handler ignores it. Also
 # the trap's cleanup.
 floor_stop() {
+	local p c
 	[ ${#FLOOR_PIDS[@]} -gt 0 ] || return 0
+	# Their children first, those already there: a floor killed between
+	# its clone() and its child's prctl() would leave the child running.
+	for p in "${FLOOR_PIDS[@]}"; do
+		c=$(first_child "$p")
+		[ -z "$c" ] || kill -KILL "$c" 2>/dev/null || true
+	done
 	kill -KILL "${FLOOR_PIDS[@]}" 2>/dev/null || true
 	wait "${FLOOR_PIDS[@]}" 2>/dev/null || true
 	FLOOR_PIDS=()
@@ -257,7 +266,11 @@ syscall_phases() {
 		printf "%s\t%s\t%d\t%s\n", phase, w, total, s
 		delete calls; delete who; total = 0
 	}
-	$2 ~ /^(\+\+\+|---)$/ || /resumed>/ { next }
+	$2 ~ /^(\+\+\+|---)$/ { next }
+	/resumed>/ {	# a call split by strace -f: counted once, where it began
+		if ($0 ~ /<\.\.\. clone3? resumed>/ && $NF ~ /^[0-9]+$/ && $1 == first) init[$NF] = 1
+		next
+	}
 	{
 		if (first == "") first = $1
 		name = $2; sub(/\(.*/, "", name)

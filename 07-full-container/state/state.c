@@ -159,12 +159,17 @@ int state_hold(int *holdfd, int *alone)
 		fd = open_hold(dirfd);
 		if (fd == -1) {
 			close(dirfd);
+			if (errno == ENOENT)
+				continue; /* the directory went meanwhile */
 			return -1;
 		}
 		*alone = flock(fd, LOCK_EX | LOCK_NB) == 0;
 		/* From exclusive to shared at once, or shared after a wait
 		 * while another run has it exclusive (the moment between its
-		 * two calls): no sweep is done under it, nobody waits for one. */
+		 * two calls): no sweep is done under it, nobody waits for one.
+		 * The change is not atomic (flock(2)): a run starting in that
+		 * moment may think itself alone too, and both sweep - which
+		 * is safe, as every record is judged by its own lock. */
 		if (flock(fd, LOCK_SH) == -1) {
 			nsl_fail("flock(\"%s/" HOLD_FILE "\", LOCK_SH)", state_dir_path);
 			close(fd);
@@ -187,6 +192,15 @@ int state_hold(int *holdfd, int *alone)
 	}
 	*holdfd = fd;
 	return 0;
+}
+
+void state_release(int holdfd)
+{
+	if (holdfd == -1)
+		return;
+	close(holdfd);
+	if (state_path(state_dir_path, sizeof(state_dir_path)) == 0)
+		state_rmdir_if_empty();
 }
 
 int state_dir(char *buf, size_t len)
@@ -251,8 +265,9 @@ void state_rmdir_if_empty(void)
 	/* Not while a run holds HOLD_FILE (state_hold()): one that has not
 	 * made its record yet would hold a directory nobody else sees. */
 	fd = openat(dirfd, HOLD_FILE, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd == -1 || flock(fd, LOCK_EX | LOCK_NB) == 0) {
-		unlinkat(dirfd, HOLD_FILE, 0);
+	if (fd == -1 ? errno == ENOENT : flock(fd, LOCK_EX | LOCK_NB) == 0) {
+		if (fd != -1)
+			unlinkat(dirfd, HOLD_FILE, 0);
 		rmdir(state_dir_path);
 	}
 	if (fd != -1)

@@ -54,8 +54,15 @@ int state_generate_name(char *buf, size_t len);
  * 0 when another runs: a sweep would visit every one of them. A hint
  * only, never a rule for removing: every record is still judged by its
  * own lock. *HOLDFD is O_CLOEXEC; a child that inherits it must close
- * it. The last run out removes ".runs" with the directory. */
+ * it. Take it before the record is made and keep it to the end: while it
+ * is held, nobody removes the directory under us. */
 int state_hold(int *holdfd, int *alone);
+
+/* Close HOLDFD (state_hold(); -1: nothing) and, when that was the last
+ * hold and the directory is empty, remove ".runs" and the directory. A
+ * new open file is needed for that test, and flock(2) locks belong to
+ * open files: our own shared lock would refuse it, so it goes first. */
+void state_release(int holdfd);
 
 /* Claim R->name: a stale record of that name is removed first; a live
  * one makes this fail with EEXIST. On success the record exists, holds
