@@ -248,23 +248,27 @@ syscalls() {
 }
 
 # strace -f lines in, "PHASE<tab>WHO<tab>COUNT<tab>NAME×N, ..." out, one
-# line per phase ("-" for the floor's one phase, which has no timing).
+# line per phase, in the order of the timing lines ("-" for what comes
+# after the last one, and for the floor, which has none). A call belongs
+# to the next phase its own process ends (the runtime, the init and the
+# command run side by side, and their timing lines may interleave), or,
+# when its process writes no timing line after it, to the next one of
+# any process.
 syscall_phases() {
 	awk '
 	function role(p) { return p == first ? "runtime" : (p in init) ? "init" : "command" }
-	function flush(phase,   s, k, n, w, i, j, t, names) {
+	function flush(phase, k,   s, n, w, i, j, t, names, c, nm) {
 		n = 0
-		for (k in calls) names[++n] = k
-		for (i = 2; i <= n; i++) for (j = i; j > 1 && calls[names[j]] > calls[names[j - 1]]; j--) {
+		for (nm in calls) { split(nm, c, SUBSEP); if (c[1] == k) names[++n] = c[2] }
+		for (i = 2; i <= n; i++) for (j = i; j > 1 && calls[k, names[j]] > calls[k, names[j - 1]]; j--) {
 			t = names[j]; names[j] = names[j - 1]; names[j - 1] = t }
 		s = ""
-		for (i = 1; i <= n; i++) s = s (i > 1 ? ", " : "") names[i] (calls[names[i]] > 1 ? "×" calls[names[i]] : "")
+		for (i = 1; i <= n; i++) s = s (i > 1 ? ", " : "") names[i] (calls[k, names[i]] > 1 ? "×" calls[k, names[i]] : "")
 		w = ""
-		if ("runtime" in who) w = "runtime"
-		if ("init" in who) w = w (w != "" ? "+" : "") "init"
-		if ("command" in who) w = w (w != "" ? "+" : "") "command"
-		printf "%s\t%s\t%d\t%s\n", phase, w, total, s
-		delete calls; delete who; total = 0
+		if ((k, "runtime") in who) w = "runtime"
+		if ((k, "init") in who) w = w (w != "" ? "+" : "") "init"
+		if ((k, "command") in who) w = w (w != "" ? "+" : "") "command"
+		printf "%s\t%s\t%d\t%s\n", phase, w, total[k], s
 	}
 	$2 ~ /^(\+\+\+|---)$/ { next }
 	/resumed>/ {	# a call split by strace -f: counted once, where it began
@@ -274,12 +278,21 @@ syscall_phases() {
 	{
 		if (first == "") first = $1
 		name = $2; sub(/\(.*/, "", name)
-		calls[name]++; total++; who[role($1)] = 1
+		n++; pid[n] = $1; call[n] = name
 		if ((name == "clone" || name == "clone3") && $NF ~ /^[0-9]+$/ && $1 == first) init[$NF] = 1
 		if (name == "write" && match($0, /write\(2, "timing: [a-z]+/)) {
-			phase = substr($0, RSTART + 18, RLENGTH - 18)
-			flush(phase)
+			m++; tpos[m] = n; tname[m] = substr($0, RSTART + 18, RLENGTH - 18)
 		}
 	}
-	END { if (total > 0) flush("-") }'
+	END {
+		# Back to front: the next timing line of each process, and of any.
+		nextany = m + 1
+		for (i = n; i >= 1; i--) {
+			if (m > 0 && tpos[nextany - 1] == i) { nextany--; nextof[pid[i]] = nextany }
+			k = (pid[i] in nextof) ? nextof[pid[i]] : nextany
+			calls[k, call[i]]++; total[k]++; who[k, role(pid[i])] = 1
+		}
+		for (k = 1; k <= m + 1; k++)
+			if (total[k] > 0) flush(k <= m ? tname[k] : "-", k)
+	}'
 }
