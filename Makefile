@@ -65,10 +65,10 @@ mini-07: | prereqs ## a shell in bin/07-mini, the container in one file (ARGS='-
 	$(NEED_ROOTFS)
 	$(SUDO) ./bin/07-mini $(ARGS) rootfs /bin/sh
 
-shell-07: | prereqs ## an interactive shell in a container in rootfs/ (ARGS as for run-07)
+shell-07: | prereqs ## an interactive shell in a container in rootfs/, on a terminal of its own (ARGS as for run-07)
 	@$(call SUBMAKE,07-full-container)
 	$(NEED_ROOTFS)
-	$(SUDO) ./bin/07-full-container run $(ARGS) rootfs /bin/sh
+	$(SUDO) ./bin/07-full-container run -t $(ARGS) rootfs /bin/sh
 
 # A step's checks are its own .bats file; 07's also include the security
 # suite, whose probes try from inside what a container must not allow,
@@ -160,7 +160,7 @@ help: ## list the targets
 	@echo "  make run-NN        build and run step NN's demo, e.g. make run-01"
 	@echo "                     (options: make run-01 ARGS='-n myhost -- uname -n')"
 	@echo "                     make run-07 runs a short tour inside a container"
-	@echo "  make shell-07      an interactive shell in a container in rootfs/"
+	@echo "  make shell-07      an interactive shell in a container in rootfs/, on a pty"
 	@echo "  make mini-07       a shell in bin/07-mini, the container in one file (mini.c)"
 	@echo "  make check-NN      run step NN's lab checks, e.g. make check-01"
 	@echo "                     EX=01.3: only the checks of that exercise"

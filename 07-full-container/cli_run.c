@@ -170,6 +170,7 @@ static int parse_run(int argc, char **argv, struct ctr_config *c)
 		{ "subnet", required_argument, NULL, 's' },
 		{ "boottime", required_argument, NULL, 'b' },
 		{ "monotonic", required_argument, NULL, 'M' },
+		{ "tty", no_argument, NULL, 't' },
 		{ "userns", no_argument, NULL, 'U' },
 		{ "rootless", no_argument, NULL, 'U' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -183,9 +184,10 @@ static int parse_run(int argc, char **argv, struct ctr_config *c)
 
 	/* '+': options stop at ROOTFS, so CMD's own options stay CMD's;
 	 * ':': a missing argument is reported as ':'. */
-	while ((opt = getopt_long(argc, argv, "+:h:v:e:w:u:m:q", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:h:v:e:w:u:m:tq", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'U': c->userns = 1; break;
+		case 't': c->tty = 1; break;
 		case 'q': say_level = 0; break;
 		case 'V': say_level = 2; break;
 		case 'T': timing_start(); break;

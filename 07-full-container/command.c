@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "container.h"
@@ -111,6 +112,37 @@ static int enter_workdir(const char *dir)
 	return 0;
 }
 
+/* -t: the pty's slave as the controlling terminal of our new session
+ * (TIOCSCTTY: we are its leader, and it has no session yet) and as
+ * stdin, stdout and stderr; a terminal's keys, Ctrl-C among them, now
+ * reach our process group through its line discipline. Owned by the
+ * command's user, as a login's terminal is, so that it may open it by
+ * name too (runc does the same to a container's stdio). */
+static int take_tty(const struct ctr_child *k)
+{
+	int fd = k->tty_slave;
+
+	if (fd == -1)
+		return 0;
+	if (ioctl(fd, TIOCSCTTY, 0) == -1) {
+		nsl_error(errno, "ioctl(pty slave, TIOCSCTTY)");
+		return -1;
+	}
+	if (k->c->uid != 0 && fchown(fd, k->c->uid, (gid_t)-1) == -1) {
+		nsl_error(errno, "fchown(pty slave, %u)", (unsigned)k->c->uid);
+		return -1;
+	}
+	for (int i = 0; i <= 2; i++) {
+		if (dup2(fd, i) == -1) {
+			nsl_error(errno, "dup2(pty slave, %d)", i);
+			return -1;
+		}
+	}
+	say_more("ioctl(TIOCSCTTY), dup2() to 0, 1, 2: the pty is my controlling terminal "
+		 "and my stdio");
+	return 0; /* fd itself: harden_close_fds() closes it with the rest */
+}
+
 /* Every signal to its default action, none blocked: the init's blocked
  * mask and the runtime's ignored SIGPIPE would survive execve(2). */
 static int default_signals(void)
@@ -139,12 +171,13 @@ int ctr_cmd_main(void *arg)
 	/* A session of its own, with no controlling terminal: TIOCSTI, which
 	 * pushes characters into a terminal's input, works only on one's
 	 * controlling terminal (without CAP_SYS_ADMIN), so the container
-	 * cannot type commands into the caller's shell (tty_ioctl(4)). */
+	 * cannot type commands into the caller's shell (tty_ioctl(4)).
+	 * With -t, the container's own pty becomes that terminal. */
 	if (setsid() == -1) {
 		nsl_error(errno, "setsid()");
 		return EXIT_RUNTIME;
 	}
-	if (set_user(c) == -1)
+	if (take_tty(k) == -1 || set_user(c) == -1)
 		return EXIT_RUNTIME;
 	environ = build_env(c);
 	if (harden_close_fds() == -1) {

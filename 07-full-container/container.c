@@ -19,8 +19,10 @@
  *                               refuses unshare() with namespace flags,
  *                               and while /proc/self is still ours
  *   PR_SET_DUMPABLE 0           the host's binary must not be reachable
+ *   -t: a pty                   from the container's own devpts (tty/)
  *   block signals, harden       caps, no_new_privs, seccomp: from here
  *                               on, init and the command are covered
+ *   "ready" (-t: with the pty's master end, for the runtime to relay)
  *   fork the command, be its init (03-pid's pidns_init())
  *
  * Read: clone(2), prctl(2) (PR_SET_PDEATHSIG, PR_SET_DUMPABLE),
@@ -49,6 +51,7 @@
 #include "say.h"
 #include "sync.h"
 #include "timens.h"
+#include "tty/tty.h"
 
 /* Close every fd above 2 but KEEP. The runtime's lock on the state
  * record is held by an open file description, which our inherited copy
@@ -213,6 +216,48 @@ static int harden(void)
 	return 0;
 }
 
+/* -t: the command's terminal, a pty of the container's own devpts,
+ * made now that /dev is the container's: the slave stays here for the
+ * command (k->tty_slave), the master is returned for the runtime, which
+ * relays it to its own stdin and stdout. */
+static int open_tty(struct ctr_child *k, int *master)
+{
+	char size[48] = "no size: the runtime has no terminal";
+	int number;
+
+	if (!k->c->tty)
+		return 0;
+	if (tty_open_pty(master, &k->tty_slave, &number, &k->tty_size) == -1) {
+		nsl_error(errno, "%s", nsl_failed_call());
+		if (nsl_failed_hint() != NULL)
+			nsl_hint("%s", nsl_failed_hint());
+		return -1;
+	}
+	if (k->tty_size.ws_col != 0 || k->tty_size.ws_row != 0)
+		snprintf(size, sizeof(size), "%u columns, %u rows", k->tty_size.ws_col,
+			 k->tty_size.ws_row);
+	say("/dev/pts/%d of the container's devpts: the command's terminal (%s); its master "
+	    "end goes to the runtime", number, size);
+	return 0;
+}
+
+/* "ready" to the runtime: one byte, and with -t the pty's master end
+ * riding on it (SCM_RIGHTS). EPIPE: the runtime is gone, and the death
+ * signal is on its way. */
+static int post_ready(int go, int master)
+{
+	int ret = master == -1 ? sync_post(go) : tty_send_fd(go, master);
+
+	if (ret == -1 && errno != EPIPE) {
+		nsl_error(errno, "%s", master == -1 ? "write(the runtime's socket)" :
+			  nsl_failed_call());
+		return -1;
+	}
+	if (master != -1)
+		close(master);
+	return 0;
+}
+
 /* What pidns_init() sees, told as it happens. */
 static void narrate_init(enum pidns_event event, pid_t pid, int value)
 {
@@ -231,7 +276,7 @@ int ctr_init_main(void *arg)
 	struct ctr_child *k = arg;
 	sigset_t saved;
 	pid_t cmd;
-	int status;
+	int status, master = -1;
 
 	say_role("init");
 	if (close_all_but(k->go) == -1) {
@@ -248,7 +293,7 @@ int ctr_init_main(void *arg)
 		nsl_error(errno, "setsid()");
 		return EXIT_RUNTIME;
 	}
-	if (set_up(k->c, k->record, k->veth) == -1)
+	if (set_up(k->c, k->record, k->veth) == -1 || open_tty(k, &master) == -1)
 		return EXIT_RUNTIME;
 	/* Blocked since the runtime's clone() (we inherited its mask);
 	 * saved here for the record: the command empties its mask. */
@@ -256,10 +301,8 @@ int ctr_init_main(void *arg)
 		return EXIT_RUNTIME;
 	/* Built and hardened: "ready" tells the runtime that exec may join
 	 * us now (run.c's wait_ready()). */
-	if (sync_post(k->go) == -1 && errno != EPIPE) {
-		nsl_error(errno, "write(the runtime's socket)");
+	if (post_ready(k->go, master) == -1)
 		return EXIT_RUNTIME;
-	}
 	close(k->go);
 	ctr_phase("hardened");
 	cmd = proc_clone(ctr_cmd_main, k, 0);
@@ -267,6 +310,8 @@ int ctr_init_main(void *arg)
 		nsl_error(errno, "clone(SIGCHLD)");
 		return EXIT_RUNTIME;
 	}
+	if (k->tty_slave != -1)
+		close(k->tty_slave); /* the command's now: its end of file is the relay's */
 	say_more("clone(SIGCHLD) = %d: the command; I reap and pass signals on", (int)cmd);
 	ctr_phase("forked");
 	status = pidns_init(cmd, narrate_init);

@@ -8,6 +8,8 @@
 #ifndef NSLAB_CONTAINER_H
 #define NSLAB_CONTAINER_H
 
+#include <sys/ioctl.h>
+
 #include "ctr.h"
 #include "../04-mount/mnt.h"
 
@@ -21,6 +23,9 @@ struct ctr_child {
 	int go;                    /* the read end of the runtime's pipe:
 				    * one byte means "mapped, recorded, go";
 				    * end of file means the runtime is gone */
+	struct winsize tty_size;   /* -t: the runtime's terminal's size */
+	int tty_slave;             /* -t: the pty's slave, opened by the
+				    * init, for the command; else -1 */
 };
 
 /* clone()'s entry point: the container's init, PID 1. Returns the

@@ -58,6 +58,8 @@ struct ctr_config {
 	 * time_set: either was given, so the command gets a time namespace. */
 	long long boottime, monotonic;
 	int time_set;
+
+	int tty;                         /* -t: a pty for the command (tty/) */
 };
 
 /* The signals the runtime and the container's init pass on to the

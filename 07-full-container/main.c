@@ -51,6 +51,8 @@ void cli_usage(FILE *f)
 		"  -w, --workdir DIR        the command's working directory (default /)\n"
 		"  -u, --user UID[:GID]     run the command as UID:GID (default 0:0; GID\n"
 		"                           defaults to UID)\n"
+		"  -t, --tty                a terminal for the command: a pty of the\n"
+		"                           container's, relayed to stdin and stdout\n"
 		"  -m, --memory SIZE        at most SIZE of memory (65536, 64k, 64M, 1G):\n"
 		"                           beyond it the OOM killer ends the command (137)\n"
 		"      --pids N             at most N processes and threads at once\n"

@@ -11,6 +11,7 @@
  *   --net veth: the pair, the host end    run_net.c; the init does eth0
  *   place the init in its cgroups         run_cgroup.c, while it waits
  *   note its pid in the record, "go"
+ *   "ready" (-t: with the pty's master)   tty/: relayed to stdin and stdout
  *   read the signalfd: pass signals on, until the init is reaped
  *   an OOM kill told; the cgroups emptied (cgroup.kill) and removed
  *   remove the record and the mount points made in the rootfs (the
@@ -54,6 +55,7 @@
 #include "say.h"
 #include "state/state.h"
 #include "sync.h"
+#include "tty/tty.h"
 
 /* As root with --userns: container ids 0..65535 are host ids
  * 100000..165535, where docker's userns-remap commonly puts them. */
@@ -71,6 +73,7 @@ struct runtime {
 	struct cgroup cg;         /* the container's cgroups (run_cgroup.c) */
 	struct run_net net;       /* its network (run_net.c) */
 	int born_in;              /* 1: cloned into its cgroup v2 */
+	struct tty_relay tty;     /* -t: the pty's master, relayed (tty/) */
 };
 
 static const int forwarded[] = CTR_FORWARDED;
@@ -282,6 +285,9 @@ static int start_init(struct runtime *r, struct ctr_child *k)
 		return -1;
 	}
 	k->go = r->go[0];
+	k->tty_slave = -1;
+	if (r->c->tty)
+		tty_size(&k->tty_size); /* all zero when we have no terminal */
 	r->init = clone_init(r, k, flags);
 	if (r->init == -1) {
 		nsl_error(errno, "clone(%s%s%s|SIGCHLD)", user, names, net);
@@ -296,6 +302,28 @@ static int start_init(struct runtime *r, struct ctr_child *k)
 		say("clone(%s%s%s|SIGCHLD) = %d: the container's init", user, names, net,
 		    (int)r->init);
 	ctr_phase("cloned");
+	return 0;
+}
+
+/* "ready", and with -t the pty's master end that came with it, taken
+ * into the relay. 0, or -1 when the init closed the socket instead. */
+static int take_ready(struct runtime *r)
+{
+	int master;
+
+	if (!r->c->tty)
+		return sync_wait(r->go[1]);
+	if (tty_recv_fd(r->go[1], &master) == -1) {
+		if (errno != EPIPE)
+			nsl_error(errno, "%s", nsl_failed_call());
+		return -1;
+	}
+	if (tty_relay_start(&r->tty, master) == -1) {
+		nsl_error(errno, "%s", nsl_failed_call());
+		return 0; /* the relay still runs, without raw mode */
+	}
+	say_more("received the pty's master (SCM_RIGHTS): relaying stdin and stdout%s",
+		 r->tty.raw ? "; stdin's terminal is raw until the container ends" : "");
 	return 0;
 }
 
@@ -314,7 +342,7 @@ static int wait_ready(struct runtime *r)
 
 	if (poll(pfd, 2, -1) == -1 || !(pfd[1].revents & (POLLIN | POLLHUP)))
 		return 1;
-	if (sync_wait(r->go[1]) == 0) {
+	if (take_ready(r) == 0) {
 		ctr_phase("ready");
 		r->rec.pid = r->init;
 		if (state_update(r->lockfd, &r->rec) == -1)
@@ -330,8 +358,10 @@ static int wait_ready(struct runtime *r)
 
 /* Read the signalfd until the init has exited: SIGCHLD says a child
  * changed state, any other signal is passed on to the init, which
- * passes it on to the command. Returns the init's status - the
- * command's - or EXIT_RUNTIME. */
+ * passes it on to the command. With -t, the pty is relayed while no
+ * signal is there to read, and SIGWINCH resizes it instead: the kernel
+ * then signals the command's foreground process group itself. Returns
+ * the init's status - the command's - or EXIT_RUNTIME. */
 static int wait_init(struct runtime *r)
 {
 	struct signalfd_siginfo si;
@@ -341,14 +371,20 @@ static int wait_init(struct runtime *r)
 
 	for (;;) {
 		w = waitpid(r->init, &wstatus, WNOHANG);
-		if (w == r->init)
+		if (w == r->init) {
+			tty_relay_end(&r->tty); /* the output's last bytes */
 			return proc_status(wstatus);
+		}
 		if (w == -1 && errno != EINTR) {
 			nsl_error(errno, "waitpid(%d)", (int)r->init);
 			return EXIT_RUNTIME;
 		}
 		if (r->go[1] != -1 && wait_ready(r) == 0)
 			continue;
+		if (r->tty.master != -1 && tty_relay_pump(&r->tty, r->sfd) == -1) {
+			nsl_error(errno, "%s", nsl_failed_call());
+			tty_relay_end(&r->tty);
+		}
 		n = read(r->sfd, &si, sizeof(si));
 		if (n == -1 && errno == EINTR)
 			continue;
@@ -358,6 +394,10 @@ static int wait_init(struct runtime *r)
 		}
 		if ((int)si.ssi_signo == SIGCHLD)
 			continue;
+		if ((int)si.ssi_signo == SIGWINCH && r->tty.master != -1) {
+			tty_relay_resize(&r->tty);
+			continue;
+		}
 		if (kill(r->init, (int)si.ssi_signo) == 0)
 			say("passed SIG%s on to the container's init %d",
 			    sigabbrev_np((int)si.ssi_signo), (int)r->init);
@@ -419,6 +459,7 @@ static void clean_up(struct runtime *r)
 	int removed = 0;
 
 	sync_close(r->go);
+	tty_relay_end(&r->tty); /* stdin's terminal as it was, on every way out */
 	snprintf(name, sizeof(name), MNT_RECORD_PREFIX "%d", (int)getpid());
 	if (mnt_record_undo(r->c->rootfs, name, &removed) == -1) {
 		if (errno != ENOENT)
@@ -440,7 +481,7 @@ static void clean_up(struct runtime *r)
 int ctr_run(struct ctr_config *c)
 {
 	struct runtime r = { .c = c, .lockfd = -1, .holdfd = -1, .sfd = -1, .go = { -1, -1 },
-			     .net = { .nlfd = -1, .lockfd = -1 } };
+			     .net = { .nlfd = -1, .lockfd = -1 }, .tty = { .master = -1 } };
 	int status;
 
 	say("container %s: %s in %s, %s", c->name, c->cmd[0], c->rootfs,

@@ -816,6 +816,76 @@ own_rootfs() {
 	assert_host_unchanged
 }
 
+@test "07.25b run -t: the command's stdio is a pty of the container's own devpts, sized as the caller's terminal, which is left as it was" {
+	need_cmd script bsdutils
+	local name job pts host_pts
+	name=$(random_name)
+	# script gives the runtime a terminal of 30 rows and 100 columns;
+	# its modes are noted before the run and compared after it.
+	SHELL=$BASH script -qec "stty rows 30 cols 100; before=\$(stty -g); $(printf '%q ' "$CTR" \
+		run -q -t --name "$name" "${IO[@]}" "$ROOTFS") sh -c 'tty; stty size; $PAUSE'; \
+		echo status=\$?; [ \"\$before\" = \"\$(stty -g)\" ] && echo modes-kept" \
+		/dev/null </dev/null >"$T/screen" 2>&1 3>&- &
+	job=$!
+	fifo_read inside "$T/io/up" || { cat -v "$T/screen" >&2; false; }
+	init=$("$CTR" ps -q | awk -v n="$name" '$1 == n { print $2 }')
+	cmd=$(child_with_nspid "$init" 2)
+	[ -n "$cmd" ]
+	# From the host: fds 0, 1 and 2 are one pty, /dev/pts/0 in the
+	# container's mount namespace, on a devpts that is not the host's.
+	for fd in 0 1 2; do
+		assert_equal "$(readlink "/proc/$cmd/fd/$fd")" /dev/pts/0
+	done
+	pts=$(stat -L -c '%d %t:%T' "/proc/$cmd/fd/0")
+	host_pts=$(stat -c %d /dev/pts/ptmx)
+	assert_equal "${pts#* }" 88:0 # major 136 (0x88): a pty's slave
+	[ "${pts%% *}" != "$host_pts" ] || fail "the pty is on the host's devpts"
+	# A session leader (stat's field 6) whose controlling terminal
+	# (field 7, tty_nr) is that pty: 136 << 8 | 0.
+	assert_equal "$(sed 's/.*) //' "/proc/$cmd/stat" | awk '{ print $4, $5 }')" "$cmd 34816"
+	resume
+	watchdog_start "$job"
+	wait "$job" || fail "script: status $?"
+	watchdog_stop
+	run cat "$T/screen"
+	assert_line --partial /dev/pts/0
+	assert_line --partial "30 100"
+	assert_line --partial status=0
+	assert_line --partial modes-kept
+	assert_host_unchanged
+}
+
+@test "07.25c run -t, rootless: a Ctrl-C byte on stdin is the pty's to turn into SIGINT; the runtime sees no signal" {
+	need_cmd setpriv util-linux
+	as_rootless
+	local in
+	# stdin: a fifo held open read-write here until the end; not a
+	# terminal, so the runtime relays its bytes as they are.
+	mkfifo "$T/keys"
+	exec {in}<>"$T/keys"
+	# (Not start_held: the & there would give it /dev/null as stdin.)
+	"${AS[@]}" "$CTR" run -t "${IO[@]}" "$RROOTFS" \
+		sh -c 'trap "echo got-INT; exit 3" INT; echo $$ >/mnt/up; cat /mnt/down; echo not-reached' \
+		<"$T/keys" >"$T/screen" 2>"$T/stderr" {in}>&- 3>&- &
+	ctr=$!
+	fifo_read inside "$T/io/up" || { cat "$T/stderr" >&2; false; }
+	init=$(children_of "$ctr")
+	cmd=$(child_with_nspid "$init" 2)
+	[ -n "$cmd" ]
+	assert_equal "$(readlink "/proc/$cmd/fd/0")" /dev/pts/0
+	printf '\003' >&"$in"
+	wait_ctr
+	exec {in}<&-
+	assert_equal "$status" 3
+	run cat "$T/screen"
+	assert_line --partial got-INT
+	refute_line --partial not-reached
+	run cat "$T/stderr"
+	refute_line --partial "passed SIGINT"
+	assert_equal "$(ls -A "$xdg")" ""
+	assert_host_unchanged
+}
+
 # The time (ms) of PHASE in run --timing's lines in $stderr.
 timing_of() { # timing_of PHASE
 	awk -v p="$1" '$1 == "timing:" && $2 == p { sub(/^\+/, "", $3); print $3 }' <<<"$stderr"
