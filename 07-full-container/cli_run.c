@@ -171,6 +171,8 @@ static int parse_run(int argc, char **argv, struct ctr_config *c)
 		{ "boottime", required_argument, NULL, 'b' },
 		{ "monotonic", required_argument, NULL, 'M' },
 		{ "tty", no_argument, NULL, 't' },
+		{ "overlay", no_argument, NULL, 'O' },
+		{ "upper", required_argument, NULL, 'L' },
 		{ "userns", no_argument, NULL, 'U' },
 		{ "rootless", no_argument, NULL, 'U' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -188,6 +190,8 @@ static int parse_run(int argc, char **argv, struct ctr_config *c)
 		switch (opt) {
 		case 'U': c->userns = 1; break;
 		case 't': c->tty = 1; break;
+		case 'O': c->overlay = 1; break;
+		case 'L': c->overlay = 1; c->upper = optarg; break;
 		case 'q': say_level = 0; break;
 		case 'V': say_level = 2; break;
 		case 'T': timing_start(); break;
@@ -211,6 +215,35 @@ static int parse_run(int argc, char **argv, struct ctr_config *c)
 	if (c->host_uid != 0)
 		c->userns = 1;
 	return check_user(c);
+}
+
+/* --upper DIR made absolute, symlinks resolved, and checked to be a
+ * directory outside the rootfs (overlayfs refuses layers inside one
+ * another: ELOOP). EXIT_OK, or EXIT_RUNTIME after the line. */
+static int find_upper(struct ctr_config *c)
+{
+	static char upper[PATH_MAX];
+	size_t n = strlen(c->rootfs);
+	struct stat st;
+
+	if (realpath(c->upper, upper) == NULL || stat(upper, &st) == -1) {
+		nsl_error(errno, "realpath(\"%s\")", c->upper);
+		if (errno == ENOENT)
+			nsl_hint("--upper takes an existing directory: mkdir it first");
+		return EXIT_RUNTIME;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		nsl_error(ENOTDIR, "--upper \"%s\"", c->upper);
+		return EXIT_RUNTIME;
+	}
+	if (strncmp(upper, c->rootfs, n) == 0 && (upper[n] == '/' || upper[n] == '\0')) {
+		nsl_error(ELOOP, "--upper \"%s\" in the rootfs \"%s\"", c->upper, c->rootfs);
+		nsl_hint("the layers of an overlay may not lie inside one another: put the upper "
+			 "layer outside the rootfs");
+		return EXIT_RUNTIME;
+	}
+	c->upper = upper;
+	return EXIT_OK;
 }
 
 /* ROOTFS made absolute, symlinks resolved, and checked to be a directory
@@ -237,7 +270,7 @@ static int find_rootfs(struct ctr_config *c)
 			 "host's own /");
 		return EXIT_RUNTIME;
 	}
-	return EXIT_OK;
+	return c->upper == NULL ? EXIT_OK : find_upper(c);
 }
 
 int cli_run(int argc, char **argv)

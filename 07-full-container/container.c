@@ -162,6 +162,7 @@ static int set_up(const struct ctr_config *c, struct mnt_record *record,
 	const struct fs_config fc = {
 		.rootfs = c->rootfs, .vol = c->vol, .nvol = c->nvol,
 		.userns = c->userns, .record = record,
+		.overlay = c->overlay, .upper = c->upper,
 	};
 
 	/* Last, so that its root is the cgroup we were placed in. */

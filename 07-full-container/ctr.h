@@ -60,6 +60,10 @@ struct ctr_config {
 	int time_set;
 
 	int tty;                         /* -t: a pty for the command (tty/) */
+	int overlay;                     /* --overlay: rootfs/ read-only, an
+					  * upper layer of the container's own */
+	char *upper;                     /* --upper DIR: that layer in DIR,
+					  * kept (absolute); NULL: a tmpfs */
 };
 
 /* The signals the runtime and the container's init pass on to the

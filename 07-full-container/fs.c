@@ -281,19 +281,33 @@ int fs_setup(const struct fs_config *c)
 		return -1;
 	}
 	say("every mount is private now: nothing mounted from here on reaches the host");
-	say_more("mount(\"%s\", \"%s\", NULL, MS_BIND|MS_REC, NULL)", c->rootfs, c->rootfs);
-	if (mnt_bind_rootfs(c->rootfs) == -1) {
-		report();
-		return -1;
+	if (c->overlay) {
+		/* --overlay, --upper: an overlay there instead (fs_overlay.c). */
+		if (fs_overlay_rootfs(c) == -1) {
+			report();
+			if (nsl_failed_hint() != NULL)
+				nsl_hint("%s", nsl_failed_hint());
+			return -1;
+		}
+		say("%s is the lower layer of an overlay mounted on it; the upper, where every "
+		    "change goes, is %s%s", c->rootfs, c->upper != NULL ? c->upper : "a tmpfs",
+		    c->upper != NULL ? "/upper (kept)" : " (gone with the container)");
+	} else {
+		say_more("mount(\"%s\", \"%s\", NULL, MS_BIND|MS_REC, NULL)", c->rootfs,
+			 c->rootfs);
+		if (mnt_bind_rootfs(c->rootfs) == -1) {
+			report();
+			return -1;
+		}
+		say("%s is bound onto itself, a mount point as pivot_root wants", c->rootfs);
 	}
-	/* Opened after the bind, the descriptor is on the new mount; every
-	 * later path is resolved beneath it. */
+	/* Opened after the bind (or the overlay), the descriptor is on the
+	 * new mount; every later path is resolved beneath it. */
 	rootfd = open(c->rootfs, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (rootfd == -1) {
 		nsl_error(errno, "open(\"%s\", O_PATH|O_DIRECTORY|O_NOFOLLOW)", c->rootfs);
 		return -1;
 	}
-	say("%s is bound onto itself, a mount point as pivot_root wants", c->rootfs);
 	ret = build_tree(c, rootfd);
 	close(rootfd);
 	if (c->record != NULL)

@@ -29,6 +29,10 @@ struct fs_config {
 					  * copy only: the host finds the file
 					  * by its name, MNT_RECORD_PREFIX and
 					  * the pid it gave mnt_record_init() */
+	int overlay;                     /* --overlay: the rootfs as the lower
+					  * layer of an overlay (fs_overlay.c) */
+	const char *upper;               /* --upper DIR: its upper layer in
+					  * DIR/upper, kept; NULL: a tmpfs */
 };
 
 /* In the child, in its new mount namespace (and user namespace, when
@@ -39,6 +43,12 @@ struct fs_config {
  * detach the old root. Narrates each step (say/say_more). Returns 0, or
  * -1 after reporting the failed call with nsl_error(). */
 int fs_setup(const struct fs_config *c);
+
+/* fs_overlay.c: --overlay, in the container's private mount namespace:
+ * an overlay on the rootfs's own path, the rootfs its lower layer, the
+ * upper a new tmpfs or C->upper's DIR/upper. 0, or -1 with the call
+ * recorded (fail.h). */
+int fs_overlay_rootfs(const struct fs_config *c);
 
 /* The steps of fs_setup() after the bind, one by one, for 07-mini
  * (mini.c), which takes them in its own order. ROOTFD is the bound

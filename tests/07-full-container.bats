@@ -886,6 +886,62 @@ own_rootfs() {
 	assert_host_unchanged
 }
 
+# Every file of the rootfs with its type, mode, size, owner and mtime:
+# the same listing before and after a run means the run changed nothing.
+rootfs_listing() { # rootfs_listing DIR
+	(cd "$1" && find . -printf '%y %m %s %U:%G %T@ %p\n' | sort -k6)
+}
+
+@test "07.27 --overlay: the container writes, deletes and makes mount points in a tmpfs upper layer; rootfs/ is as it was" {
+	need_root
+	local before
+	before=$(rootfs_listing "$ROOTFS")
+	mkdir "$T/vol"
+	start_ctr -q --overlay "${IO[@]}" -v "$T/vol:/nslab-vol" "$ROOTFS" \
+		sh -c 'echo new >/etc/nslab-new && rm /bin/vi && mkdir /nslab-dir && '"$PAUSE"
+	# From the host: the container's / is an overlay (mountinfo's
+	# fields after " - "), and through its root the changes are there.
+	assert_equal "$(awk '$5 == "/" { sub(/.* - /, ""); print $1 }' "/proc/$cmd/mountinfo")" overlay
+	assert_equal "$(cat "/proc/$cmd/root/etc/nslab-new")" new
+	[ ! -e "/proc/$cmd/root/bin/vi" ]
+	[ -d "/proc/$cmd/root/nslab-vol" ] && [ -d "/proc/$cmd/root/nslab-dir" ]
+	# In rootfs/ they are not, and the host has no overlay or tmpfs there.
+	[ -e "$ROOTFS/bin/vi" ] && [ ! -e "$ROOTFS/etc/nslab-new" ] && [ ! -e "$ROOTFS/nslab-vol" ]
+	run findmnt -rn -o FSTYPE --target "$ROOTFS/etc"
+	refute_output overlay
+	resume
+	wait_ctr
+	assert_equal "$status" 0
+	assert_equal "$(rootfs_listing "$ROOTFS")" "$before"
+	assert_host_unchanged
+}
+
+@test "07.27b --upper DIR, rootless: the changes are kept in DIR/upper, a deleted file as a whiteout (0:0); the next run sees them; an upper in the rootfs is refused" {
+	need_cmd setpriv util-linux
+	as_rootless
+	local before up=$T/layer
+	mkdir "$up"
+	[ "$(id -u)" -ne 0 ] || chown 65534:65534 "$up"
+	before=$(rootfs_listing "$RROOTFS")
+	run --separate-stderr "${AS[@]}" "$CTR" run -q --upper "$up" "$RROOTFS" \
+		sh -c 'echo kept >/etc/nslab-kept && rm /bin/vi'
+	assert_success
+	assert_equal "$(cat "$up/upper/etc/nslab-kept")" kept
+	assert_equal "$(stat -c '%F %t:%T' "$up/upper/bin/vi")" "character special file 0:0"
+	assert_equal "$(rootfs_listing "$RROOTFS")" "$before"
+	# The same upper again: the container starts with those changes.
+	run --separate-stderr "${AS[@]}" "$CTR" run -q --upper "$up" "$RROOTFS" \
+		sh -c 'cat /etc/nslab-kept; ls /bin/vi'
+	assert_equal "$status" 1
+	assert_equal "$output" kept
+	# An upper layer inside the lower one: refused before anything is made.
+	run -125 --separate-stderr "${AS[@]}" "$CTR" run -q --upper "$RROOTFS/tmp" "$RROOTFS" true
+	assert_one_error "in the rootfs"
+	assert_equal "$(rootfs_listing "$RROOTFS")" "$before"
+	assert_equal "$(ls -A "$xdg")" ""
+	assert_host_unchanged
+}
+
 # The time (ms) of PHASE in run --timing's lines in $stderr.
 timing_of() { # timing_of PHASE
 	awk -v p="$1" '$1 == "timing:" && $2 == p { sub(/^\+/, "", $3); print $3 }' <<<"$stderr"
