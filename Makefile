@@ -129,7 +129,7 @@ SHELL_SCRIPTS = scripts/*.sh tests/run .ci/run tests/*.bash tests/*.bats tests/f
 CPPCHECK = cppcheck -q --enable=warning,performance,portability --std=c11 --library=posix \
 	--error-exitcode=1 --inline-suppr --suppress=readdirCalled --suppress=toomanyconfigs
 FUZZ_INCS = -Itests/fuzz -I01-uts -I02-ipc -I04-mount -I05-user -I06-setns -I07-full-container \
-	$(addprefix -I07-full-container/,cgroup net state)
+	$(addprefix -I07-full-container/,cgroup net oci state)
 
 lint: ## cppcheck, clang-tidy and shellcheck; exits non-zero on any finding
 	$(CPPCHECK) -Icommon common/*.c $(addsuffix /*.c,$(STEPS)) $(wildcard $(addsuffix /*/*.c,$(STEPS)))
