@@ -52,7 +52,6 @@ int tty_relay_start(struct tty_relay *t, int master)
 		return nsl_fail("tcgetattr(stdin)");
 	raw = t->saved;
 	cfmakeraw(&raw);
-	raw.c_oflag = t->saved.c_oflag;
 	if (tcsetattr(STDIN_FILENO, TCSANOW, &raw) == -1)
 		return nsl_fail("tcsetattr(stdin, TCSANOW, raw)");
 	t->raw = 1;

@@ -54,9 +54,11 @@ struct tty_relay {
 /* Take MASTER (made non-blocking), size it as stdin's terminal, and put
  * that terminal in raw mode: every key, Ctrl-C included, reaches the
  * container's pty, whose own line discipline then acts on it. Output
- * processing is kept, so the runtime's narration on stderr still starts
- * each line at the left. When stdin is not a terminal, its bytes are
- * relayed as they are. */
+ * processing goes too: the container's pty has already turned "\n"
+ * into "\r\n" where the command wanted it, and a full-screen program
+ * that turned it off there must not have ours add a "\r" to its cursor
+ * moves. When stdin is not a terminal, its bytes are relayed as they
+ * are. */
 int tty_relay_start(struct tty_relay *t, int master);
 
 /* Relay both ways until STOPFD is readable (the runtime's signalfd):
