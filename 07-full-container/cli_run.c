@@ -217,13 +217,45 @@ static int parse_run(int argc, char **argv, struct ctr_config *c)
 	return check_user(c);
 }
 
-/* --upper DIR made absolute, symlinks resolved, and checked to be a
- * directory outside the rootfs (overlayfs refuses layers inside one
- * another: ELOOP). EXIT_OK, or EXIT_RUNTIME after the line. */
+/* Is path A B itself, or inside it? */
+static int within(const char *a, const char *b)
+{
+	size_t n = strlen(b);
+
+	return strncmp(a, b, n) == 0 && (a[n] == '/' || a[n] == '\0');
+}
+
+/* --overlay, --upper: the paths that go into overlayfs's options, where
+ * ',' separates options and '\\' escapes. An upper layer inside the
+ * rootfs would be written into rootfs/, which --overlay promises never
+ * to do, and show through the lower layer; a rootfs inside the upper
+ * layer is refused by the kernel, but only after DIR/upper and DIR/work
+ * are made. Both are refused here, before anything is made. EXIT_OK, or
+ * EXIT_RUNTIME after the line. */
+static int check_layers(const struct ctr_config *c)
+{
+	const char *bad = strpbrk(c->rootfs, ",\\") != NULL ? c->rootfs :
+			  c->upper != NULL && strpbrk(c->upper, ",\\") != NULL ? c->upper : NULL;
+
+	if (bad != NULL) {
+		nsl_error(EINVAL, "--overlay with \"%s\"", bad);
+		nsl_hint("overlayfs's options cannot hold a path with ',' or '\\'");
+		return EXIT_RUNTIME;
+	}
+	if (c->upper != NULL && (within(c->upper, c->rootfs) || within(c->rootfs, c->upper))) {
+		nsl_error(EINVAL, "--upper \"%s\" and the rootfs \"%s\"", c->upper, c->rootfs);
+		nsl_hint("the layers of an overlay may not lie inside one another: put the upper "
+			 "layer outside the rootfs, and the rootfs outside it");
+		return EXIT_RUNTIME;
+	}
+	return EXIT_OK;
+}
+
+/* --upper DIR made absolute, symlinks resolved, checked to be a
+ * directory. EXIT_OK, or EXIT_RUNTIME after the line. */
 static int find_upper(struct ctr_config *c)
 {
 	static char upper[PATH_MAX];
-	size_t n = strlen(c->rootfs);
 	struct stat st;
 
 	if (realpath(c->upper, upper) == NULL || stat(upper, &st) == -1) {
@@ -234,12 +266,6 @@ static int find_upper(struct ctr_config *c)
 	}
 	if (!S_ISDIR(st.st_mode)) {
 		nsl_error(ENOTDIR, "--upper \"%s\"", c->upper);
-		return EXIT_RUNTIME;
-	}
-	if (strncmp(upper, c->rootfs, n) == 0 && (upper[n] == '/' || upper[n] == '\0')) {
-		nsl_error(ELOOP, "--upper \"%s\" in the rootfs \"%s\"", c->upper, c->rootfs);
-		nsl_hint("the layers of an overlay may not lie inside one another: put the upper "
-			 "layer outside the rootfs");
 		return EXIT_RUNTIME;
 	}
 	c->upper = upper;
@@ -270,7 +296,9 @@ static int find_rootfs(struct ctr_config *c)
 			 "host's own /");
 		return EXIT_RUNTIME;
 	}
-	return c->upper == NULL ? EXIT_OK : find_upper(c);
+	if (c->upper != NULL && find_upper(c) != EXIT_OK)
+		return EXIT_RUNTIME;
+	return c->overlay ? check_layers(c) : EXIT_OK;
 }
 
 int cli_run(int argc, char **argv)

@@ -135,7 +135,8 @@ static int setup_volume(const struct fs_config *c, const struct mnt_volume *v)
 	}
 	close(fd);
 	if (created > 0)
-		say_more("made the mount point %s%s (recorded, removed at the end)", c->rootfs, v->ctr);
+		say_more("made the mount point %s%s (%s)", c->rootfs, v->ctr,
+			 c->overlay ? "in the upper layer" : "recorded, removed at the end");
 	say_more("mount(\"%s\", \"%s%s\", NULL, MS_BIND, NULL)%s", v->host, c->rootfs, v->ctr,
 		 v->readonly ? ", then MS_REMOUNT|MS_BIND|MS_RDONLY" : "");
 	if (mnt_bind_volume(c->rootfs, v) == -1) {

@@ -82,7 +82,7 @@ int fs_open_top(const struct fs_config *c, int rootfd, const char *name)
 	int fd, created;
 
 	fd = fs_open_strict(rootfd, name, 1);
-	if (fd == -1 && errno == ENOENT && c->record == NULL) {
+	if (fd == -1 && errno == ENOENT && c->record == NULL && !c->overlay) {
 		/* No record to list it in (07-mini keeps none): nothing made. */
 		nsl_error(ENOENT, "\"%s/%s\"", c->rootfs, name);
 		nsl_hint("this rootfs has no /%s to mount on: mkdir it first", name);
@@ -100,8 +100,8 @@ int fs_open_top(const struct fs_config *c, int rootfd, const char *name)
 			return -1;
 		}
 		close(fd);
-		say("made the mount point %s/%s (recorded, removed again at the end)", c->rootfs,
-		    name);
+		say("made the mount point %s/%s (%s)", c->rootfs, name,
+		    c->overlay ? "in the upper layer" : "recorded, removed again at the end");
 		fd = fs_open_strict(rootfd, name, 1);
 	}
 	if (fd == -1)

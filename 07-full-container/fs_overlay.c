@@ -31,15 +31,18 @@
 #include "fail.h"
 #include "say.h"
 
-/* DIR/upper and DIR/work, made when missing: overlayfs wants its work
- * directory on the upper layer's file system, empty, for its renames. */
-static int make_layer_dirs(const char *dir, char *upper, char *work, size_t len)
+/* DIR/upper and DIR/work, made when missing (MADE[i] says which):
+ * overlayfs wants its work directory on the upper layer's file system,
+ * empty, for its renames. */
+static int make_layer_dirs(const char *dir, char *upper, char *work, size_t len, int made[2])
 {
 	snprintf(upper, len, "%s/upper", dir);
 	snprintf(work, len, "%s/work", dir);
-	if (mkdir(upper, 0755) == -1 && errno != EEXIST)
+	made[0] = mkdir(upper, 0755) == 0;
+	if (!made[0] && errno != EEXIST)
 		return nsl_fail("mkdir(\"%s\")", upper);
-	if (mkdir(work, 0755) == -1 && errno != EEXIST)
+	made[1] = mkdir(work, 0755) == 0;
+	if (!made[1] && errno != EEXIST)
 		return nsl_fail("mkdir(\"%s\")", work);
 	return 0;
 }
@@ -48,7 +51,8 @@ int fs_overlay_rootfs(const struct fs_config *c)
 {
 	char upper[PATH_MAX], work[PATH_MAX], data[3 * PATH_MAX];
 	const char *dir = c->upper != NULL ? c->upper : c->rootfs;
-	int lower, ret = -1;
+	struct nsl_failure f;
+	int lower, ret = -1, made[2] = { 0, 0 };
 
 	lower = open(c->rootfs, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (lower == -1)
@@ -62,8 +66,8 @@ int fs_overlay_rootfs(const struct fs_config *c)
 			 c->rootfs);
 		goto out;
 	}
-	if (make_layer_dirs(dir, upper, work, sizeof(upper)) == -1)
-		goto out;
+	if (make_layer_dirs(dir, upper, work, sizeof(upper), made) == -1)
+		goto undo;
 	/* userxattr: in a user namespace, overlayfs keeps its own notes in
 	 * user.overlay.* extended attributes; trusted.* are the host
 	 * root's. */
@@ -74,9 +78,19 @@ int fs_overlay_rootfs(const struct fs_config *c)
 		nsl_fail_hint("overlayfs in a user namespace needs Linux 5.11; the upper layer "
 			      "must be on a file system that can hold one (not overlayfs itself)",
 			      "mount(\"overlay\", \"%s\", \"overlay\", 0, \"%s\")", c->rootfs, data);
-		goto out;
+		goto undo;
 	}
 	ret = 0;
+	goto out;
+undo:
+	/* --upper: what this run made in DIR goes again; a failure leaves
+	 * the host as it was (the tmpfs goes with the mount namespace). */
+	nsl_fail_save(&f);
+	if (c->upper != NULL && made[1])
+		rmdir(work);
+	if (c->upper != NULL && made[0])
+		rmdir(upper);
+	nsl_fail_restore(&f);
 out:
 	close(lower);
 	return ret;

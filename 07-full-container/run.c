@@ -74,6 +74,7 @@ struct runtime {
 	struct run_net net;       /* its network (run_net.c) */
 	int born_in;              /* 1: cloned into its cgroup v2 */
 	struct tty_relay tty;     /* -t: the pty's master, relayed (tty/) */
+	int failed;               /* 1: the runtime failed after the init's "ready" */
 };
 
 static const int forwarded[] = CTR_FORWARDED;
@@ -306,7 +307,9 @@ static int start_init(struct runtime *r, struct ctr_child *k)
 }
 
 /* "ready", and with -t the pty's master end that came with it, taken
- * into the relay. 0, or -1 when the init closed the socket instead. */
+ * into the relay. 0; -1 when the init closed the socket instead; -2
+ * when the terminal failed (and said so): the command would run on a
+ * pty nobody reads, so the container is stopped. */
 static int take_ready(struct runtime *r)
 {
 	int master;
@@ -314,13 +317,14 @@ static int take_ready(struct runtime *r)
 	if (!r->c->tty)
 		return sync_wait(r->go[1]);
 	if (tty_recv_fd(r->go[1], &master) == -1) {
-		if (errno != EPIPE)
-			nsl_error(errno, "%s", nsl_failed_call());
-		return -1;
+		if (errno == EPIPE)
+			return -1;
+		nsl_error(errno, "%s", nsl_failed_call());
+		return -2;
 	}
 	if (tty_relay_start(&r->tty, master) == -1) {
 		nsl_error(errno, "%s", nsl_failed_call());
-		return 0; /* the relay still runs, without raw mode */
+		return -2;
 	}
 	say_more("received the pty's master (SCM_RIGHTS): relaying stdin and stdout%s",
 		 r->tty.raw ? "; stdin's terminal is raw until the container ends" : "");
@@ -339,10 +343,15 @@ static int wait_ready(struct runtime *r)
 	struct pollfd pfd[2] = {
 		{ .fd = r->sfd, .events = POLLIN }, { .fd = r->go[1], .events = POLLIN },
 	};
+	int ready;
 
 	if (poll(pfd, 2, -1) == -1 || !(pfd[1].revents & (POLLIN | POLLHUP)))
 		return 1;
-	if (take_ready(r) == 0) {
+	ready = take_ready(r);
+	if (ready == -2) {
+		r->failed = 1;
+		kill(r->init, SIGKILL);
+	} else if (ready == 0) {
 		ctr_phase("ready");
 		r->rec.pid = r->init;
 		if (state_update(r->lockfd, &r->rec) == -1)
@@ -359,9 +368,10 @@ static int wait_ready(struct runtime *r)
 /* Read the signalfd until the init has exited: SIGCHLD says a child
  * changed state, any other signal is passed on to the init, which
  * passes it on to the command. With -t, the pty is relayed while no
- * signal is there to read, and SIGWINCH resizes it instead: the kernel
- * then signals the command's foreground process group itself. Returns
- * the init's status - the command's - or EXIT_RUNTIME. */
+ * signal is there to read (tty_relay_pump() polls the signalfd too, and
+ * returns when it is readable), and SIGWINCH resizes it instead: the
+ * kernel then signals the command's foreground process group itself.
+ * Returns the init's status - the command's - or EXIT_RUNTIME. */
 static int wait_init(struct runtime *r)
 {
 	struct signalfd_siginfo si;
@@ -373,7 +383,7 @@ static int wait_init(struct runtime *r)
 		w = waitpid(r->init, &wstatus, WNOHANG);
 		if (w == r->init) {
 			tty_relay_end(&r->tty); /* the output's last bytes */
-			return proc_status(wstatus);
+			return r->failed ? EXIT_RUNTIME : proc_status(wstatus);
 		}
 		if (w == -1 && errno != EINTR) {
 			nsl_error(errno, "waitpid(%d)", (int)r->init);

@@ -2,11 +2,14 @@
  * master, the master to its stdout, until the command is gone.
  *
  * The master is made non-blocking, and each direction has a buffer of
- * its own, so that neither side can stall the other: a paste larger
- * than the pty takes waits in ours while the command's output still
- * flows. stdin and stdout stay as they are, blocking: their open file
+ * its own, so that the container cannot stall us: a paste larger than
+ * the pty takes waits in ours while the command's output still flows.
+ * stdin and stdout stay as they are, blocking: their open file
  * descriptions are shared with the shell that started us, and
  * O_NONBLOCK set on them would be that shell's problem after we exit.
+ * So a reader of our stdout that stops reading (a stalled ssh, a
+ * pager) holds us in write() until it reads again, signals included,
+ * as it would hold any program writing to it.
  *
  * Read: termios(3) (cfmakeraw), pty(7), poll(2), ioctl_tty(2)
  * (TIOCGWINSZ, TIOCSWINSZ).
@@ -31,29 +34,47 @@ int tty_size(struct winsize *ws)
 	return -1;
 }
 
+/* MASTER closed, nothing to relay: the relay could not start. -1. */
+static int give_up(struct tty_relay *t, int master)
+{
+	int err = errno;
+
+	close(master);
+	t->master = -1;
+	errno = err;
+	return -1;
+}
+
 int tty_relay_start(struct tty_relay *t, int master)
 {
 	struct termios raw;
 	int flags;
 
-	t->master = master;
 	t->master_open = 1;
 	t->in_open = 1;
 	t->out_open = 1;
 	t->raw = 0;
+	t->last = '\n';
 	t->nin = t->nout = 0;
 	flags = fcntl(master, F_GETFL);
-	if (flags == -1 || fcntl(master, F_SETFL, flags | O_NONBLOCK) == -1)
-		return nsl_fail("fcntl(pty master, F_SETFL, O_NONBLOCK)");
+	if (flags == -1 || fcntl(master, F_SETFL, flags | O_NONBLOCK) == -1) {
+		nsl_fail("fcntl(pty master, F_SETFL, O_NONBLOCK)");
+		return give_up(t, master);
+	}
+	t->master = master;
 	tty_relay_resize(t);
 	if (!isatty(STDIN_FILENO))
 		return 0;
-	if (tcgetattr(STDIN_FILENO, &t->saved) == -1)
-		return nsl_fail("tcgetattr(stdin)");
+	if (tcgetattr(STDIN_FILENO, &t->saved) == -1) {
+		nsl_fail("tcgetattr(stdin)");
+		return give_up(t, master);
+	}
 	raw = t->saved;
 	cfmakeraw(&raw);
-	if (tcsetattr(STDIN_FILENO, TCSANOW, &raw) == -1)
-		return nsl_fail("tcsetattr(stdin, TCSANOW, raw)");
+	if (tcsetattr(STDIN_FILENO, TCSANOW, &raw) == -1) {
+		nsl_fail("tcsetattr(stdin, TCSANOW, raw)");
+		return give_up(t, master);
+	}
 	t->raw = 1;
 	return 0;
 }
@@ -66,9 +87,13 @@ void tty_relay_resize(struct tty_relay *t)
 		ioctl(t->master, TIOCSWINSZ, &ws); /* the same size: no SIGWINCH */
 }
 
-/* stdin gave end of file: the pty's end-of-file character (^D), which a
- * shell reading a line takes as the end of its input, as it would
- * have taken our end of file. */
+/* stdin gave end of file: the pty's end-of-file character (^D, read
+ * through the master: the two ends share their settings), which a
+ * program reading lines takes as the end of its input, as it would have
+ * taken our end of file. It ends the input only at the start of a line
+ * (termios(3), VEOF); after other bytes it sends them on, so it goes
+ * twice then. A program that reads bytes, not lines (an editor), gets
+ * just the bytes. */
 static void in_ended(struct tty_relay *t)
 {
 	struct termios tio;
@@ -77,7 +102,7 @@ static void in_ended(struct tty_relay *t)
 	t->in_open = 0;
 	if (tcgetattr(t->master, &tio) == 0)
 		eof = tio.c_cc[VEOF];
-	if (t->nin < sizeof(t->in))
+	for (int i = t->last == '\n' ? 1 : 2; i > 0 && t->nin < sizeof(t->in); i--)
 		memcpy(t->in + t->nin++, &eof, 1);
 }
 
@@ -114,7 +139,9 @@ int tty_relay_pump(struct tty_relay *t, int stopfd)
 {
 	struct pollfd p[4];
 
-	while (t->master != -1) {
+	if (t->master == -1)
+		return 0;
+	for (;;) {
 		p[0] = (struct pollfd){ .fd = stopfd, .events = POLLIN };
 		p[1] = (struct pollfd){ .fd = t->in_open && t->nin < sizeof(t->in) ? 0 : -1,
 					.events = POLLIN };
@@ -129,8 +156,14 @@ int tty_relay_pump(struct tty_relay *t, int stopfd)
 		}
 		if (p[0].revents != 0)
 			return 0;
-		if (p[1].revents != 0 && fill(0, t->in, sizeof(t->in), &t->nin) == 0)
-			in_ended(t);
+		if (p[1].revents != 0) {
+			size_t before = t->nin;
+
+			if (fill(0, t->in, sizeof(t->in), &t->nin) == 0)
+				in_ended(t);
+			else if (t->nin > before)
+				t->last = t->in[t->nin - 1];
+		}
 		if (p[2].revents & POLLOUT && drain(t->master, t->in, &t->nin) == -1)
 			t->nin = 0; /* the pty refuses input: the command is going */
 		if (p[2].revents & (POLLIN | POLLHUP | POLLERR) &&
@@ -141,7 +174,6 @@ int tty_relay_pump(struct tty_relay *t, int stopfd)
 		if (!t->out_open)
 			t->nout = 0; /* stdout is closed: what comes is dropped */
 	}
-	return 0;
 }
 
 void tty_relay_end(struct tty_relay *t)
@@ -159,6 +191,8 @@ void tty_relay_end(struct tty_relay *t)
 			break;
 		if (drain(1, t->out, &t->nout) == -1)
 			t->out_open = 0;
+		else if (t->nout == sizeof(t->out))
+			poll(&(struct pollfd){ .fd = 1, .events = POLLOUT }, 1, -1);
 	}
 	if (t->raw && tcsetattr(STDIN_FILENO, TCSANOW, &t->saved) == 0)
 		t->raw = 0;

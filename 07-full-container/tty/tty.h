@@ -46,6 +46,7 @@ struct tty_relay {
 	int in_open;             /* 1 until stdin gives end of file */
 	int out_open;            /* 1 until a write to stdout fails */
 	int raw;                 /* 1: stdin is a terminal we made raw */
+	char last;               /* the last byte relayed from stdin */
 	struct termios saved;    /* stdin's settings, put back at the end */
 	char in[4096], out[4096]; /* stdin -> master, master -> stdout */
 	size_t nin, nout;
@@ -58,11 +59,12 @@ struct tty_relay {
  * into "\r\n" where the command wanted it, and a full-screen program
  * that turned it off there must not have ours add a "\r" to its cursor
  * moves. When stdin is not a terminal, its bytes are relayed as they
- * are. */
+ * are. 0, or -1 with MASTER closed and nothing changed. */
 int tty_relay_start(struct tty_relay *t, int master);
 
 /* Relay both ways until STOPFD is readable (the runtime's signalfd):
- * 0 then; -1 when a read or a write failed (the relay is then over). */
+ * 0 then, or at once when there is no master; -1 when poll() failed.
+ * A read or write that fails for good ends that direction only. */
 int tty_relay_pump(struct tty_relay *t, int stopfd);
 
 /* SIGWINCH: stdin's terminal changed size; give the pty the same size,
