@@ -159,11 +159,13 @@ userns_rootfs() {
 # --- namespaces and ids, from outside ----------------------------------------------
 
 # Every namespace of the command but the user one is new, and the init's.
+# The init is not dumpable, so only root may read its links: run by a
+# user (make check-07 without sudo), only the command's are compared.
 assert_new_namespaces() { # assert_new_namespaces [user]
 	local ns
 	for ns in uts ipc pid mnt net cgroup "$@"; do
 		[ "$(ns_of "$ns" "$cmd")" != "$(ns_of "$ns" $$)" ] || fail "$ns namespace is the host's"
-		assert_equal "$(ns_of "$ns" "$cmd")" "$(ns_of "$ns" "$init")"
+		[ "$(id -u)" -ne 0 ] || assert_equal "$(ns_of "$ns" "$cmd")" "$(ns_of "$ns" "$init")"
 	done
 }
 

@@ -16,7 +16,8 @@
 # VM ran out of time.
 #
 # The files: FILE.bats... (make vm-test VM_TESTS='tests/05-user.bats'),
-# else tests/07-cgroups.bats, 07-network, security and 05-user. With
+# else tests/07-full-container.bats, 07-cgroups, 07-network, security and
+# 05-user. With
 # NSLAB_VM_SUITE=full root runs every tests/*.bats (the user run keeps
 # the files above).
 #
@@ -70,7 +71,8 @@ case $suite in '' | full) ;; *) die "NSLAB_VM_SUITE must be empty or full, not '
 cd "$top"
 user_tests=("$@")
 if [ ${#user_tests[@]} -eq 0 ]; then
-	user_tests=(tests/07-cgroups.bats tests/07-network.bats tests/security.bats tests/05-user.bats)
+	user_tests=(tests/07-full-container.bats tests/07-cgroups.bats tests/07-network.bats
+		tests/security.bats tests/05-user.bats)
 fi
 for f in "${user_tests[@]}"; do
 	[ -f "$f" ] || die "no such file of checks: $f"
