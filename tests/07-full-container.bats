@@ -901,6 +901,41 @@ own_rootfs() {
 	assert_host_unchanged
 }
 
+@test "07.25d run -t, its stdout full until the container is gone: every line the command wrote arrives" {
+	need_root
+	local o r n
+	# stdout: a fifo filled here first, its 64 KiB of one line of
+	# spaces held open read-write, so nobody reads it yet. seq's 1,200
+	# lines (6 KB with their \r) then fill the relay's 4 KiB and leave
+	# the rest in the pty: the command exits, the pty hangs up and the
+	# init is reaped while the relay's buffer is full, every time. What
+	# the master still holds then is output, not the end of it.
+	mkfifo "$T/out"
+	exec {o}<>"$T/out"
+	timeout "$(guard_s)" bash -c 'printf "%65535s\n" "" >&"$1"' _ "$o"
+	"$CTR" run -q -t "${IO[@]}" "$ROOTFS" sh -c 'echo $$ >/mnt/up; cat /mnt/down >/dev/null; exec seq 1200' \
+		>"$T/out" 2>"$T/stderr" {o}>&- 3>&- &
+	ctr=$!
+	fifo_read inside "$T/io/up" || { cat "$T/stderr" >&2; false; }
+	init=$(children_of "$ctr")
+	[ -n "$init" ]
+	resume "$T/io/down"
+	wait_for gone "$init" # reaped: the runtime is draining its buffers
+	exec {r}<"$T/out"
+	exec {o}<&-
+	watchdog_start "$ctr"
+	tr -d '\r' <&"$r" >"$T/screen"
+	watchdog_stop
+	exec {r}<&-
+	wait_ctr
+	assert_equal "$status" 0
+	assert_equal "$(grep -cx '[0-9][0-9]*' "$T/screen")" 1200
+	assert_equal "$(tail -n 1 "$T/screen")" 1200
+	run cat "$T/stderr"
+	assert_output ""
+	assert_host_unchanged
+}
+
 # Every file of the rootfs with its type, mode, size, owner and mtime:
 # the same listing before and after a run means the run changed nothing.
 rootfs_listing() { # rootfs_listing DIR

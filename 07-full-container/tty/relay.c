@@ -138,6 +138,7 @@ static int drain(int fd, char *buf, size_t *n)
 int tty_relay_pump(struct tty_relay *t, int stopfd)
 {
 	struct pollfd p[4];
+	int room;
 
 	if (t->master == -1)
 		return 0;
@@ -145,8 +146,13 @@ int tty_relay_pump(struct tty_relay *t, int stopfd)
 		p[0] = (struct pollfd){ .fd = stopfd, .events = POLLIN };
 		p[1] = (struct pollfd){ .fd = t->in_open && t->nin < sizeof(t->in) ? 0 : -1,
 					.events = POLLIN };
-		p[2] = (struct pollfd){ .fd = t->master_open ? t->master : -1,
-					.events = (short)((t->nout < sizeof(t->out) ? POLLIN : 0) |
+		/* The master only when there is room for its output or input
+		 * for it: a hang-up is reported whatever the events, and read
+		 * into a full buffer it would look like the end of the output
+		 * while the master still holds some. */
+		room = t->nout < sizeof(t->out);
+		p[2] = (struct pollfd){ .fd = t->master_open && (room || t->nin > 0) ? t->master : -1,
+					.events = (short)((room ? POLLIN : 0) |
 							  (t->nin > 0 ? POLLOUT : 0)) };
 		p[3] = (struct pollfd){ .fd = t->nout > 0 ? 1 : -1, .events = POLLOUT };
 		if (poll(p, 4, -1) == -1) {
@@ -166,7 +172,7 @@ int tty_relay_pump(struct tty_relay *t, int stopfd)
 		}
 		if (p[2].revents & POLLOUT && drain(t->master, t->in, &t->nin) == -1)
 			t->nin = 0; /* the pty refuses input: the command is going */
-		if (p[2].revents & (POLLIN | POLLHUP | POLLERR) &&
+		if (p[2].revents & (POLLIN | POLLHUP | POLLERR) && room &&
 		    fill(t->master, t->out, sizeof(t->out), &t->nout) == 0)
 			t->master_open = 0; /* every slave closed: the command is gone */
 		if (p[3].revents != 0 && drain(1, t->out, &t->nout) == -1)
