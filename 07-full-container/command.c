@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "container.h"
@@ -80,6 +81,32 @@ static int set_user(const struct ctr_config *c)
 	}
 	if (setuid(c->uid) == -1) {
 		nsl_error(errno, "setuid(%u)", (unsigned)c->uid);
+		return -1;
+	}
+	return 0;
+}
+
+/* The OCI runtime's capabilities (config.json's set): out of the
+ * bounding set while we still hold CAP_SETPCAP, then, once set_user()
+ * is done with CAP_SETUID and CAP_SETGID, out of the rest. The init
+ * kept those three for us (CTR_SWITCH_CAPS); PR_SET_KEEPCAPS keeps the
+ * permitted set across a setuid() away from 0, which would empty it. */
+static int set_caps_before(const struct ctr_config *c)
+{
+	if (!c->caps_set)
+		return 0;
+	if (harden_bounding(c->caps) == -1 ||
+	    (c->uid != 0 && prctl(PR_SET_KEEPCAPS, 1) == -1 && nsl_fail("prctl(PR_SET_KEEPCAPS, 1)"))) {
+		nsl_error(errno, "%s", nsl_failed_call());
+		return -1;
+	}
+	return 0;
+}
+
+static int set_caps_after(const struct ctr_config *c)
+{
+	if (c->caps_set && harden_caps(c->caps) == -1) {
+		nsl_error(errno, "%s", nsl_failed_call());
 		return -1;
 	}
 	return 0;
@@ -177,7 +204,8 @@ int ctr_cmd_main(void *arg)
 		nsl_error(errno, "setsid()");
 		return EXIT_RUNTIME;
 	}
-	if (take_tty(k) == -1 || set_user(c) == -1)
+	if (take_tty(k) == -1 || set_caps_before(c) == -1 || set_user(c) == -1 ||
+	    set_caps_after(c) == -1)
 		return EXIT_RUNTIME;
 	environ = build_env(c);
 	if (harden_close_fds() == -1) {

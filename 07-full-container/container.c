@@ -30,13 +30,16 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "../01-uts/uts.h"
@@ -101,10 +104,18 @@ static int become_root(const struct ctr_config *c)
  * the runtime dies - before it sends the death signal - so once the last
  * prctl() is made, either the socket shows the hang-up (POLLHUP) or the
  * signal is still to come. */
-static int wait_for_go(const struct ctr_config *c, int go)
+static int wait_for_go(const struct ctr_config *c, int go, int detached)
 {
 	struct pollfd pfd = { .fd = go, .events = POLLIN };
 
+	if (detached) {
+		/* The OCI runtime's create: it exits once we are ready, and
+		 * we live on under its caller (oci/oci.c). Until "go", its
+		 * end of file still says it died. */
+		if (sync_wait(go) == -1 || become_root(c) == -1)
+			return -1;
+		return 0;
+	}
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1) {
 		nsl_error(errno, "prctl(PR_SET_PDEATHSIG, SIGKILL)");
 		return -1;
@@ -154,6 +165,52 @@ static int set_time(const struct ctr_config *c)
 	return 0;
 }
 
+/* The OCI runtime's root.readonly: / remounted read-only, the flags a
+ * user namespace may have locked on it kept (mnt_kept_flags()). The
+ * mounts on top of it (/proc, /dev, volumes) are mounts of their own,
+ * and stay as they are. */
+static int read_only_root(void)
+{
+	int fd = open("/", O_PATH | O_CLOEXEC);
+	unsigned long kept = fd == -1 ? 0 : mnt_kept_flags(fd);
+
+	if (fd != -1)
+		close(fd);
+	if (mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | kept, NULL) == -1) {
+		nsl_error(errno, "mount(NULL, \"/\", MS_REMOUNT|MS_BIND|MS_RDONLY)");
+		return -1;
+	}
+	say("mount(\"/\", MS_REMOUNT|MS_BIND|MS_RDONLY): the root is read-only (root.readonly)");
+	return 0;
+}
+
+/* The OCI runtime's create: wait for `start`, which opens the exec fifo
+ * for reading; our open for writing blocks until then. FIFO is the
+ * fifo, opened O_PATH before the pivot took the state directory out of
+ * sight: reopened through /proc/self/fd, which always leads to it. One
+ * byte tells `start` we are on our way. */
+static int wait_for_start(int fifo)
+{
+	char path[32];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fifo);
+	say_more("open(the exec fifo, O_WRONLY): blocks until `start` opens it");
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd == -1) {
+		nsl_error(errno, "open(\"%s\", O_WRONLY) (the exec fifo)", path);
+		return -1;
+	}
+	if (write(fd, "0", 1) != 1) {
+		nsl_error(errno, "write(the exec fifo)");
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	close(fifo);
+	return 0;
+}
+
 /* The namespaces the clone() could not make at once, the file system,
  * the network, the name and the clocks. */
 static int set_up(const struct ctr_config *c, struct mnt_record *record,
@@ -179,7 +236,9 @@ static int set_up(const struct ctr_config *c, struct mnt_record *record,
 	if (net_setup(c, veth) == -1)
 		return -1;
 	ctr_phase("net");
-	if (uts_set_hostname(c->hostname) == -1) {
+	if (c->root_ro && read_only_root() == -1)
+		return -1;
+	if (c->hostname != NULL && uts_set_hostname(c->hostname) == -1) {
 		nsl_error(errno, "sethostname(\"%s\")", c->hostname);
 		return -1;
 	}
@@ -194,28 +253,51 @@ static int set_up(const struct ctr_config *c, struct mnt_record *record,
 		return -1;
 	}
 	say("%s, hostname \"%s\", PR_SET_DUMPABLE 0: /proc/1/exe is closed to the "
-	    "container", c->net == CTR_NET_HOST ? "the host's network" : "lo is up", c->hostname);
+	    "container", c->net == CTR_NET_HOST ? "the host's network" : "lo is up",
+	    c->hostname != NULL ? c->hostname : "(the host's)");
 	return 0;
 }
 
 /* Capabilities, no_new_privs, seccomp - in this order: dropping
  * capabilities needs CAP_SETPCAP, and the filter needs no_new_privs
  * (or CAP_SYS_ADMIN, which is gone by then). */
-static int harden(void)
+/* The OCI runtime's process.rlimits, set while we still hold
+ * CAP_SYS_RESOURCE (raising a hard limit needs it). */
+static int set_rlimits(const struct ctr_config *c)
 {
+	for (size_t i = 0; i < c->nrlimits; i++) {
+		const struct ctr_rlimit *l = &c->rlimits[i];
+		struct rlimit r = { .rlim_cur = l->soft, .rlim_max = l->hard };
+
+		if (setrlimit(l->resource, &r) == -1) {
+			nsl_error(errno, "setrlimit(%d, {%llu, %llu})", l->resource, l->soft,
+				  l->hard);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int harden(const struct ctr_config *c)
+{
+	/* config.json's set, and what the command needs to become its
+	 * user: it drops those three itself (command.c, set_caps()). */
+	uint64_t caps = c->caps_set ? c->caps | CTR_SWITCH_CAPS : harden_default_caps();
 	char names[512];
 	size_t insns, refused;
 
-	if (harden_caps(harden_default_caps()) == -1 || harden_no_new_privs() == -1 ||
-	    harden_seccomp() == -1) {
+	if (set_rlimits(c) == -1)
+		return -1;
+	if (harden_caps(caps) == -1 || harden_no_new_privs() == -1 || harden_seccomp() == -1) {
 		nsl_error(errno, "%s", nsl_failed_call());
 		return -1;
 	}
-	harden_cap_names(harden_default_caps(), names, sizeof(names));
+	harden_cap_names(c->caps_set ? c->caps : caps, names, sizeof(names));
 	say_more("capabilities kept (bounding = permitted = effective): %s", names);
 	harden_seccomp_stats(&insns, &refused);
-	say("hardened: Docker's default capabilities minus CAP_MKNOD, no_new_privs, "
-	    "seccomp (%zu BPF instructions, %zu calls refused)", insns, refused);
+	say("hardened: %s, no_new_privs, seccomp (%zu BPF instructions, %zu calls refused)",
+	    c->caps_set ? "config.json's capabilities" :
+			  "Docker's default capabilities minus CAP_MKNOD", insns, refused);
 	return 0;
 }
 
@@ -286,7 +368,12 @@ int ctr_init_main(void *arg)
 		nsl_error(errno, "close_range(3, ~0U, 0), all but fd %d", k->go);
 		return EXIT_RUNTIME;
 	}
-	if (wait_for_go(k->c, k->go) == -1)
+	k->exec_fd = k->exec_fifo == NULL ? -1 : open(k->exec_fifo, O_PATH | O_CLOEXEC);
+	if (k->exec_fifo != NULL && k->exec_fd == -1) {
+		nsl_error(errno, "open(\"%s\", O_PATH)", k->exec_fifo);
+		return EXIT_RUNTIME;
+	}
+	if (wait_for_go(k->c, k->go, k->exec_fifo != NULL) == -1)
 		return EXIT_RUNTIME;
 	ctr_phase("go");
 	/* The caller's terminal sends Ctrl-C to its foreground process
@@ -300,7 +387,7 @@ int ctr_init_main(void *arg)
 		return EXIT_RUNTIME;
 	/* Blocked since the runtime's clone() (we inherited its mask);
 	 * saved here for the record: the command empties its mask. */
-	if (pidns_init_block(&saved) == -1 || harden() == -1)
+	if (pidns_init_block(&saved) == -1 || harden(k->c) == -1)
 		return EXIT_RUNTIME;
 	/* Built and hardened: "ready" tells the runtime that exec may join
 	 * us now (run.c's wait_ready()). */
@@ -308,6 +395,8 @@ int ctr_init_main(void *arg)
 		return EXIT_RUNTIME;
 	close(k->go);
 	ctr_phase("hardened");
+	if (k->exec_fd != -1 && wait_for_start(k->exec_fd) == -1)
+		return EXIT_RUNTIME;
 	cmd = proc_clone(ctr_cmd_main, k, 0);
 	if (cmd == -1) {
 		nsl_error(errno, "clone(SIGCHLD)");

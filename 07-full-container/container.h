@@ -8,6 +8,7 @@
 #ifndef NSLAB_CONTAINER_H
 #define NSLAB_CONTAINER_H
 
+#include <linux/capability.h>
 #include <sys/ioctl.h>
 
 #include "ctr.h"
@@ -26,7 +27,22 @@ struct ctr_child {
 	struct winsize tty_size;   /* -t: the runtime's terminal's size */
 	int tty_slave;             /* -t: the pty's slave, opened by the
 				    * init, for the command; else -1 */
+	const char *exec_fifo;     /* the OCI runtime's create: the init
+				    * outlives the runtime, and waits for
+				    * `start` on this fifo before it forks
+				    * the command; NULL for run */
+	int exec_fd;               /* the init's: that fifo, opened O_PATH
+				    * before the pivot hides its path */
 };
+
+/* The OCI runtime: what the init keeps beyond config.json's set until
+ * the command has changed its user (setgroups, setgid, setuid). */
+#define CTR_SWITCH_CAPS ((1ULL << CAP_SETUID) | (1ULL << CAP_SETGID) | (1ULL << CAP_SETPCAP))
+
+/* run.c: PID's uid and gid maps, for C (rootless: the caller to 0;
+ * root with a user namespace: 0-65535 to 100000-165535). 0, or -1 after
+ * the report. The OCI runtime's create writes them the same way. */
+int ctr_write_maps(const struct ctr_config *c, pid_t pid);
 
 /* clone()'s entry point: the container's init, PID 1. Returns the
  * command's status, for the runtime to pass on, or EXIT_RUNTIME. */

@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <signal.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "../04-mount/mnt.h"
@@ -28,7 +29,8 @@ enum {
 
 struct ctr_config {
 	char name[CTR_NAME_MAX + 1];     /* --name, or generated */
-	const char *hostname;            /* -h; default: the name */
+	const char *hostname;            /* -h; default: the name; NULL
+					  * (the OCI runtime): left as it is */
 	char rootfs[PATH_MAX];           /* absolute, symlinks resolved */
 	char **cmd;                      /* default { "/bin/sh", NULL } */
 	struct mnt_volume vol[CTR_MAX_VOLUMES];
@@ -64,6 +66,15 @@ struct ctr_config {
 					  * upper layer of the container's own */
 	char *upper;                     /* --upper DIR: that layer in DIR,
 					  * kept (absolute); NULL: a tmpfs */
+	int root_ro;                     /* the OCI runtime's root.readonly:
+					  * / remounted read-only */
+	int caps_set;                    /* the OCI runtime's capabilities: */
+	uint64_t caps;                   /* this mask instead of the default */
+	struct ctr_rlimit {
+		int resource;            /* RLIMIT_* */
+		unsigned long long soft, hard;
+	} rlimits[16];                   /* the OCI runtime's process.rlimits */
+	size_t nrlimits;
 };
 
 /* The signals the runtime and the container's init pass on to the

@@ -83,6 +83,14 @@ static const char *cap_name(int cap, char *buf, size_t len)
 	return buf;
 }
 
+int harden_cap_number(const char *name)
+{
+	for (size_t cap = 0; cap < sizeof(cap_names) / sizeof(cap_names[0]); cap++)
+		if (cap_names[cap] != NULL && strcmp(cap_names[cap], name) == 0)
+			return (int)cap;
+	return -1;
+}
+
 void harden_cap_names(uint64_t caps, char *buf, size_t len)
 {
 	char num[16];
@@ -285,4 +293,9 @@ int harden_close_fds(void)
 	if (errno != ENOSYS)
 		return nsl_fail("close_range(3, ~0U, 0)");
 	return close_fds_from_proc();
+}
+
+int harden_bounding(uint64_t keep)
+{
+	return drop_bounding(keep);
 }

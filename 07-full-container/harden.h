@@ -24,6 +24,10 @@ uint64_t harden_default_caps(void);
  * Calling it again with the same KEEP succeeds and changes nothing. */
 int harden_caps(uint64_t keep);
 
+/* Only the bounding set's part of harden_caps(KEEP): permitted and
+ * effective stay, for a change of user before harden_caps() itself. */
+int harden_bounding(uint64_t keep);
+
 /* prctl(PR_SET_NO_NEW_PRIVS, 1): no exec gains privilege from then on. */
 int harden_no_new_privs(void);
 
@@ -46,5 +50,9 @@ int harden_close_fds(void);
 /* A capability mask as "CAP_CHOWN,CAP_KILL,..." into BUF ("none" for an
  * empty mask; cut short, never overrun, when BUF is too small). */
 void harden_cap_names(uint64_t caps, char *buf, size_t len);
+
+/* The number of capability NAME ("CAP_KILL"), or -1 when this build
+ * does not know it. */
+int harden_cap_number(const char *name);
 
 #endif

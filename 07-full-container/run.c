@@ -211,7 +211,7 @@ static const char *shown(const char *text, char *buf, size_t len)
  * the only map an unprivileged process may write (05-user). Root with
  * --userns: 65536 ids, written directly; setgroups stays allowed, so the
  * command can drop the supplementary groups it inherited from us. */
-static int write_maps(const struct ctr_config *c, pid_t pid)
+int ctr_write_maps(const struct ctr_config *c, pid_t pid)
 {
 	char uid_map[64] = REMAP_MAP, gid_map[64] = REMAP_MAP, s1[128], s2[128];
 	const char *failed = "uid_map";
@@ -444,7 +444,7 @@ static int run_container(struct runtime *r)
 	if (start_init(r, &k) == -1)
 		return EXIT_RUNTIME;
 	if (r->c->userns) {
-		if (write_maps(r->c, r->init) == -1)
+		if (ctr_write_maps(r->c, r->init) == -1)
 			return stop_init(r);
 		ctr_phase("mapped");
 	}
