@@ -27,6 +27,7 @@
 #include "../05-user/userns.h"
 #include "cli.h"
 #include "ctr.h"
+#include "oci/oci.h"
 #include "say.h"
 
 void cli_usage(FILE *f)
@@ -162,6 +163,8 @@ int main(int argc, char **argv)
 	}
 	/* Each subcommand parses from its own name on: getopt_long() starts
 	 * at argv[1], the first word after the subcommand. */
+	if (oci_is_command(sub))
+		return oci_main(argc, argv); /* the engines' commands: oci/ */
 	if (strcmp(sub, "run") == 0)
 		return cli_run(argc - 1, argv + 1);
 	if (strcmp(sub, "exec") == 0)

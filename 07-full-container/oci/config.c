@@ -1,0 +1,482 @@
+/* config.c - a bundle's config.json, read into the struct ctr_config
+ * that `run`'s command line fills: the OCI runtime reuses run's init,
+ * its file system, its hardening, by giving them the same description.
+ *
+ * What is honored, and how, is in oci.h. A field nslab cannot honor is
+ * refused with its path in the file ("linux.namespaces[2].path"), not
+ * quietly dropped: a container that is not what its config says is
+ * worse than none. The exceptions are the mounts nslab makes anyway
+ * (/proc, /dev, /sys...) and the few it does not make yet, which are
+ * only named (oci.h).
+ *
+ * Read: the runtime spec's config.md and config-linux.md.
+ */
+#define _GNU_SOURCE
+#include "oci.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../harden.h"
+#include "fail.h"
+
+/* nsl_fail(), then -1: said here, so that the analyzer sees it too. */
+#define fail_with(...) ((void)nsl_fail(__VA_ARGS__), -1)
+
+/* A refusal: "config.json: WHERE: WHAT", errno EINVAL. -1. */
+#define refuse(...) (errno = EINVAL, (void)nsl_fail("config.json: " __VA_ARGS__), -1)
+
+/* Member KEY of OBJ, of type WANT (JSON_TRUE stands for a boolean),
+ * into *OUT: 1, 0 when absent (an error when REQUIRED), -1 refused. */
+static int member(const struct json *obj, const char *where, const char *key,
+		  enum json_type want, int required, const struct json **out)
+{
+	const struct json *v = json_get(obj, key);
+	int is_bool = v != NULL && (v->type == JSON_TRUE || v->type == JSON_FALSE);
+
+	*out = NULL;
+	if (v == NULL || (v->type == JSON_NULL && !required)) {
+		if (required)
+			return refuse("%s%s%s: missing", where, *where ? "." : "", key);
+		return 0;
+	}
+	if (want == JSON_TRUE ? !is_bool : v->type != want)
+		return refuse("%s%s%s: %s, not %s", where, *where ? "." : "", key,
+			      json_type_name(v->type), want == JSON_TRUE ? "a boolean" :
+			      json_type_name(want));
+	*out = v;
+	return 1;
+}
+
+/* The strings of array A, NULL-terminated, pointing into the document:
+ * at most MAX of them. */
+static int strings(const struct json *a, const char *where, size_t max, char ***out)
+{
+	const struct json *e;
+	size_t i = 0;
+	char **v;
+
+	if (a->len > max)
+		return refuse("%s: %zu entries, at most %zu", where, a->len, max);
+	v = calloc(a->len + 1, sizeof(*v));
+	if (v == NULL)
+		return fail_with("calloc(%zu)", a->len + 1);
+	for (e = a->child; e != NULL; e = e->next, i++) {
+		if (e->type != JSON_STRING) {
+			free(v);
+			return refuse("%s[%zu]: %s, not a string", where, i, json_type_name(e->type));
+		}
+		v[i] = (char *)e->str; /* the document's own copy, writable */
+	}
+	*out = v;
+	return 0;
+}
+
+/* A capability set: the mask of its names. */
+static int cap_set(const struct json *caps, const char *name, uint64_t *mask)
+{
+	const struct json *set, *e;
+	size_t i = 0;
+	int n, cap;
+
+	*mask = 0;
+	if ((n = member(caps, "process.capabilities", name, JSON_ARRAY, 0, &set)) <= 0)
+		return n;
+	for (e = set->child; e != NULL; e = e->next, i++) {
+		if (e->type != JSON_STRING)
+			return refuse("process.capabilities.%s[%zu]: %s, not a string", name, i,
+				      json_type_name(e->type));
+		cap = harden_cap_number(e->str);
+		if (cap == -1)
+			return refuse("process.capabilities.%s[%zu]: \"%s\" is no capability this "
+				      "build knows", name, i, e->str);
+		*mask |= 1ULL << cap;
+	}
+	return 0;
+}
+
+/* bounding = permitted = effective, the one set nslab keeps (harden.h);
+ * inheritable and ambient stay empty whatever they say, which can only
+ * take from a non-root command what it asked for, never give more. No
+ * capabilities member: none at all, as the spec has it. */
+static int read_caps(const struct json *p, struct oci_config *o)
+{
+	const struct json *caps;
+	uint64_t b, e, pm;
+	int n;
+
+	o->c.caps_set = 1;
+	o->c.caps = 0;
+	if ((n = member(p, "process", "capabilities", JSON_OBJECT, 0, &caps)) <= 0)
+		return n;
+	if (cap_set(caps, "bounding", &b) == -1 || cap_set(caps, "effective", &e) == -1 ||
+	    cap_set(caps, "permitted", &pm) == -1 || cap_set(caps, "inheritable", &(uint64_t){ 0 }) == -1 ||
+	    cap_set(caps, "ambient", &(uint64_t){ 0 }) == -1)
+		return -1;
+	if (b != e || b != pm)
+		return refuse("process.capabilities: bounding, effective and permitted differ: "
+			      "nslab keeps one set for all three (not supported yet)");
+	o->c.caps = b;
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	int resource;
+} rlimit_names[] = {
+	{ "RLIMIT_AS", RLIMIT_AS }, { "RLIMIT_CORE", RLIMIT_CORE }, { "RLIMIT_CPU", RLIMIT_CPU },
+	{ "RLIMIT_DATA", RLIMIT_DATA }, { "RLIMIT_FSIZE", RLIMIT_FSIZE },
+	{ "RLIMIT_LOCKS", RLIMIT_LOCKS }, { "RLIMIT_MEMLOCK", RLIMIT_MEMLOCK },
+	{ "RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE }, { "RLIMIT_NICE", RLIMIT_NICE },
+	{ "RLIMIT_NOFILE", RLIMIT_NOFILE }, { "RLIMIT_NPROC", RLIMIT_NPROC },
+	{ "RLIMIT_RSS", RLIMIT_RSS }, { "RLIMIT_RTPRIO", RLIMIT_RTPRIO },
+	{ "RLIMIT_RTTIME", RLIMIT_RTTIME }, { "RLIMIT_SIGPENDING", RLIMIT_SIGPENDING },
+	{ "RLIMIT_STACK", RLIMIT_STACK },
+};
+
+static int read_rlimits(const struct json *p, struct oci_config *o)
+{
+	const struct json *list, *e, *v;
+	struct ctr_rlimit *l;
+	size_t i = 0, k;
+	int n;
+
+	if ((n = member(p, "process", "rlimits", JSON_ARRAY, 0, &list)) <= 0)
+		return n;
+	for (e = list->child; e != NULL; e = e->next, i++) {
+		if (e->type != JSON_OBJECT)
+			return refuse("process.rlimits[%zu]: %s, not an object", i,
+				      json_type_name(e->type));
+		if (o->c.nrlimits == sizeof(o->c.rlimits) / sizeof(o->c.rlimits[0]))
+			return refuse("process.rlimits: more than one of each");
+		l = &o->c.rlimits[o->c.nrlimits];
+		if (member(e, "process.rlimits[]", "type", JSON_STRING, 1, &v) == -1)
+			return -1;
+		for (k = 0; k < sizeof(rlimit_names) / sizeof(rlimit_names[0]) &&
+			    strcmp(rlimit_names[k].name, v->str) != 0; k++)
+			;
+		if (k == sizeof(rlimit_names) / sizeof(rlimit_names[0]))
+			return refuse("process.rlimits[%zu].type: \"%s\" is not a limit", i, v->str);
+		for (size_t j = 0; j < o->c.nrlimits; j++)
+			if (o->c.rlimits[j].resource == rlimit_names[k].resource)
+				return refuse("process.rlimits[%zu]: %s twice", i, v->str);
+		l->resource = rlimit_names[k].resource;
+		if (member(e, "process.rlimits[]", "soft", JSON_NUMBER, 1, &v) == -1 ||
+		    json_uint(v, UINT64_MAX, &l->soft) == -1 ||
+		    member(e, "process.rlimits[]", "hard", JSON_NUMBER, 1, &v) == -1 ||
+		    json_uint(v, UINT64_MAX, &l->hard) == -1)
+			return v != NULL ?
+				       refuse("process.rlimits[%zu]: %s is not a limit", i, v->str) : -1;
+		if (l->soft > l->hard)
+			return refuse("process.rlimits[%zu]: soft %llu above hard %llu", i, l->soft,
+				      l->hard);
+		o->c.nrlimits++;
+	}
+	return 0;
+}
+
+static int read_process(const struct json *p, struct oci_config *o)
+{
+	struct ctr_config *c = &o->c;
+	const struct json *v, *user;
+	unsigned long long id;
+	char **env = NULL;
+	int n;
+
+	if (member(p, "process", "args", JSON_ARRAY, 1, &v) == -1 ||
+	    strings(v, "process.args", SIZE_MAX / sizeof(char *) - 1, &o->args) == -1)
+		return -1;
+	if (o->args[0] == NULL)
+		return refuse("process.args: empty: the command to run is its first entry");
+	c->cmd = o->args;
+	if ((n = member(p, "process", "env", JSON_ARRAY, 0, &v)) == -1 ||
+	    (n == 1 && strings(v, "process.env", CTR_MAX_ENV, &env) == -1))
+		return -1;
+	for (size_t i = 0; env != NULL && env[i] != NULL; i++) {
+		if (strchr(env[i], '=') == NULL || env[i][0] == '=') {
+			(void)refuse("process.env[%zu]: \"%s\" is not KEY=VALUE", i, env[i]);
+			free(env);
+			return -1;
+		}
+		c->env[c->nenv++] = env[i];
+	}
+	free(env);
+	if (member(p, "process", "cwd", JSON_STRING, 1, &v) == -1)
+		return -1;
+	if (v->str[0] != '/')
+		return refuse("process.cwd: \"%s\" is not absolute", v->str);
+	c->workdir = v->str;
+	if ((n = member(p, "process", "terminal", JSON_TRUE, 0, &v)) == -1)
+		return -1;
+	o->terminal = n == 1 && v->type == JSON_TRUE;
+	if ((n = member(p, "process", "user", JSON_OBJECT, 0, &user)) == -1)
+		return -1;
+	if (n == 1) {
+		if (member(user, "process.user", "uid", JSON_NUMBER, 1, &v) == -1)
+			return -1;
+		if (json_uint(v, UINT32_MAX - 1, &id) == -1)
+			return refuse("process.user.uid: %s is not a uid", v->str);
+		c->uid = (uid_t)id;
+		if (member(user, "process.user", "gid", JSON_NUMBER, 1, &v) == -1)
+			return -1;
+		if (json_uint(v, UINT32_MAX - 1, &id) == -1)
+			return refuse("process.user.gid: %s is not a gid", v->str);
+		c->gid = (gid_t)id;
+	}
+	return read_caps(p, o) == -1 || read_rlimits(p, o) == -1 ? -1 : 0;
+}
+
+/* root.path, relative to the bundle or absolute, resolved. */
+static int read_root(const struct json *cfg, const char *bundle, struct oci_config *o)
+{
+	const struct json *root, *v;
+	char path[PATH_MAX];
+	struct stat st;
+	int n;
+
+	if (member(cfg, "", "root", JSON_OBJECT, 1, &root) == -1 ||
+	    member(root, "root", "path", JSON_STRING, 1, &v) == -1)
+		return -1;
+	if (snprintf(path, sizeof(path), "%s%s%s", v->str[0] == '/' ? "" : bundle,
+		     v->str[0] == '/' ? "" : "/", v->str) >= (int)sizeof(path))
+		return refuse("root.path: too long");
+	if (realpath(path, o->c.rootfs) == NULL || stat(o->c.rootfs, &st) == -1)
+		return fail_with("realpath(\"%s\") (root.path)", path);
+	if (!S_ISDIR(st.st_mode)) {
+		errno = ENOTDIR;
+		return fail_with("root.path \"%s\"", o->c.rootfs);
+	}
+	if ((n = member(root, "root", "readonly", JSON_TRUE, 0, &v)) == -1)
+		return -1;
+	o->c.root_ro = n == 1 && v->type == JSON_TRUE;
+	return 0;
+}
+
+/* The mounts nslab makes in every container, as the runtime spec's
+ * default config asks for them, and the two it does not make yet. */
+static const char *const made[] = { "/proc", "/dev", "/dev/pts", "/dev/shm", "/sys" };
+static const char *const not_yet[] = { "/dev/mqueue", "/sys/fs/cgroup" };
+
+static int listed(const char *path, const char *const *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(path, list[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* A bind mount is a volume: SOURCE (relative to the bundle, or
+ * absolute) at DESTINATION, read-only with "ro". */
+static int read_bind(const struct json *m, size_t i, const char *bundle, const char *dest,
+		     struct oci_config *o)
+{
+	struct mnt_volume *vol = &o->c.vol[o->c.nvol];
+	const struct json *v, *opt;
+	char path[PATH_MAX];
+
+	if (o->c.nvol == CTR_MAX_VOLUMES)
+		return refuse("mounts: more than %d bind mounts", CTR_MAX_VOLUMES);
+	if (member(m, "mounts[]", "source", JSON_STRING, 1, &v) == -1)
+		return -1;
+	if (snprintf(path, sizeof(path), "%s%s%s", v->str[0] == '/' ? "" : bundle,
+		     v->str[0] == '/' ? "" : "/", v->str) >= (int)sizeof(path))
+		return refuse("mounts[%zu].source: too long", i);
+	if (realpath(path, vol->host) == NULL)
+		return fail_with("realpath(\"%s\") (mounts[%zu].source)", path, i);
+	snprintf(vol->ctr, sizeof(vol->ctr), "%s", dest);
+	vol->readonly = 0;
+	if (member(m, "mounts[]", "options", JSON_ARRAY, 0, &opt) == -1)
+		return -1;
+	for (v = opt != NULL ? opt->child : NULL; v != NULL; v = v->next) {
+		if (v->type != JSON_STRING)
+			return refuse("mounts[%zu].options: %s, not a string", i,
+				      json_type_name(v->type));
+		if (strcmp(v->str, "ro") == 0)
+			vol->readonly = 1;
+		else if (strcmp(v->str, "rw") != 0 && strcmp(v->str, "bind") != 0 &&
+			 strcmp(v->str, "rbind") != 0 && strcmp(v->str, "rprivate") != 0 &&
+			 strcmp(v->str, "private") != 0)
+			return refuse("mounts[%zu].options: \"%s\" on a bind mount: not supported "
+				      "yet (ro, rw, bind, rbind, private, rprivate are)", i, v->str);
+	}
+	o->c.nvol++;
+	return 0;
+}
+
+static int read_mounts(const struct json *cfg, const char *bundle, struct oci_config *o)
+{
+	const struct json *mounts, *m, *v;
+	size_t i = 0;
+	int n;
+
+	if ((n = member(cfg, "", "mounts", JSON_ARRAY, 0, &mounts)) <= 0)
+		return n;
+	for (m = mounts->child; m != NULL; m = m->next, i++) {
+		const struct json *t;
+		const char *type;
+
+		if (m->type != JSON_OBJECT)
+			return refuse("mounts[%zu]: %s, not an object", i, json_type_name(m->type));
+		if (member(m, "mounts[]", "destination", JSON_STRING, 1, &v) == -1)
+			return -1;
+		if (v->str[0] != '/')
+			return refuse("mounts[%zu].destination: \"%s\" is not absolute", i, v->str);
+		if (listed(v->str, made, sizeof(made) / sizeof(made[0])))
+			continue;
+		if (listed(v->str, not_yet, sizeof(not_yet) / sizeof(not_yet[0]))) {
+			o->skipped[o->nskipped++] = v->str;
+			continue;
+		}
+		if ((n = member(m, "mounts[]", "type", JSON_STRING, 0, &t)) == -1)
+			return -1;
+		type = n == 1 ? t->str : "bind";
+		if (strcmp(type, "bind") != 0 && strcmp(type, "none") != 0)
+			return refuse("mounts[%zu]: a %s at %s: not supported yet (bind mounts are, "
+				      "and nslab makes /proc, /dev, /dev/pts, /dev/shm and /sys itself)",
+				      i, type, v->str);
+		if (read_bind(m, i, bundle, v->str, o) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* linux.namespaces: nslab's init always has its own PID, mount, UTS,
+ * IPC and cgroup namespaces; the network one when asked for (else the
+ * host's network); the user one when asked for. */
+static int read_namespaces(const struct json *lx, struct oci_config *o)
+{
+	static const char *const always[] = { "pid", "mount", "uts", "ipc" };
+	const struct json *ns, *e, *v;
+	int seen[4] = { 0 }, net = 0;
+	size_t i = 0;
+
+	if (member(lx, "linux", "namespaces", JSON_ARRAY, 1, &ns) == -1)
+		return -1;
+	for (e = ns->child; e != NULL; e = e->next, i++) {
+		size_t k;
+
+		if (e->type != JSON_OBJECT)
+			return refuse("linux.namespaces[%zu]: %s, not an object", i,
+				      json_type_name(e->type));
+		if (member(e, "linux.namespaces[]", "type", JSON_STRING, 1, &v) == -1)
+			return -1;
+		if (json_get(e, "path") != NULL)
+			return refuse("linux.namespaces[%zu].path: joining a %s namespace: not "
+				      "supported yet", i, v->str);
+		for (k = 0; k < 4 && strcmp(v->str, always[k]) != 0; k++)
+			;
+		if (k < 4)
+			seen[k] = 1;
+		else if (strcmp(v->str, "network") == 0)
+			net = 1;
+		else if (strcmp(v->str, "user") == 0)
+			o->c.userns = 1;
+		else if (strcmp(v->str, "cgroup") != 0)
+			return refuse("linux.namespaces[%zu].type: \"%s\": not a namespace nslab "
+				      "knows (pid, network, mount, ipc, uts, user, cgroup)", i, v->str);
+	}
+	for (size_t k = 0; k < 4; k++)
+		if (!seen[k])
+			return refuse("linux.namespaces: no \"%s\": nslab always gives a container "
+				      "its own", always[k]);
+	o->c.net = net ? CTR_NET_NONE : CTR_NET_HOST;
+	if (getuid() != 0 && !o->c.userns)
+		return refuse("linux.namespaces: no \"user\": without root, a container needs "
+			      "a user namespace (runc spec --rootless makes one)");
+	return 0;
+}
+
+static int read_file(const char *path, char **text, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	ssize_t got;
+
+	if (fd == -1)
+		return fail_with("open(\"%s\")", path);
+	if (fstat(fd, &st) == -1) {
+		close(fd);
+		return fail_with("fstat(\"%s\")", path);
+	}
+	if (st.st_size > (off_t)JSON_MAX_SIZE) {
+		close(fd);
+		errno = E2BIG;
+		return fail_with("config.json: %lld bytes, at most %u", (long long)st.st_size,
+				JSON_MAX_SIZE);
+	}
+	*text = malloc((size_t)st.st_size + 1);
+	if (*text == NULL) {
+		close(fd);
+		return fail_with("malloc(%lld)", (long long)st.st_size + 1);
+	}
+	got = read(fd, *text, (size_t)st.st_size + 1);
+	close(fd);
+	if (got == -1 || got > st.st_size) {
+		free(*text);
+		if (got > st.st_size)
+			errno = E2BIG;
+		return fail_with("read(\"%s\")", path);
+	}
+	*len = (size_t)got;
+	return 0;
+}
+
+int oci_config_load(const char *bundle, struct oci_config *o)
+{
+	char path[PATH_MAX + 16];
+	struct json_error err;
+	const struct json *cfg, *v, *lx;
+	char *text = NULL;
+	size_t len = 0;
+	int ret;
+
+	memset(o, 0, sizeof(*o));
+	o->c.workdir = "/";
+	if (realpath(bundle, o->bundle) == NULL)
+		return fail_with("realpath(\"%s\") (the bundle)", bundle);
+	snprintf(path, sizeof(path), "%s/config.json", o->bundle);
+	if (read_file(path, &text, &len) == -1)
+		return -1;
+	ret = json_parse(text, len, &o->doc, &err);
+	free(text);
+	if (ret == -1) {
+		if (errno == EINVAL)
+			return fail_with("config.json: line %u, column %u: expected %s", err.line,
+					err.column, err.what);
+		return fail_with("json_parse(\"%s\")", path);
+	}
+	cfg = o->doc.root;
+	if (cfg->type != JSON_OBJECT)
+		return refuse("%s, not an object", json_type_name(cfg->type));
+	if (member(cfg, "", "ociVersion", JSON_STRING, 1, &v) == -1)
+		return -1;
+	if (strncmp(v->str, "1.", 2) != 0)
+		return refuse("ociVersion \"%s\": nslab reads 1.x", v->str);
+	if (member(cfg, "", "process", JSON_OBJECT, 1, &v) == -1 || read_process(v, o) == -1 ||
+	    read_root(cfg, o->bundle, o) == -1 || read_mounts(cfg, o->bundle, o) == -1)
+		return -1;
+	if ((ret = member(cfg, "", "hostname", JSON_STRING, 0, &v)) == -1)
+		return -1;
+	o->c.hostname = ret == 1 ? v->str : NULL;
+	if (member(cfg, "", "linux", JSON_OBJECT, 1, &lx) == -1 ||
+	    read_namespaces(lx, o) == -1)
+		return -1;
+	o->c.host_uid = getuid();
+	o->c.host_gid = getgid();
+	return 0;
+}
+
+void oci_config_free(struct oci_config *o)
+{
+	free(o->args);
+	o->args = NULL;
+	json_free(&o->doc);
+}

@@ -1,0 +1,662 @@
+/* oci.c - the runtime spec's lifecycle, on run's init:
+ *
+ *   create   config.json read; ROOT/ID/ made, with an exec fifo; the
+ *            init cloned into its namespaces as run clones it, its maps
+ *            written, "go"; at "ready" (built and hardened) its pid goes
+ *            to state.json and --pid-file, and we exit: the init lives
+ *            on under our caller (a subreaper: conmon, containerd's
+ *            shim), blocked on the exec fifo
+ *   start    opens the fifo for reading: the init's open for writing
+ *            returns, it forks the command and is its init, as in run
+ *   state    the JSON the engines read: created while the fifo is there,
+ *            running while the pid is the same process (its start time
+ *            is recorded), stopped after
+ *   kill     a signal to the init, which passes it on to the command
+ *   delete   ROOT/ID/ removed; --force kills a live container first
+ *
+ * The state lives in ROOT/ID/ (--root; default /run/nslab-oci as root,
+ * $XDG_RUNTIME_DIR/nslab-oci otherwise), apart from run's records.
+ * Everything but state's JSON goes to stderr, and nothing at all to
+ * stdout during create: the engines own the container's streams.
+ *
+ * Read: the runtime spec's runtime.md (the lifecycle, the operations),
+ * pidfd_open(2), fifo(7).
+ */
+#define _GNU_SOURCE
+#include "oci.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../cli.h"
+#include "../container.h"
+#include "fail.h"
+#include "proc.h"
+#include "say.h"
+#include "sync.h"
+
+/* nsl_fail(), then -1: said here, so that the analyzer sees it too. */
+#define fail_with(...) ((void)nsl_fail(__VA_ARGS__), -1)
+
+#define OCI_VERSION "1.0.2"
+#define ID_MAX 128
+
+struct oci_global {
+	char root[PATH_MAX];
+	int default_root;  /* no --root: removed by delete once empty */
+	const char *log;
+};
+
+/* What state.json keeps: all `state` needs, and the init's start time
+ * (field 22 of /proc/PID/stat), so that a pid reused by another process
+ * reads as stopped. */
+struct oci_state {
+	char id[ID_MAX + 1];
+	char bundle[PATH_MAX];
+	char created[40];
+	pid_t pid;
+	unsigned long long start;
+};
+
+/* One error line, and with --log the same as a JSON line in that file,
+ * as containerd's shim reads it ({"level":"error","msg":...}). */
+static int failed(const struct oci_global *g, int status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int failed(const struct oci_global *g, int status, const char *fmt, ...)
+{
+	char msg[NSL_FAIL_MAX + 64];
+	va_list ap;
+	FILE *f;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, PROG ": error: %s\n", msg);
+	if (g->log != NULL && (f = fopen(g->log, "ae")) != NULL) {
+		fputs("{\"level\":\"error\",\"msg\":", f);
+		json_put_string(f, msg);
+		fputs("}\n", f);
+		fclose(f);
+	}
+	return status;
+}
+
+/* The last call that failed, with errno's text: "open(...): No such
+ * file or directory". */
+static int failed_call(const struct oci_global *g, int err)
+{
+	return failed(g, EXIT_RUNTIME, "%s: %s", nsl_failed_call(), strerror(err));
+}
+
+static int check_id(const char *id)
+{
+	size_t n = strlen(id);
+
+	if (n == 0 || n > ID_MAX || strcmp(id, ".") == 0 || strcmp(id, "..") == 0)
+		return -1;
+	return strspn(id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") ==
+			       n ? 0 : -1;
+}
+
+/* Field 22 of /proc/PID/stat, the start time; and whether it is a
+ * zombie: 0, or -1 when the process is gone. */
+static int proc_start(pid_t pid, unsigned long long *start, int *zombie)
+{
+	char path[32], buf[1024], *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd == -1)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	p = strrchr(buf, ')'); /* the name may hold anything, ')' too */
+	if (p == NULL || p[1] == '\0')
+		return -1;
+	*zombie = p[2] == 'Z' || p[2] == 'X';
+	/* After ") S ": fields 4 to 21, then the start time. */
+	p += 3;
+	for (int i = 4; i <= 21 && p != NULL; i++) {
+		p = strchr(p, ' ');
+		if (p != NULL)
+			p++;
+	}
+	if (p == NULL)
+		return -1;
+	*start = strtoull(p, NULL, 10);
+	return 0;
+}
+
+static int container_dir(const struct oci_global *g, const char *id, char *buf, size_t len)
+{
+	if (check_id(id) == -1) {
+		errno = EINVAL;
+		return fail_with("container id \"%s\" (1 to %d of A-Z a-z 0-9 _ . -)", id, ID_MAX);
+	}
+	if (snprintf(buf, len, "%s/%s", g->root, id) >= (int)len) {
+		errno = ENAMETOOLONG;
+		return fail_with("--root \"%s\"", g->root);
+	}
+	return 0;
+}
+
+static int save_state(const char *dir, const struct oci_state *s)
+{
+	char tmp[PATH_MAX + 32], path[PATH_MAX + 32];
+	FILE *f;
+
+	snprintf(tmp, sizeof(tmp), "%s/.state.json.tmp", dir);
+	snprintf(path, sizeof(path), "%s/state.json", dir);
+	f = fopen(tmp, "we");
+	if (f == NULL)
+		return fail_with("open(\"%s\")", tmp);
+	fputs("{\"id\":", f);
+	json_put_string(f, s->id);
+	fprintf(f, ",\"pid\":%d,\"start\":%llu,\"bundle\":", (int)s->pid, s->start);
+	json_put_string(f, s->bundle);
+	fputs(",\"created\":", f);
+	json_put_string(f, s->created);
+	fputs("}\n", f);
+	if (fclose(f) != 0 || rename(tmp, path) == -1) {
+		unlink(tmp);
+		return fail_with("write(\"%s\")", path);
+	}
+	return 0;
+}
+
+/* ROOT/ID/state.json into S. -1 with errno ENOENT: no such container. */
+static int load_state(const char *dir, struct oci_state *s)
+{
+	char path[PATH_MAX + 32], text[PATH_MAX * 2 + 512];
+	struct json_doc doc;
+	struct json_error err;
+	long long pid;
+	unsigned long long start;
+	ssize_t n;
+	int fd, ret = -1;
+
+	snprintf(path, sizeof(path), "%s/state.json", dir);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd == -1)
+		return fail_with("open(\"%s\")", path);
+	n = read(fd, text, sizeof(text));
+	close(fd);
+	if (n < 0)
+		return fail_with("read(\"%s\")", path);
+	if (json_parse(text, (size_t)n, &doc, &err) == 0 &&
+	    json_int(json_get(doc.root, "pid"), 1, INT32_MAX, &pid) == 0 &&
+	    json_uint(json_get(doc.root, "start"), ULLONG_MAX, &start) == 0 &&
+	    json_string(json_get(doc.root, "id")) != NULL &&
+	    json_string(json_get(doc.root, "bundle")) != NULL &&
+	    json_string(json_get(doc.root, "created")) != NULL) {
+		snprintf(s->id, sizeof(s->id), "%s", json_string(json_get(doc.root, "id")));
+		snprintf(s->bundle, sizeof(s->bundle), "%s",
+			 json_string(json_get(doc.root, "bundle")));
+		snprintf(s->created, sizeof(s->created), "%s",
+			 json_string(json_get(doc.root, "created")));
+		s->pid = (pid_t)pid;
+		s->start = start;
+		ret = 0;
+	} else {
+		errno = EINVAL;
+		nsl_fail("reading \"%s\": not nslab's state", path);
+	}
+	json_free(&doc);
+	return ret;
+}
+
+enum status { CREATED, RUNNING, STOPPED };
+static const char *const status_name[] = { "created", "running", "stopped" };
+
+static enum status status_of(const char *dir, const struct oci_state *s)
+{
+	char fifo[PATH_MAX + 32];
+	unsigned long long start;
+	int zombie;
+
+	if (proc_start(s->pid, &start, &zombie) == -1 || zombie || start != s->start)
+		return STOPPED;
+	snprintf(fifo, sizeof(fifo), "%s/exec.fifo", dir);
+	return access(fifo, F_OK) == 0 ? CREATED : RUNNING;
+}
+
+/* ID's directory and state, or a failure in the words containerd
+ * looks for ("does not exist"). */
+static int find(const struct oci_global *g, const char *id, char *dir, size_t len,
+		struct oci_state *s, int *status)
+{
+	if (container_dir(g, id, dir, len) == -1) {
+		*status = failed_call(g, errno);
+		return -1;
+	}
+	if (load_state(dir, s) == -1) {
+		*status = errno == ENOENT ? failed(g, EXIT_RUNTIME, "container \"%s\" does not exist", id)
+					  : failed_call(g, errno);
+		return -1;
+	}
+	return 0;
+}
+
+static void remove_dir(const char *dir)
+{
+	char path[PATH_MAX + 32];
+
+	snprintf(path, sizeof(path), "%s/exec.fifo", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/state.json", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/.state.json.tmp", dir);
+	unlink(path);
+	rmdir(dir);
+}
+
+static int write_pid_file(const char *path, pid_t pid)
+{
+	char tmp[PATH_MAX + 16];
+	FILE *f;
+
+	snprintf(tmp, sizeof(tmp), "%s.nslab-tmp", path);
+	f = fopen(tmp, "we");
+	if (f == NULL)
+		return fail_with("open(\"%s\")", tmp);
+	fprintf(f, "%d", (int)pid);
+	if (fclose(f) != 0 || rename(tmp, path) == -1) {
+		unlink(tmp);
+		return fail_with("write(\"%s\") (--pid-file)", path);
+	}
+	return 0;
+}
+
+/* Clone the init as run does, maps and all, and wait for its "ready".
+ * The init's pid, or -1 after the report (the init reaped). */
+static pid_t start_init(const struct oci_config *o, struct ctr_child *k)
+{
+	int flags = CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWNS;
+	int go[2];
+	pid_t pid;
+
+	if (o->c.net != CTR_NET_HOST)
+		flags |= CLONE_NEWNET;
+	if (o->c.userns)
+		flags |= CLONE_NEWUSER;
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, go) == -1) {
+		nsl_error(errno, "socketpair(AF_UNIX, SOCK_STREAM|SOCK_CLOEXEC)");
+		return -1;
+	}
+	k->go = go[0];
+	pid = proc_clone(ctr_init_main, k, flags);
+	close(go[0]);
+	if (pid == -1) {
+		nsl_error(errno, "clone(%#x)", (unsigned)flags);
+		close(go[1]);
+		return -1;
+	}
+	say("clone() = %d: the container's init", (int)pid);
+	if ((o->c.userns && ctr_write_maps(&o->c, pid) == -1) || sync_post(go[1]) == -1 ||
+	    sync_wait(go[1]) == -1) {
+		/* The init said why, on the same stderr, or we did. */
+		close(go[1]);
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		return -1;
+	}
+	close(go[1]);
+	return pid;
+}
+
+static int cmd_create(const struct oci_global *g, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "bundle", required_argument, NULL, 'b' },
+		{ "pid-file", required_argument, NULL, 'p' },
+		{ "console-socket", required_argument, NULL, 'c' },
+		{ "preserve-fds", required_argument, NULL, 'f' },
+		{ "no-pivot", no_argument, NULL, 'n' },
+		{ "no-new-keyring", no_argument, NULL, 'k' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *bundle = ".", *pid_file = NULL, *console = NULL;
+	char dir[PATH_MAX], fifo[PATH_MAX + 32];
+	struct oci_state s = { 0 };
+	struct oci_config o;
+	struct ctr_child k = { .go = -1, .tty_slave = -1 };
+	int opt, zombie;
+
+	while ((opt = getopt_long(argc, argv, "+:b:", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'b': bundle = optarg; break;
+		case 'p': pid_file = optarg; break;
+		case 'c': console = optarg; break;
+		case 'f':
+			if (strcmp(optarg, "0") != 0)
+				return failed(g, EXIT_USAGE, "--preserve-fds %s: not supported yet",
+					      optarg);
+			break;
+		case 'n': case 'k': break; /* pivot_root always; no keyring made */
+		default: return cli_bad_option(opt, argv);
+		}
+	}
+	if (argc - optind != 1)
+		return usage_error(PROG, "create needs one container id");
+	if (container_dir(g, argv[optind], dir, sizeof(dir)) == -1)
+		return failed_call(g, errno);
+	if (oci_config_load(bundle, &o) == -1) {
+		int err = errno;
+
+		oci_config_free(&o);
+		return failed_call(g, err);
+	}
+	if (o.terminal || console != NULL) {
+		oci_config_free(&o);
+		return failed(g, EXIT_RUNTIME, "process.terminal and --console-socket: not "
+			      "supported yet (07 run -t has the pty)");
+	}
+	for (size_t i = 0; i < o.nskipped; i++)
+		say("mounts: %s is not mounted (not supported yet)", o.skipped[i]);
+	snprintf(o.c.name, sizeof(o.c.name), "%.64s", argv[optind]);
+	if ((mkdir(g->root, 0700) == -1 && errno != EEXIST) || mkdir(dir, 0700) == -1) {
+		int err = errno;
+
+		oci_config_free(&o);
+		if (err == EEXIST)
+			return failed(g, EXIT_RUNTIME, "container \"%s\" exists already in %s",
+				      argv[optind], g->root);
+		return failed(g, EXIT_RUNTIME, "mkdir(\"%s\"): %s", dir, strerror(err));
+	}
+	snprintf(fifo, sizeof(fifo), "%s/exec.fifo", dir);
+	/* As root with a user namespace, the init is uid 100000 here: the
+	 * fifo is its to open. */
+	if (mkfifo(fifo, 0600) == -1 ||
+	    (o.c.userns && getuid() == 0 && chown(fifo, 100000, 100000) == -1)) {
+		int err = errno;
+
+		remove_dir(dir);
+		oci_config_free(&o);
+		return failed(g, EXIT_RUNTIME, "mkfifo(\"%s\"): %s", fifo, strerror(err));
+	}
+	k.c = &o.c;
+	k.exec_fifo = fifo;
+	s.pid = start_init(&o, &k);
+	if (s.pid == -1) {
+		remove_dir(dir);
+		oci_config_free(&o);
+		return failed(g, EXIT_RUNTIME, "create \"%s\": the container could not be built",
+			      argv[optind]);
+	}
+	snprintf(s.id, sizeof(s.id), "%s", argv[optind]);
+	snprintf(s.bundle, sizeof(s.bundle), "%s", o.bundle);
+	oci_config_free(&o);
+	strftime(s.created, sizeof(s.created), "%Y-%m-%dT%H:%M:%SZ",
+		 gmtime_r(&(time_t){ time(NULL) }, &(struct tm){ 0 }));
+	if (proc_start(s.pid, &s.start, &zombie) == -1 || save_state(dir, &s) == -1 ||
+	    (pid_file != NULL && write_pid_file(pid_file, s.pid) == -1)) {
+		int err = errno;
+
+		kill(s.pid, SIGKILL);
+		waitpid(s.pid, NULL, 0);
+		remove_dir(dir);
+		return failed_call(g, err);
+	}
+	say("created \"%s\": the init %d waits for `start`", s.id, (int)s.pid);
+	return EXIT_OK;
+}
+
+static int pidfd_of(pid_t pid)
+{
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+}
+
+static int cmd_start(const struct oci_global *g, const char *id)
+{
+	char dir[PATH_MAX], fifo[PATH_MAX + 32], byte;
+	struct oci_state s;
+	struct pollfd p[2];
+	int status, fd;
+
+	if (find(g, id, dir, sizeof(dir), &s, &status) == -1)
+		return status;
+	if (status_of(dir, &s) != CREATED)
+		return failed(g, EXIT_RUNTIME, "container \"%s\" is %s, not created: it can start "
+			      "once", id, status_name[status_of(dir, &s)]);
+	snprintf(fifo, sizeof(fifo), "%s/exec.fifo", dir);
+	/* Non-blocking, so that an init that died cannot hold us: its
+	 * pidfd says so. */
+	fd = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	p[1].fd = pidfd_of(s.pid);
+	if (fd == -1 || p[1].fd == -1) {
+		int err = errno;
+
+		if (fd != -1)
+			close(fd);
+		return failed(g, EXIT_RUNTIME, "open(\"%s\") and pidfd_open(%d): %s", fifo,
+			      (int)s.pid, strerror(err));
+	}
+	p[0] = (struct pollfd){ .fd = fd, .events = POLLIN };
+	p[1].events = POLLIN;
+	while (poll(p, 2, -1) == -1 && errno == EINTR)
+		;
+	status = p[0].revents & POLLIN && read(fd, &byte, 1) == 1;
+	close(fd);
+	close(p[1].fd);
+	if (!status)
+		return failed(g, EXIT_RUNTIME, "container \"%s\" is not running: its init ended "
+			      "before `start`", id);
+	unlink(fifo);
+	say("started \"%s\": the init %d runs the command", id, (int)s.pid);
+	return EXIT_OK;
+}
+
+static int cmd_state(const struct oci_global *g, const char *id)
+{
+	char dir[PATH_MAX];
+	struct oci_state s;
+	enum status st;
+	int status;
+
+	if (find(g, id, dir, sizeof(dir), &s, &status) == -1)
+		return status;
+	st = status_of(dir, &s);
+	printf("{\"ociVersion\":\"" OCI_VERSION "\",\"id\":");
+	json_put_string(stdout, s.id);
+	printf(",\"status\":\"%s\",\"pid\":%d,\"bundle\":", status_name[st],
+	       st == STOPPED ? 0 : (int)s.pid);
+	json_put_string(stdout, s.bundle);
+	printf(",\"created\":");
+	json_put_string(stdout, s.created);
+	printf("}\n");
+	return fflush(stdout) == 0 ? EXIT_OK : failed(g, EXIT_RUNTIME, "write(stdout): %s",
+							 strerror(errno));
+}
+
+/* "15", "TERM", "SIGTERM": the number, or -1. */
+static int signal_number(const char *name)
+{
+	char *end;
+	long n;
+
+	if (strncmp(name, "SIG", 3) == 0)
+		name += 3;
+	n = strtol(name, &end, 10);
+	if (*name != '\0' && *end == '\0')
+		return n > 0 && n < NSIG ? (int)n : -1;
+	for (int sig = 1; sig < NSIG; sig++) {
+		const char *abbrev = sigabbrev_np(sig);
+
+		if (abbrev != NULL && strcmp(abbrev, name) == 0)
+			return sig;
+	}
+	return -1;
+}
+
+static int cmd_kill(const struct oci_global *g, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "all", no_argument, NULL, 'a' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char dir[PATH_MAX];
+	struct oci_state s;
+	int opt, sig = SIGTERM, status;
+
+	while ((opt = getopt_long(argc, argv, "+:a", longopts, NULL)) != -1) {
+		if (opt != 'a') /* --all: the init's PID namespace is the container */
+			return cli_bad_option(opt, argv);
+	}
+	if (argc - optind < 1 || argc - optind > 2)
+		return usage_error(PROG, "kill needs a container id, and may take a signal");
+	if (argc - optind == 2 && (sig = signal_number(argv[optind + 1])) == -1)
+		return usage_error(PROG, "kill: \"%s\" is not a signal", argv[optind + 1]);
+	if (find(g, argv[optind], dir, sizeof(dir), &s, &status) == -1)
+		return status;
+	if (status_of(dir, &s) == STOPPED || kill(s.pid, sig) == -1)
+		return failed(g, EXIT_RUNTIME, "container \"%s\" is not running", argv[optind]);
+	say("kill(%d, SIG%s): the init passes it on to the command", (int)s.pid,
+	    sigabbrev_np(sig));
+	return EXIT_OK;
+}
+
+static int cmd_delete(const struct oci_global *g, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "force", no_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char dir[PATH_MAX];
+	struct oci_state s;
+	int opt, force = 0, status, pfd;
+
+	while ((opt = getopt_long(argc, argv, "+:f", longopts, NULL)) != -1) {
+		if (opt != 'f')
+			return cli_bad_option(opt, argv);
+		force = 1;
+	}
+	if (argc - optind != 1)
+		return usage_error(PROG, "delete needs one container id");
+	if (find(g, argv[optind], dir, sizeof(dir), &s, &status) == -1)
+		return status;
+	if (status_of(dir, &s) != STOPPED) {
+		if (!force)
+			return failed(g, EXIT_RUNTIME, "container \"%s\" is %s: stop it first, or "
+				      "delete --force", argv[optind], status_name[status_of(dir, &s)]);
+		/* SIGKILL to the init ends its whole PID namespace; its
+		 * pidfd turns readable once it has exited. */
+		pfd = pidfd_of(s.pid);
+		if (kill(s.pid, SIGKILL) == 0 && pfd != -1)
+			poll(&(struct pollfd){ .fd = pfd, .events = POLLIN }, 1, -1);
+		if (pfd != -1)
+			close(pfd);
+	}
+	remove_dir(dir);
+	if (g->default_root)
+		rmdir(g->root); /* fails, and is left, while others are there */
+	say("deleted \"%s\"", argv[optind]);
+	return EXIT_OK;
+}
+
+static const char *const commands[] = { "create", "start", "state", "kill", "delete" };
+
+int oci_is_command(const char *arg)
+{
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(arg, commands[i]) == 0)
+			return 1;
+	return strncmp(arg, "--root", 6) == 0 || strncmp(arg, "--log", 5) == 0 ||
+	       strcmp(arg, "--systemd-cgroup") == 0 || strcmp(arg, "--debug") == 0 ||
+	       strcmp(arg, "--version") == 0;
+}
+
+static int default_root(struct oci_global *g)
+{
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+
+	if (getuid() == 0) {
+		snprintf(g->root, sizeof(g->root), "/run/nslab-oci");
+		return 0;
+	}
+	if (xdg == NULL || xdg[0] != '/')
+		return -1;
+	snprintf(g->root, sizeof(g->root), "%s/nslab-oci", xdg);
+	return 0;
+}
+
+int oci_main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "root", required_argument, NULL, 'r' },
+		{ "log", required_argument, NULL, 'l' },
+		{ "log-format", required_argument, NULL, 'F' },
+		{ "systemd-cgroup", no_argument, NULL, 's' },
+		{ "debug", no_argument, NULL, 'd' },
+		{ "version", no_argument, NULL, 'v' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct oci_global g = { .root = "" };
+	const char *cmd;
+	int opt;
+
+	say_level = 0; /* the engines own our streams: errors only */
+	while ((opt = getopt_long(argc, argv, "+:", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'r':
+			if (optarg[0] != '/' || strlen(optarg) >= sizeof(g.root) - ID_MAX - 32)
+				return usage_error(PROG, "--root \"%s\": an absolute path", optarg);
+			snprintf(g.root, sizeof(g.root), "%s", optarg);
+			break;
+		case 'l': g.log = optarg; break;
+		case 'F':
+			if (strcmp(optarg, "json") != 0 && strcmp(optarg, "text") != 0)
+				return usage_error(PROG, "--log-format \"%s\": json or text", optarg);
+			break;
+		case 's': break; /* no cgroups of its own yet: nothing to name */
+		case 'd': say_level = 1; break;
+		case 'v':
+			printf(PROG " (nslab)\nspec: " OCI_VERSION "\n");
+			return EXIT_OK;
+		default: return cli_bad_option(opt, argv);
+		}
+	}
+	if (optind >= argc)
+		return usage_error(PROG, "which command? (create, start, state, kill, delete)");
+	g.default_root = g.root[0] == '\0';
+	if (g.default_root && default_root(&g) == -1)
+		return failed(&g, EXIT_RUNTIME, "no state directory: XDG_RUNTIME_DIR is not set; "
+			      "give --root DIR");
+	cmd = argv[optind];
+	argc -= optind;
+	argv += optind;
+	optind = 0; /* getopt_long() starts again, from argv[1] */
+	if (strcmp(cmd, "create") == 0)
+		return cmd_create(&g, argc, argv);
+	if (strcmp(cmd, "kill") == 0)
+		return cmd_kill(&g, argc, argv);
+	if (strcmp(cmd, "delete") == 0)
+		return cmd_delete(&g, argc, argv);
+	if ((strcmp(cmd, "start") == 0 || strcmp(cmd, "state") == 0) && argc != 2)
+		return usage_error(PROG, "%s needs one container id", cmd);
+	if (strcmp(cmd, "start") == 0)
+		return cmd_start(&g, argv[1]);
+	if (strcmp(cmd, "state") == 0)
+		return cmd_state(&g, argv[1]);
+	return usage_error(PROG, "unknown command '%s' (create, start, state, kill, delete; "
+			   "exec is not supported yet)", cmd);
+}

@@ -1,0 +1,58 @@
+/* oci.h - 07 as an OCI runtime: the commands the engines call (podman
+ * through conmon, containerd through its shim) and the bundle's
+ * config.json they hand it.
+ *
+ *     07-full-container [GLOBAL...] create [--bundle DIR] [--pid-file F] ID
+ *     07-full-container [GLOBAL...] start ID
+ *     07-full-container [GLOBAL...] state ID
+ *     07-full-container [GLOBAL...] kill ID [SIGNAL]
+ *     07-full-container [GLOBAL...] delete [--force] ID
+ *     GLOBAL: --root DIR, --log FILE, --log-format text|json,
+ *             --systemd-cgroup, --debug (each as --f V or --f=V)
+ *
+ * config.json, honored: ociVersion 1.x; process.args, env, cwd,
+ * user.uid and user.gid, terminal (false only, so far); root.path and
+ * root.readonly; hostname (absent: the host's name, as runc leaves it);
+ * linux.namespaces by type (pid, mount, uts, ipc always; network when
+ * listed, else the host's network; user when listed, with run's maps;
+ * cgroup always); mounts of type bind, as run's volumes (ro, rw, bind,
+ * rbind, private, rprivate). The mounts nslab makes anyway (/proc,
+ * /dev, /dev/pts, /dev/shm, /sys) are taken as asked for; /dev/mqueue
+ * and /sys/fs/cgroup are not mounted yet, and `create --debug` names
+ * them. Everything else the spec has (capabilities, rlimits, seccomp,
+ * cgroupsPath and resources, masked and read-only path lists, sysctl,
+ * devices, hooks) is not read yet: the container gets run's hardening,
+ * which is the spec's default profile's (docs/07-oci.md). A namespace
+ * "path", another mount type, an unknown namespace type are refused.
+ */
+#ifndef NSLAB_OCI_H
+#define NSLAB_OCI_H
+
+#include <limits.h>
+
+#include "../ctr.h"
+#include "json.h"
+
+struct oci_config {
+	struct ctr_config c;     /* what run's command line would have given */
+	char bundle[PATH_MAX];   /* absolute, resolved */
+	int terminal;            /* process.terminal */
+	char **args;             /* process.args (c.cmd), into doc */
+	const char *skipped[2];  /* mounts asked for and not made yet */
+	size_t nskipped;
+	struct json_doc doc;     /* every string above points into it */
+};
+
+/* config.c: BUNDLE/config.json into O. 0, or -1 with the failure
+ * recorded (fail.h): "config.json: process.args: missing". */
+int oci_config_load(const char *bundle, struct oci_config *o);
+void oci_config_free(struct oci_config *o);
+
+/* oci.c: the commands, ARGV[0] being the program: the exit status. */
+int oci_main(int argc, char **argv);
+
+/* Whether ARG (argv[1]) starts an OCI command line: a command only the
+ * runtime spec has, or a global option. */
+int oci_is_command(const char *arg);
+
+#endif
