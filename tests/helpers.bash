@@ -104,6 +104,7 @@ host_state() {
 	# removes its record, and the directory with the last one.
 	echo "--- /run/nslab"
 	[ ! -e /run/nslab ] || echo "/run/nslab: $(find /run/nslab -mindepth 1 -printf '%f\n' | sort | paste -sd' ')"
+	[ ! -e /run/nslab-oci ] || echo "/run/nslab-oci: $(find /run/nslab-oci -printf '%P\n' | sort | paste -sd' ')"
 	# 07's cgroups, in every hierarchy, under the test's own cgroup.
 	echo "--- nslab cgroups"
 	nslab_cgroups

@@ -16,8 +16,8 @@
 # VM ran out of time.
 #
 # The files: FILE.bats... (make vm-test VM_TESTS='tests/05-user.bats'),
-# else tests/07-full-container.bats, 07-cgroups, 07-network, security and
-# 05-user. With
+# else tests/07-full-container.bats, 07-cgroups, 07-network, security,
+# 05-user and 07-oci. With
 # NSLAB_VM_SUITE=full root runs every tests/*.bats (the user run keeps
 # the files above).
 #
@@ -72,7 +72,7 @@ cd "$top"
 user_tests=("$@")
 if [ ${#user_tests[@]} -eq 0 ]; then
 	user_tests=(tests/07-full-container.bats tests/07-cgroups.bats tests/07-network.bats
-		tests/security.bats tests/05-user.bats)
+		tests/security.bats tests/05-user.bats tests/07-oci.bats)
 fi
 for f in "${user_tests[@]}"; do
 	[ -f "$f" ] || die "no such file of checks: $f"
@@ -232,6 +232,8 @@ host_programs() {
 	for t in awk hostname; do
 		type -P "$t" || die "needs $t on this machine"
 	done
+	# runc, for `runc spec` (07-oci.bats's bundles), when it is here.
+	type -P runc || true
 }
 
 # gcc, as much of it as the checks' own builds use: tests/probes (static,

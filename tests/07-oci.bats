@@ -1,0 +1,297 @@
+#!/usr/bin/env bats
+# Checks of 07-full-container as an OCI runtime (07-full-container/oci/):
+# the runtime spec's lifecycle, create, start, state, kill, delete, driven
+# the way conmon and containerd's shim drive it, on a bundle that the
+# reference runtime made (`runc spec`). Each check looks from outside: the
+# init's /proc files after create (alive, in namespaces of its own, with
+# no command yet), the command's capabilities, limits and mounts after
+# start, the state directory after delete.
+#
+# After create the runtime has exited: the init ($init) is nobody's child
+# here (an engine would be its subreaper). The command ($cmd) reaches the
+# test through the volume $T/io at /mnt, as in 07-full-container.bats.
+
+# ROOTFS and RROOTFS are set in ctr.bash (ctr_setup_file, as_rootless).
+# shellcheck disable=SC2153
+load helpers
+load ctr
+
+setup_file() {
+	ctr_setup_file
+}
+
+setup() {
+	ctr_setup
+	R=$T/oci-root
+	OCI=("${AS[@]}" "$CTR" --root "$R")
+}
+
+teardown() {
+	# A check that failed halfway: whatever it created goes.
+	if [ -d "$R" ]; then
+		for d in "$R"/*/; do
+			[ -d "$d" ] && "${AS[@]}" "$CTR" --root "$R" delete --force "$(basename "$d")" 2>/dev/null
+		done
+	fi
+	ctr_teardown
+}
+
+# A bundle made by `runc spec` (--rootless for a user), its command
+# `sh /mnt/cmd.sh`, the script the check writes to $T/io/cmd.sh, the
+# terminal off, root.path our rootfs (read-only, as runc spec asks), and
+# $T/io bound at /mnt.
+oci_bundle() { # oci_bundle DIR ROOTFS [--rootless]
+	need_cmd runc runc
+	mkdir -p "$1"
+	(cd "$1" && runc spec ${3:+"$3"})
+	sed -i -e 's|^\([[:space:]]*\)"sh"$|\1"sh", "/mnt/cmd.sh"|' \
+		-e 's|"terminal": true|"terminal": false|' \
+		-e "s|\"path\": \"rootfs\"|\"path\": \"$2\"|" \
+		-e "s|\"mounts\": \\[|\"mounts\": [{\"destination\": \"/mnt\", \"type\": \"bind\", \"source\": \"$T/io\", \"options\": [\"rbind\"]},|" \
+		"$1/config.json"
+	grep -q '"sh", "/mnt/cmd.sh"' "$1/config.json"
+	grep -q '"destination": "/mnt"' "$1/config.json"
+	chmod -R a+rX "$1"
+}
+
+# The "status" and "pid" of `state ID`.
+oci_status() { "${OCI[@]}" state "$1" | grep -o '"status":"[a-z]*"' | cut -d'"' -f4; }
+oci_pid() { "${OCI[@]}" state "$1" | grep -o '"pid":[0-9]*' | cut -d: -f2; }
+stopped() { [ "$(oci_status "$1")" = stopped ]; }
+
+@test "07o.1 create, start, state, kill, delete on runc spec's bundle: the init waits for start, the command gets the config's capabilities, limits, hostname and read-only root" {
+	need_root
+	local b=$T/bundle pidfile=$T/pid
+	oci_bundle "$b" "$ROOTFS"
+	# shellcheck disable=SC2016
+	echo 'trap "echo got-TERM >/mnt/log; exit 3" TERM; echo $$ >/mnt/up; cat /mnt/down' >"$T/io/cmd.sh"
+	# The engines own the streams: create must print nothing on stdout,
+	# and the init keeps them (files here: a pipe would stay open).
+	"${OCI[@]}" create --bundle "$b" --pid-file "$pidfile" c1 >"$T/out" 2>"$T/err" </dev/null
+	assert_equal "$(cat "$T/out")" ""
+	assert_equal "$(cat "$T/err")" ""
+	assert_equal "$(oci_status c1)" created
+	init=$(oci_pid c1)
+	assert_equal "$(cat "$pidfile")" "$init"
+	# Alive, built, waiting: namespaces of its own, no command yet.
+	[ -d "/proc/$init" ]
+	for ns in pid mnt uts ipc net; do
+		[ "$(readlink "/proc/$init/ns/$ns")" != "$(readlink "/proc/self/ns/$ns")" ] || fail "$ns is the host's"
+	done
+	assert_equal "$(children_of "$init")" ""
+	[ -p "$R/c1/exec.fifo" ]
+	[ ! -e "$T/io/log" ]
+	run "${OCI[@]}" state c1
+	assert_success
+	assert_output --partial '"id":"c1"'
+	assert_output --partial "\"bundle\":\"$b\""
+
+	run "${OCI[@]}" start c1
+	assert_success
+	assert_output ""
+	fifo_read inside "$T/io/up"
+	assert_equal "$inside" 2 # the init is 1
+	cmd=$(child_with_nspid "$init" 2)
+	[ -n "$cmd" ]
+	assert_equal "$(oci_status c1)" running
+	[ ! -e "$R/c1/exec.fifo" ]
+	# runc spec's capabilities, KILL, NET_BIND_SERVICE, AUDIT_WRITE, in
+	# every set but inheritable and ambient; its RLIMIT_NOFILE; its
+	# hostname; its root.readonly.
+	for set in CapPrm CapEff CapBnd; do
+		assert_equal "$(awk -v s="$set:" '$1 == s { print $2 }' "/proc/$cmd/status")" 0000000020000420
+	done
+	assert_equal "$(awk '$1 == "CapInh:" { print $2 }' "/proc/$cmd/status")" 0000000000000000
+	assert_equal "$(awk '/^Max open files/ { print $4, $5 }' "/proc/$cmd/limits")" "1024 1024"
+	assert_equal "$(nsenter -t "$init" -u hostname)" runc
+	assert_equal "$(awk '$5 == "/" { print $6 }' "/proc/$cmd/mountinfo" | cut -d, -f1)" ro
+
+	run "${OCI[@]}" kill c1 TERM
+	assert_success
+	wait_for stopped c1
+	assert_equal "$(cat "$T/io/log")" got-TERM
+	assert_equal "$(oci_pid c1)" 0
+	run "${OCI[@]}" delete c1
+	assert_success
+	[ ! -e "$R/c1" ]
+	run "${OCI[@]}" state c1
+	assert_failure 125
+	assert_output --partial 'container "c1" does not exist'
+	assert_host_unchanged
+}
+
+@test "07o.2 delete refuses a created and a running container and leaves it be; --force ends either, init and all" {
+	need_root
+	local b=$T/bundle
+	oci_bundle "$b" "$ROOTFS"
+	# shellcheck disable=SC2016
+	echo 'echo $$ >/mnt/up; cat /mnt/down' >"$T/io/cmd.sh"
+	"${OCI[@]}" create --bundle "$b" c2 >/dev/null 2>"$T/err" </dev/null
+	"${OCI[@]}" create --bundle "$b" c3 >/dev/null 2>>"$T/err" </dev/null
+	run --separate-stderr "${OCI[@]}" delete c2
+	assert_failure 125
+	[[ $stderr == *'container "c2" is created: stop it first, or delete --force'* ]]
+	assert_equal "$(oci_status c2)" created
+	"${OCI[@]}" start c3
+	fifo_read inside "$T/io/up"
+	init=$(oci_pid c3)
+	run --separate-stderr "${OCI[@]}" delete c3
+	assert_failure 125
+	assert_equal "$(oci_status c3)" running
+	local i2
+	i2=$(oci_pid c2)
+	run "${OCI[@]}" delete --force c2
+	assert_success
+	run "${OCI[@]}" delete -f c3
+	assert_success
+	wait_for gone "$i2" "$init"
+	[ ! -e "$R/c2" ] && [ ! -e "$R/c3" ]
+	assert_equal "$(cat "$T/err")" ""
+	assert_host_unchanged
+}
+
+@test "07o.3 the engines' command line: global options in both forms, in any order; --version; start once; kill a stopped one; unknown ids and commands" {
+	need_root
+	local b=$T/bundle
+	oci_bundle "$b" "$ROOTFS"
+	echo "exit 0" >"$T/io/cmd.sh"
+	run "$CTR" --version
+	assert_success
+	assert_line --partial "spec: 1.0"
+	"$CTR" --log "$T/log.json" --log-format json --root="$R" --systemd-cgroup create --bundle="$b" c4 \
+		>/dev/null 2>&1 </dev/null
+	run "$CTR" --root "$R" --log="$T/log.json" start c4
+	assert_success
+	wait_for stopped c4
+	run --separate-stderr "$CTR" --root "$R" start c4
+	assert_failure 125
+	[[ $stderr == *'container "c4" is stopped, not created'* ]]
+	run --separate-stderr "$CTR" --root "$R" kill c4 KILL
+	assert_failure 125
+	[[ $stderr == *'container "c4" is not running'* ]]
+	run "$CTR" --root "$R" delete c4
+	assert_success
+	run --separate-stderr "$CTR" --root "$R" kill nothing-here 9
+	assert_failure 125
+	[[ $stderr == *'container "nothing-here" does not exist'* ]]
+	run --separate-stderr "$CTR" --root "$R" state ../c4
+	assert_failure 125
+	[[ $stderr == *'container id "../c4"'* ]]
+	run --separate-stderr "$CTR" --root "$R" kill c4 SIGNOPE
+	assert_failure 2
+	run --separate-stderr "$CTR" --root "$R" pause c4
+	assert_failure 2
+	[ ! -e "$T/log.json" ] # no error came from the create and start it was given to
+	assert_host_unchanged
+}
+
+@test "07o.4 --log: an error is a JSON line there too, as containerd's shim reads it" {
+	need_root
+	run --separate-stderr "$CTR" --root "$R" --log "$T/log.json" --log-format json delete gone-already
+	assert_failure 125
+	[[ $stderr == *'container "gone-already" does not exist'* ]]
+	assert_equal "$(cat "$T/log.json")" '{"level":"error","msg":"container \"gone-already\" does not exist"}'
+	assert_host_unchanged
+}
+
+@test "07o.5 rootless: runc spec --rootless's bundle, created, started and deleted by a user; its root is that user outside" {
+	need_cmd setpriv util-linux
+	as_rootless
+	local b=$T/bundle
+	OCI=("${AS[@]}" "$CTR" --root "$R")
+	oci_bundle "$b" "$RROOTFS" --rootless
+	# shellcheck disable=SC2016
+	echo 'echo $$ >/mnt/up; cat /mnt/down' >"$T/io/cmd.sh"
+	mkdir -m 700 "$R"
+	[ "$(id -u)" -ne 0 ] || chown 65534:65534 "$R"
+	"${OCI[@]}" create --bundle "$b" r1 >/dev/null 2>"$T/err" </dev/null || { cat "$T/err" >&2; false; }
+	init=$(oci_pid r1)
+	"${OCI[@]}" start r1
+	fifo_read inside "$T/io/up"
+	cmd=$(child_with_nspid "$init" 2)
+	local user inner outer count
+	user=$(id -u)
+	[ ${#AS[@]} -eq 0 ] || user=65534
+	read -r inner outer count <"/proc/$cmd/uid_map"
+	assert_equal "$inner $outer $count" "0 $user 1"
+	[ "$(readlink "/proc/$init/ns/user")" != "$(readlink /proc/self/ns/user)" ]
+	resume
+	wait_for stopped r1
+	run "${OCI[@]}" delete r1
+	assert_success
+	[ ! -e "$R/r1" ]
+	assert_equal "$(cat "$T/err")" ""
+	assert_host_unchanged
+}
+
+# A config.json that runc spec made, then broken by one sed expression.
+bad_config() { # bad_config SED-EXPRESSION EXPECTED-TEXT
+	local b=$T/bad
+	rm -rf "$b"
+	oci_bundle "$b" "$ROOTFS"
+	sed -i -e "$1" "$b/config.json"
+	run --separate-stderr "$CTR" --root "$R" create --bundle "$b" bad
+	assert_failure 125
+	assert_equal "$output" ""
+	[[ $stderr == *"$2"* ]] || fail "expected \"$2\" in: $stderr"
+	[ "$(wc -l <<<"$stderr")" -eq 1 ] || fail "more than one line: $stderr"
+	[ ! -e "$R/bad" ] || fail "$R/bad was left"
+}
+
+@test "07o.6 a bad config.json: one error line that says where, status 125, nothing made" {
+	need_root
+	bad_config '1s/^{/{{/' 'config.json: line 1, column 2: expected'
+	bad_config 's/"args": \[/"argz": [/' 'process.args: missing'
+	bad_config 's/"cwd": "\/"/"cwd": 7/' 'process.cwd: a number, not a string'
+	bad_config 's/"cwd": "\/"/"cwd": "tmp"/' 'process.cwd: "tmp" is not absolute'
+	bad_config 's/"terminal": false/"terminal": true/' 'process.terminal and --console-socket: not supported yet'
+	bad_config '0,/"CAP_KILL"/s//"CAP_KILT"/' 'process.capabilities.bounding[1]: "CAP_KILT" is no capability'
+	bad_config 's/"RLIMIT_NOFILE"/"RLIMIT_NOPE"/' 'process.rlimits[0].type: "RLIMIT_NOPE" is not a limit'
+	bad_config 's/"type": "ipc"/"type": "ipc", "path": "\/proc\/1\/ns\/ipc"/' 'linux.namespaces[2].path: joining a ipc namespace: not supported yet'
+	bad_config 's/"type": "uts"/"type": "utz"/' 'linux.namespaces[3].type: "utz": not a namespace nslab knows'
+	bad_config 's/"type": "pid"/"type": "cgroup"/' 'linux.namespaces: no "pid": nslab always gives a container its own'
+	bad_config 's/"destination": "\/dev\/shm"/"destination": "\/scratch"/' 'a tmpfs at /scratch: not supported yet'
+	bad_config 's/"path": "\/[^"]*"/"path": "\/no\/such\/rootfs"/' 'realpath("/no/such/rootfs") (root.path): No such file or directory'
+	bad_config 's/"ociVersion": "[^"]*"/"ociVersion": "2.0.0"/' 'ociVersion "2.0.0": nslab reads 1.x'
+	# Too deep, too big.
+	local b=$T/bad
+	printf '%s' "$(printf '[%.0s' $(seq 100))" >"$b/config.json"
+	run --separate-stderr "$CTR" --root "$R" create --bundle "$b" bad
+	assert_failure 125
+	[[ $stderr == *'column 65: expected at most 64 levels of nesting'* ]]
+	head -c $((5 << 20)) /dev/zero | tr '\0' ' ' >"$b/config.json"
+	run --separate-stderr "$CTR" --root "$R" create --bundle "$b" bad
+	assert_failure 125
+	[[ $stderr == *'config.json: 5242880 bytes, at most 4194304'* ]]
+	[ ! -e "$R/bad" ]
+	assert_host_unchanged
+}
+
+@test "07o.7 create fails in the init (a hostname the kernel refuses): nothing left, the init reaped" {
+	need_root
+	local b=$T/bundle long
+	oci_bundle "$b" "$ROOTFS"
+	long=$(printf 'h%.0s' $(seq 80))
+	sed -i "s/\"hostname\": \"runc\"/\"hostname\": \"$long\"/" "$b/config.json"
+	run --separate-stderr "$CTR" --root "$R" create --bundle "$b" c7
+	assert_failure 125
+	[[ $stderr == *"sethostname(\"$long\"): Invalid argument"* ]]
+	[[ $stderr == *'create "c7": the container could not be built'* ]]
+	[ ! -e "$R/c7" ]
+	assert_host_unchanged
+}
+
+@test "07o.8 no --root: the state goes to /run/nslab-oci, and the last delete removes that directory too" {
+	need_root
+	[ ! -e /run/nslab-oci ] || skip "/run/nslab-oci is in use on this machine"
+	local b=$T/bundle
+	oci_bundle "$b" "$ROOTFS"
+	echo "exit 0" >"$T/io/cmd.sh"
+	"$CTR" create --bundle "$b" "nslab-check-$$" >/dev/null 2>"$T/err" </dev/null
+	[ -p "/run/nslab-oci/nslab-check-$$/exec.fifo" ]
+	run "$CTR" delete --force "nslab-check-$$"
+	assert_success
+	[ ! -e /run/nslab-oci ]
+	assert_equal "$(cat "$T/err")" ""
+	assert_host_unchanged
+}
