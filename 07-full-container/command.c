@@ -39,12 +39,14 @@ static char **build_env(const struct ctr_config *c)
 	const char *t = getenv("TERM");
 	size_t n = 0, j, key;
 
-	env[n++] = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-	env[n++] = c->uid == 0 ? "HOME=/root" : "HOME=/";
-	snprintf(term, sizeof(term), "TERM=%s", t != NULL && *t != '\0' ? t : "xterm");
-	env[n++] = term;
-	snprintf(host, sizeof(host), "HOSTNAME=%s", c->hostname);
-	env[n++] = host;
+	if (!c->env_exact) { /* the OCI runtime's: process.env alone */
+		env[n++] = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+		env[n++] = c->uid == 0 ? "HOME=/root" : "HOME=/";
+		snprintf(term, sizeof(term), "TERM=%s", t != NULL && *t != '\0' ? t : "xterm");
+		env[n++] = term;
+		snprintf(host, sizeof(host), "HOSTNAME=%s", c->hostname);
+		env[n++] = host;
+	}
 	for (size_t i = 0; i < c->nenv; i++) {
 		key = strcspn(c->env[i], "=") + 1; /* "KEY=", main.c checked it */
 		for (j = 0; j < n && strncmp(env[j], c->env[i], key) != 0; j++)
@@ -95,9 +97,12 @@ static int set_caps_before(const struct ctr_config *c)
 {
 	if (!c->caps_set)
 		return 0;
-	if (harden_bounding(c->caps) == -1 ||
-	    (c->uid != 0 && prctl(PR_SET_KEEPCAPS, 1) == -1 && nsl_fail("prctl(PR_SET_KEEPCAPS, 1)"))) {
+	if (harden_bounding(c->caps) == -1) {
 		nsl_error(errno, "%s", nsl_failed_call());
+		return -1;
+	}
+	if (c->uid != 0 && prctl(PR_SET_KEEPCAPS, 1) == -1) {
+		nsl_error(errno, "prctl(PR_SET_KEEPCAPS, 1)");
 		return -1;
 	}
 	return 0;

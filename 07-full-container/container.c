@@ -12,6 +12,8 @@
  *   setsid()                    the caller's Ctrl-C goes to the runtime
  *   unshare(CLONE_NEWCGROUP)    (a cgroup placement, later, comes first)
  *   fs_setup()                  the rootfs as /, /proc, /dev, /sys, ...
+ *                               (the OCI runtime's root.readonly: then /
+ *                               remounted read-only)
  *   lo up, sethostname()        needs the new net and UTS namespaces;
  *                               --net veth: eth0, its /30, the route
  *   unshare(CLONE_NEWTIME)      --boottime, --monotonic: the offsets,
@@ -20,9 +22,12 @@
  *                               and while /proc/self is still ours
  *   PR_SET_DUMPABLE 0           the host's binary must not be reachable
  *   -t: a pty                   from the container's own devpts (tty/)
- *   block signals, harden       caps, no_new_privs, seccomp: from here
- *                               on, init and the command are covered
+ *   block signals, harden       (the OCI runtime's rlimits,) caps,
+ *                               no_new_privs, seccomp: from here on,
+ *                               init and the command are covered
  *   "ready" (-t: with the pty's master end, for the runtime to relay)
+ *   the OCI runtime's create:   its last byte once it has written the
+ *                               state, then the exec fifo, until `start`
  *   fork the command, be its init (03-pid's pidns_init())
  *
  * Read: clone(2), prctl(2) (PR_SET_PDEATHSIG, PR_SET_DUMPABLE),
@@ -262,7 +267,9 @@ static int set_up(const struct ctr_config *c, struct mnt_record *record,
  * capabilities needs CAP_SETPCAP, and the filter needs no_new_privs
  * (or CAP_SYS_ADMIN, which is gone by then). */
 /* The OCI runtime's process.rlimits, set while we still hold
- * CAP_SYS_RESOURCE (raising a hard limit needs it). */
+ * CAP_SYS_RESOURCE. Raising a hard limit needs it in the host's user
+ * namespace: as root it works; in a user namespace of our own (rootless)
+ * only lowering does, and raising fails with EPERM, reported. */
 static int set_rlimits(const struct ctr_config *c)
 {
 	for (size_t i = 0; i < c->nrlimits; i++) {
@@ -281,7 +288,8 @@ static int set_rlimits(const struct ctr_config *c)
 static int harden(const struct ctr_config *c)
 {
 	/* config.json's set, and what the command needs to become its
-	 * user: it drops those three itself (command.c, set_caps()). */
+	 * user: it drops those three itself (command.c, set_caps_before()
+	 * and set_caps_after()). */
 	uint64_t caps = c->caps_set ? c->caps | CTR_SWITCH_CAPS : harden_default_caps();
 	char names[512];
 	size_t insns, refused;
@@ -392,6 +400,12 @@ int ctr_init_main(void *arg)
 	/* Built and hardened: "ready" tells the runtime that exec may join
 	 * us now (run.c's wait_ready()). */
 	if (post_ready(k->go, master) == -1)
+		return EXIT_RUNTIME;
+	/* The OCI runtime's create exits once it has written the state;
+	 * its last byte says it has. Without a death signal to end us, an
+	 * end of file here (create died: no state, no way to find us) is
+	 * the end. */
+	if (k->exec_fd != -1 && sync_wait(k->go) == -1)
 		return EXIT_RUNTIME;
 	close(k->go);
 	ctr_phase("hardened");

@@ -75,6 +75,9 @@ struct ctr_config {
 		unsigned long long soft, hard;
 	} rlimits[16];                   /* the OCI runtime's process.rlimits */
 	size_t nrlimits;
+	int env_exact;                   /* the OCI runtime: the command's
+					  * environment is env[] alone, no
+					  * PATH, HOME, TERM or HOSTNAME added */
 };
 
 /* The signals the runtime and the container's init pass on to the

@@ -62,6 +62,8 @@ static const struct {
 	{ "mounted", "the rootfs is / now, with /proc, /dev, /sys and the volumes; the mount "
 		     "points made in it are in the runtime's record there" },
 	{ "hardened", "capabilities, no_new_privs and seccomp are in place; no command yet" },
+	{ "ready", "the runtime has the init's \"ready\" (the init goes on); run notes its pid "
+		   "in the record next, the OCI runtime's create writes its state" },
 	{ "forked", "the command (PID 2) is cloned; nobody reaps it yet" },
 	{ "exec", "user, environment, cwd, fds and signals are set; execvp() is next" },
 };

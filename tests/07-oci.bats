@@ -24,10 +24,13 @@ setup() {
 	ctr_setup
 	R=$T/oci-root
 	OCI=("${AS[@]}" "$CTR" --root "$R")
+	con=
 }
 
 teardown() {
-	# A check that failed halfway: whatever it created goes.
+	# A check that failed halfway: whatever it created goes, and 07o.9's
+	# end of the console socket.
+	[ -z "${con:-}" ] || kill "$con" 2>/dev/null || true
 	if [ -d "$R" ]; then
 		for d in "$R"/*/; do
 			[ -d "$d" ] && "${AS[@]}" "$CTR" --root "$R" delete --force "$(basename "$d")" 2>/dev/null
@@ -43,7 +46,9 @@ teardown() {
 oci_bundle() { # oci_bundle DIR ROOTFS [--rootless]
 	need_cmd runc runc
 	mkdir -p "$1"
-	(cd "$1" && runc spec ${3:+"$3"})
+	# As the user who runs it: runc spec --rootless maps that user.
+	[ ${#AS[@]} -eq 0 ] || chown 65534:65534 "$1"
+	(cd "$1" && "${AS[@]}" runc spec ${3:+"$3"})
 	sed -i -e 's|^\([[:space:]]*\)"sh"$|\1"sh", "/mnt/cmd.sh"|' \
 		-e 's|"terminal": true|"terminal": false|' \
 		-e "s|\"path\": \"rootfs\"|\"path\": \"$2\"|" \
@@ -73,6 +78,9 @@ stopped() { [ "$(oci_status "$1")" = stopped ]; }
 	assert_equal "$(oci_status c1)" created
 	init=$(oci_pid c1)
 	assert_equal "$(cat "$pidfile")" "$init"
+	# The start time kept, against a reused pid: /proc/PID/stat's 22nd.
+	assert_equal "$(grep -o '"start":[0-9]*' "$R/c1/state.json" | cut -d: -f2)" \
+		"$(sed 's/.*) //' "/proc/$init/stat" | cut -d' ' -f20)"
 	# Alive, built, waiting: namespaces of its own, no command yet.
 	[ -d "/proc/$init" ]
 	for ns in pid mnt uts ipc net; do
@@ -179,6 +187,18 @@ stopped() { [ "$(oci_status "$1")" = stopped ]; }
 	[[ $stderr == *'container id "../c4"'* ]]
 	run --separate-stderr "$CTR" --root "$R" kill c4 SIGNOPE
 	assert_failure 2
+	# A signal the init would drop: refused, not reported as sent.
+	run --separate-stderr "$CTR" --root "$R" kill c4 PWR
+	assert_failure 2
+	[[ $stderr == *'SIGPWR would not reach the command'* ]]
+	# SIGTERM to a created container, which has no command to pass it
+	# on to: it ends, as SIGKILL.
+	"$CTR" --root "$R" create --bundle "$b" c5 >/dev/null 2>&1 </dev/null
+	run "$CTR" --root "$R" kill c5
+	assert_success
+	wait_for stopped c5
+	run "$CTR" --root "$R" delete c5
+	assert_success
 	run --separate-stderr "$CTR" --root "$R" pause c4
 	assert_failure 2
 	[ ! -e "$T/log.json" ] # no error came from the create and start it was given to
@@ -244,7 +264,7 @@ bad_config() { # bad_config SED-EXPRESSION EXPECTED-TEXT
 	bad_config 's/"args": \[/"argz": [/' 'process.args: missing'
 	bad_config 's/"cwd": "\/"/"cwd": 7/' 'process.cwd: a number, not a string'
 	bad_config 's/"cwd": "\/"/"cwd": "tmp"/' 'process.cwd: "tmp" is not absolute'
-	bad_config 's/"terminal": false/"terminal": true/' 'process.terminal and --console-socket: not supported yet'
+	bad_config 's/"terminal": false/"terminal": true/' "process.terminal is true: the pty's master needs a --console-socket"
 	bad_config '0,/"CAP_KILL"/s//"CAP_KILT"/' 'process.capabilities.bounding[1]: "CAP_KILT" is no capability'
 	bad_config 's/"RLIMIT_NOFILE"/"RLIMIT_NOPE"/' 'process.rlimits[0].type: "RLIMIT_NOPE" is not a limit'
 	bad_config 's/"type": "ipc"/"type": "ipc", "path": "\/proc\/1\/ns\/ipc"/' 'linux.namespaces[2].path: joining a ipc namespace: not supported yet'
@@ -253,6 +273,9 @@ bad_config() { # bad_config SED-EXPRESSION EXPECTED-TEXT
 	bad_config 's/"destination": "\/dev\/shm"/"destination": "\/scratch"/' 'a tmpfs at /scratch: not supported yet'
 	bad_config 's/"path": "\/[^"]*"/"path": "\/no\/such\/rootfs"/' 'realpath("/no/such/rootfs") (root.path): No such file or directory'
 	bad_config 's/"ociVersion": "[^"]*"/"ociVersion": "2.0.0"/' 'ociVersion "2.0.0": nslab reads 1.x'
+	bad_config 's/"gid": 0/"gid": 0, "additionalGids": [5]/' 'process.user.additionalGids: not supported yet'
+	bad_config 's/"hostname": "runc",/"hostname": "runc", "hooks": {"prestart": [{"path": "\/bin\/true"}]},/' 'hooks.prestart: hooks are not supported yet'
+	bad_config 's/"type": "mount"/"type": "mount"}, {"type": "user"/; s/"namespaces": \[/"uidMappings": [{"containerID": 0, "hostID": 1000, "size": 1}], "namespaces": [/' 'linux.uidMappings: nslab writes one map, "0 100000 65536"'
 	# Too deep, too big.
 	local b=$T/bad
 	printf '%s' "$(printf '[%.0s' $(seq 100))" >"$b/config.json"
@@ -293,5 +316,82 @@ bad_config() { # bad_config SED-EXPRESSION EXPECTED-TEXT
 	assert_success
 	[ ! -e /run/nslab-oci ]
 	assert_equal "$(cat "$T/err")" ""
+	assert_host_unchanged
+}
+
+@test "07o.9 process.terminal: the pty's master goes to the engine's --console-socket; the command's stdio is a pty of the container's own devpts, consoleSize its size" {
+	need_root
+	need_cmd gcc gcc
+	local b=$T/bundle pts host_pts
+	make -s -C "$NSLAB_ROOT/tests/probes" BINDIR="$T/probes" "$T/probes/console" >/dev/null
+	oci_bundle "$b" "$ROOTFS"
+	sed -i 's|"terminal": false,|"terminal": true, "consoleSize": {"height": 30, "width": 100},|' "$b/config.json"
+	# shellcheck disable=SC2016
+	echo 'tty; stty size; echo $$ >/mnt/up; cat /mnt/down' >"$T/io/cmd.sh"
+	# The engine's end: listening before create, reading the master
+	# until the container's side closes.
+	con=$("$T/probes/console" "$T/console.sock" "$T/console.out" 60)
+	"${OCI[@]}" create --bundle "$b" --console-socket "$T/console.sock" t1 >"$T/out" 2>"$T/err" </dev/null ||
+		{ cat "$T/err" >&2; false; }
+	init=$(oci_pid t1)
+	"${OCI[@]}" start t1
+	fifo_read inside "$T/io/up"
+	cmd=$(child_with_nspid "$init" 2)
+	for fd in 0 1 2; do
+		assert_equal "$(readlink "/proc/$cmd/fd/$fd")" /dev/pts/0
+	done
+	pts=$(stat -L -c '%d' "/proc/$cmd/fd/0")
+	host_pts=$(stat -c %d /dev/pts/ptmx)
+	[ "$pts" != "$host_pts" ] || fail "the pty is on the host's devpts"
+	# A session leader whose controlling terminal is /dev/pts/0 (136:0).
+	assert_equal "$(sed 's/.*) //' "/proc/$cmd/stat" | awk '{ print $4, $5 }')" "$cmd 34816"
+	resume
+	wait_for stopped t1
+	wait_for gone "$con"
+	run cat "$T/console.out"
+	assert_line "size 30x100"
+	assert_line $'/dev/pts/0\r'
+	assert_line $'30 100\r'
+	assert_equal "$(cat "$T/out" "$T/err")" ""
+	run "${OCI[@]}" delete t1
+	assert_success
+	rm "$T/console.sock"
+	assert_host_unchanged
+}
+
+@test "07o.10 create killed after the init's \"ready\", before the state: the init ends too; delete removes what is left, and the id is free again" {
+	need_root
+	local b=$T/bundle line paused=
+	oci_bundle "$b" "$ROOTFS"
+	echo "exit 0" >"$T/io/cmd.sh"
+	mkfifo "$T/err"
+	NSLAB_PAUSE_AT=ready "$CTR" --root "$R" create --bundle "$b" c10 >/dev/null 2>"$T/err" </dev/null 3>&- &
+	ctr=$!
+	watchdog_start "$ctr"
+	exec {errfd}<"$T/err"
+	while IFS= read -r line <&"$errfd"; do
+		[[ $line != *"paused at ready (NSLAB_PAUSE_AT)"* ]] || { paused=1; break; }
+	done
+	watchdog_stop
+	[ -n "$paused" ] || fail "create never paused at ready"
+	init=$(children_of "$ctr")
+	[ -n "$init" ]
+	kill -KILL "$ctr"
+	wait "$ctr" || true
+	ctr=
+	exec {errfd}<&-
+	# Its socket closed before the last byte: the init, built and
+	# hardened, ends instead of waiting for a start nobody can find.
+	wait_for gone "$init"
+	[ -p "$R/c10/exec.fifo" ] && [ ! -e "$R/c10/state.json" ]
+	run --separate-stderr "$CTR" --root "$R" state c10
+	assert_failure 125
+	[[ $stderr == *'container "c10" does not exist'* ]]
+	run "$CTR" --root "$R" delete c10
+	assert_success
+	[ ! -e "$R/c10" ]
+	"$CTR" --root "$R" create --bundle "$b" c10 >/dev/null 2>&1 </dev/null
+	run "$CTR" --root "$R" delete --force c10
+	assert_success
 	assert_host_unchanged
 }

@@ -19,10 +19,10 @@ load helpers
 
 # All of run's phases, in order; "mapped" exists only with a user
 # namespace, so as root it is reached with --userns.
-PHASES=(claimed cloned mapped go mounted hardened forked exec)
+PHASES=(claimed cloned mapped go mounted hardened ready forked exec)
 # The phases from which on the init has made a mount point in the rootfs
 # (the volume's) and recorded it there, under the runtime's pid.
-MOUNTED=" mounted hardened forked exec "
+MOUNTED=" mounted hardened ready forked exec "
 
 setup_file() {
 	ROOTFS=${NSLAB_ROOTFS:-$NSLAB_ROOT/rootfs}
@@ -237,10 +237,10 @@ kill_runtime_at() { # kill_runtime_at PHASE [RUN-OPTIONS...]
 		else
 			kill_runtime_at "$phase"
 		fi
-		# The runtime paused itself up to "mapped"; from "go" on the
-		# init or the command did.
+		# The runtime paused itself up to "mapped", and at "ready";
+		# from "go" on the init or the command did.
 		case $phase in
-		claimed | cloned | mapped) assert_equal "$who" host ;;
+		claimed | cloned | mapped | ready) assert_equal "$who" host ;;
 		exec) assert_equal "$who" cmd ;;
 		*) assert_equal "$who" init ;;
 		esac

@@ -39,16 +39,19 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "../cli.h"
 #include "../container.h"
+#include "../pause.h"
 #include "fail.h"
 #include "proc.h"
 #include "say.h"
 #include "sync.h"
+#include "../tty/tty.h"
 
 /* nsl_fail(), then -1: said here, so that the analyzer sees it too. */
 #define fail_with(...) ((void)nsl_fail(__VA_ARGS__), -1)
@@ -134,9 +137,10 @@ static int proc_start(pid_t pid, unsigned long long *start, int *zombie)
 	if (p == NULL || p[1] == '\0')
 		return -1;
 	*zombie = p[2] == 'Z' || p[2] == 'X';
-	/* After ") S ": fields 4 to 21, then the start time. */
-	p += 3;
-	for (int i = 4; i <= 21 && p != NULL; i++) {
+	/* Field 3, the state, is right after ") "; from there, 19 more
+	 * fields to the start time, field 22. */
+	p += 2;
+	for (int field = 3; field < 22 && p != NULL; field++) {
 		p = strchr(p, ' ');
 		if (p != NULL)
 			p++;
@@ -144,7 +148,7 @@ static int proc_start(pid_t pid, unsigned long long *start, int *zombie)
 	if (p == NULL)
 		return -1;
 	*start = strtoull(p, NULL, 10);
-	return 0;
+	return *start != 0 ? 0 : -1; /* 0: not the field we counted to */
 }
 
 static int container_dir(const struct oci_global *g, const char *id, char *buf, size_t len)
@@ -240,6 +244,24 @@ static enum status status_of(const char *dir, const struct oci_state *s)
 	return access(fifo, F_OK) == 0 ? CREATED : RUNNING;
 }
 
+/* A pidfd of S's init, when it is still that process: opened first,
+ * then the start time checked, so that the pid cannot go to another
+ * process in between (the pidfd stays with the one it was opened on).
+ * -1 when the init is gone or a zombie. */
+static int open_live(const struct oci_state *s)
+{
+	unsigned long long start;
+	int zombie, pfd = (int)syscall(SYS_pidfd_open, s->pid, 0);
+
+	if (pfd == -1)
+		return -1;
+	if (proc_start(s->pid, &start, &zombie) == -1 || zombie || start != s->start) {
+		close(pfd);
+		return -1;
+	}
+	return pfd;
+}
+
 /* ID's directory and state, or a failure in the words containerd
  * looks for ("does not exist"). */
 static int find(const struct oci_global *g, const char *id, char *dir, size_t len,
@@ -287,9 +309,46 @@ static int write_pid_file(const char *path, pid_t pid)
 	return 0;
 }
 
-/* Clone the init as run does, maps and all, and wait for its "ready".
- * The init's pid, or -1 after the report (the init reaped). */
-static pid_t start_init(const struct oci_config *o, struct ctr_child *k)
+/* process.terminal: the pty's master, which came with "ready", to the
+ * engine's --console-socket CONSOLE (one byte and the fd, SCM_RIGHTS, as
+ * runc sends it); the engine relays it from then on. 0, or -1 after the
+ * report. */
+static int hand_console(int go, const char *console)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int master, sock, ret = -1;
+
+	if (tty_recv_fd(go, &master) == -1) {
+		if (errno != EPIPE) /* EPIPE: the init failed, and said why */
+			nsl_error(errno, "%s", nsl_failed_call());
+		return -1;
+	}
+	if (console == NULL || strlen(console) >= sizeof(sun.sun_path)) {
+		nsl_error(ENAMETOOLONG, "--console-socket \"%s\"", console ? console : "");
+		close(master);
+		return -1;
+	}
+	memcpy(sun.sun_path, console, strlen(console) + 1);
+	sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (sock == -1 || connect(sock, (struct sockaddr *)&sun, sizeof(sun)) == -1)
+		nsl_error(errno, "connect(\"%s\") (--console-socket)", console);
+	else if (tty_send_fd(sock, master) == -1)
+		nsl_error(errno, "%s (--console-socket)", nsl_failed_call());
+	else
+		ret = 0;
+	if (sock != -1)
+		close(sock);
+	close(master);
+	if (ret == 0)
+		say("the pty's master went to %s: the engine relays it", console);
+	return ret;
+}
+
+/* Clone the init as run does, maps and all, and wait for its "ready"
+ * (with the pty's master, for CONSOLE, when the config asks for a
+ * terminal). The init's pid, or -1 after the report (the init reaped). */
+static pid_t start_init(const struct oci_config *o, struct ctr_child *k, const char *console,
+			int *last)
 {
 	int flags = CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWNS;
 	int go[2];
@@ -313,14 +372,14 @@ static pid_t start_init(const struct oci_config *o, struct ctr_child *k)
 	}
 	say("clone() = %d: the container's init", (int)pid);
 	if ((o->c.userns && ctr_write_maps(&o->c, pid) == -1) || sync_post(go[1]) == -1 ||
-	    sync_wait(go[1]) == -1) {
+	    (o->terminal ? hand_console(go[1], console) : sync_wait(go[1])) == -1) {
 		/* The init said why, on the same stderr, or we did. */
 		close(go[1]);
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 		return -1;
 	}
-	close(go[1]);
+	*last = go[1]; /* the last byte, once the state is written */
 	return pid;
 }
 
@@ -340,7 +399,7 @@ static int cmd_create(const struct oci_global *g, int argc, char **argv)
 	struct oci_state s = { 0 };
 	struct oci_config o;
 	struct ctr_child k = { .go = -1, .tty_slave = -1 };
-	int opt, zombie;
+	int opt, zombie, last = -1;
 
 	while ((opt = getopt_long(argc, argv, "+:b:", longopts, NULL)) != -1) {
 		switch (opt) {
@@ -358,6 +417,9 @@ static int cmd_create(const struct oci_global *g, int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return usage_error(PROG, "create needs one container id");
+	if (ctr_pause_setup() == -1) /* run's test hook, here too */
+		return failed(g, EXIT_RUNTIME, "NSLAB_PAUSE_AT=%s: no such phase (%s)",
+			      ctr_pause_wanted(), ctr_pause_phases());
 	if (container_dir(g, argv[optind], dir, sizeof(dir)) == -1)
 		return failed_call(g, errno);
 	if (oci_config_load(bundle, &o) == -1) {
@@ -366,15 +428,25 @@ static int cmd_create(const struct oci_global *g, int argc, char **argv)
 		oci_config_free(&o);
 		return failed_call(g, err);
 	}
-	if (o.terminal || console != NULL) {
+	if (o.terminal != (console != NULL)) {
 		oci_config_free(&o);
-		return failed(g, EXIT_RUNTIME, "process.terminal and --console-socket: not "
-			      "supported yet (07 run -t has the pty)");
+		return failed(g, EXIT_RUNTIME, o.terminal ?
+			      "process.terminal is true: the pty's master needs a --console-socket" :
+			      "--console-socket, but process.terminal is not true: no pty to send");
 	}
 	for (size_t i = 0; i < o.nskipped; i++)
 		say("mounts: %s is not mounted (not supported yet)", o.skipped[i]);
+	if (o.mknod_dropped)
+		say("process.capabilities: CAP_MKNOD left out: as root with no user namespace, "
+		    "nothing would stop the device nodes it makes");
 	snprintf(o.c.name, sizeof(o.c.name), "%.64s", argv[optind]);
-	if ((mkdir(g->root, 0700) == -1 && errno != EEXIST) || mkdir(dir, 0700) == -1) {
+	if (mkdir(g->root, 0700) == -1 && errno != EEXIST) {
+		int err = errno;
+
+		oci_config_free(&o);
+		return failed(g, EXIT_RUNTIME, "mkdir(\"%s\") (--root): %s", g->root, strerror(err));
+	}
+	if (mkdir(dir, 0700) == -1) {
 		int err = errno;
 
 		oci_config_free(&o);
@@ -396,34 +468,40 @@ static int cmd_create(const struct oci_global *g, int argc, char **argv)
 	}
 	k.c = &o.c;
 	k.exec_fifo = fifo;
-	s.pid = start_init(&o, &k);
+	k.tty_size = (struct winsize){ .ws_row = o.rows, .ws_col = o.cols };
+	s.pid = start_init(&o, &k, console, &last);
 	if (s.pid == -1) {
 		remove_dir(dir);
 		oci_config_free(&o);
 		return failed(g, EXIT_RUNTIME, "create \"%s\": the container could not be built",
 			      argv[optind]);
 	}
+	ctr_phase("ready");
 	snprintf(s.id, sizeof(s.id), "%s", argv[optind]);
 	snprintf(s.bundle, sizeof(s.bundle), "%s", o.bundle);
 	oci_config_free(&o);
 	strftime(s.created, sizeof(s.created), "%Y-%m-%dT%H:%M:%SZ",
 		 gmtime_r(&(time_t){ time(NULL) }, &(struct tm){ 0 }));
-	if (proc_start(s.pid, &s.start, &zombie) == -1 || save_state(dir, &s) == -1 ||
-	    (pid_file != NULL && write_pid_file(pid_file, s.pid) == -1)) {
+	zombie = 1;
+	if (proc_start(s.pid, &s.start, &zombie) == -1 || zombie) {
+		errno = ESRCH;
+		nsl_fail("reading /proc/%d/stat (the init's start time)", (int)s.pid);
+	}
+	/* The last byte, once the state is there for the others to find:
+	 * after it, the init waits for `start` on its own. */
+	if (zombie || save_state(dir, &s) == -1 ||
+	    (pid_file != NULL && write_pid_file(pid_file, s.pid) == -1) || sync_post(last) == -1) {
 		int err = errno;
 
+		close(last);
 		kill(s.pid, SIGKILL);
 		waitpid(s.pid, NULL, 0);
 		remove_dir(dir);
 		return failed_call(g, err);
 	}
+	close(last);
 	say("created \"%s\": the init %d waits for `start`", s.id, (int)s.pid);
 	return EXIT_OK;
-}
-
-static int pidfd_of(pid_t pid)
-{
-	return (int)syscall(SYS_pidfd_open, pid, 0);
 }
 
 static int cmd_start(const struct oci_global *g, const char *id)
@@ -431,28 +509,30 @@ static int cmd_start(const struct oci_global *g, const char *id)
 	char dir[PATH_MAX], fifo[PATH_MAX + 32], byte;
 	struct oci_state s;
 	struct pollfd p[2];
+	enum status st;
 	int status, fd;
 
 	if (find(g, id, dir, sizeof(dir), &s, &status) == -1)
 		return status;
-	if (status_of(dir, &s) != CREATED)
+	if ((st = status_of(dir, &s)) != CREATED)
 		return failed(g, EXIT_RUNTIME, "container \"%s\" is %s, not created: it can start "
-			      "once", id, status_name[status_of(dir, &s)]);
+			      "once", id, status_name[st]);
 	snprintf(fifo, sizeof(fifo), "%s/exec.fifo", dir);
 	/* Non-blocking, so that an init that died cannot hold us: its
 	 * pidfd says so. */
+	p[1] = (struct pollfd){ .fd = open_live(&s), .events = POLLIN };
+	if (p[1].fd == -1)
+		return failed(g, EXIT_RUNTIME, "container \"%s\" is not running: its init is gone",
+			      id);
 	fd = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	p[1].fd = pidfd_of(s.pid);
-	if (fd == -1 || p[1].fd == -1) {
+	if (fd == -1) {
 		int err = errno;
 
-		if (fd != -1)
-			close(fd);
-		return failed(g, EXIT_RUNTIME, "open(\"%s\") and pidfd_open(%d): %s", fifo,
-			      (int)s.pid, strerror(err));
+		close(p[1].fd);
+		return failed(g, EXIT_RUNTIME, "open(\"%s\", O_RDONLY|O_NONBLOCK): %s", fifo,
+			      strerror(err));
 	}
 	p[0] = (struct pollfd){ .fd = fd, .events = POLLIN };
-	p[1].events = POLLIN;
 	while (poll(p, 2, -1) == -1 && errno == EINTR)
 		;
 	status = p[0].revents & POLLIN && read(fd, &byte, 1) == 1;
@@ -508,6 +588,20 @@ static int signal_number(const char *name)
 	return -1;
 }
 
+/* Whether SIG can reach the command: the init passes on the signals
+ * run's runtime does (CTR_FORWARDED), and a PID namespace's init gets
+ * no other signal from outside but SIGKILL and SIGSTOP (and SIGCONT,
+ * which resumes whatever the init does with it). */
+static int reaches(int sig)
+{
+	static const int forwarded[] = CTR_FORWARDED;
+
+	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+		if (forwarded[i] == sig)
+			return 1;
+	return sig == SIGKILL || sig == SIGSTOP || sig == SIGCONT;
+}
+
 static int cmd_kill(const struct oci_global *g, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -516,7 +610,7 @@ static int cmd_kill(const struct oci_global *g, int argc, char **argv)
 	};
 	char dir[PATH_MAX];
 	struct oci_state s;
-	int opt, sig = SIGTERM, status;
+	int opt, sig = SIGTERM, status, pfd;
 
 	while ((opt = getopt_long(argc, argv, "+:a", longopts, NULL)) != -1) {
 		if (opt != 'a') /* --all: the init's PID namespace is the container */
@@ -526,12 +620,33 @@ static int cmd_kill(const struct oci_global *g, int argc, char **argv)
 		return usage_error(PROG, "kill needs a container id, and may take a signal");
 	if (argc - optind == 2 && (sig = signal_number(argv[optind + 1])) == -1)
 		return usage_error(PROG, "kill: \"%s\" is not a signal", argv[optind + 1]);
+	if (!reaches(sig))
+		return usage_error(PROG, "kill: SIG%s would not reach the command: the init passes "
+				   "on INT, TERM, HUP, QUIT, USR1, USR2 and WINCH; KILL, STOP and "
+				   "CONT act on it", sigabbrev_np(sig));
 	if (find(g, argv[optind], dir, sizeof(dir), &s, &status) == -1)
 		return status;
-	if (status_of(dir, &s) == STOPPED || kill(s.pid, sig) == -1)
+	pfd = open_live(&s);
+	if (pfd == -1)
 		return failed(g, EXIT_RUNTIME, "container \"%s\" is not running", argv[optind]);
-	say("kill(%d, SIG%s): the init passes it on to the command", (int)s.pid,
-	    sigabbrev_np(sig));
+	/* Created, the init has no command to pass a signal on to, and
+	 * keeps the ones it passes on blocked until it has: one that would
+	 * end the command ends the container now, as SIGKILL. */
+	if (status_of(dir, &s) == CREATED && sig != SIGWINCH && sig != SIGSTOP && sig != SIGCONT) {
+		say("SIG%s to a created container, with no command yet: SIGKILL to its init",
+		    sigabbrev_np(sig));
+		sig = SIGKILL;
+	}
+	if (syscall(SYS_pidfd_send_signal, pfd, sig, NULL, 0) == -1) {
+		int err = errno;
+
+		close(pfd);
+		return failed(g, EXIT_RUNTIME, "pidfd_send_signal(init %d, SIG%s): %s", (int)s.pid,
+			      sigabbrev_np(sig), strerror(err));
+	}
+	close(pfd);
+	say("SIG%s to the init %d, which passes it on to the command", sigabbrev_np(sig),
+	    (int)s.pid);
 	return EXIT_OK;
 }
 
@@ -541,9 +656,10 @@ static int cmd_delete(const struct oci_global *g, int argc, char **argv)
 		{ "force", no_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char dir[PATH_MAX];
+	char dir[PATH_MAX], path[PATH_MAX + 32];
 	struct oci_state s;
-	int opt, force = 0, status, pfd;
+	enum status st;
+	int opt, force = 0, pfd;
 
 	while ((opt = getopt_long(argc, argv, "+:f", longopts, NULL)) != -1) {
 		if (opt != 'f')
@@ -552,16 +668,30 @@ static int cmd_delete(const struct oci_global *g, int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return usage_error(PROG, "delete needs one container id");
-	if (find(g, argv[optind], dir, sizeof(dir), &s, &status) == -1)
-		return status;
-	if (status_of(dir, &s) != STOPPED) {
+	if (container_dir(g, argv[optind], dir, sizeof(dir)) == -1)
+		return failed_call(g, errno);
+	if (load_state(dir, &s) == -1) {
+		int err = errno;
+
+		/* A directory with no state: a create that died before it
+		 * wrote it, whose init died with it (container.c). */
+		snprintf(path, sizeof(path), "%s/exec.fifo", dir);
+		if (err == ENOENT && access(path, F_OK) == 0) {
+			remove_dir(dir);
+			say("removed what a failed create left of \"%s\"", argv[optind]);
+			return EXIT_OK;
+		}
+		return err == ENOENT ? failed(g, EXIT_RUNTIME, "container \"%s\" does not exist",
+					      argv[optind]) : failed_call(g, err);
+	}
+	if ((st = status_of(dir, &s)) != STOPPED) {
 		if (!force)
 			return failed(g, EXIT_RUNTIME, "container \"%s\" is %s: stop it first, or "
-				      "delete --force", argv[optind], status_name[status_of(dir, &s)]);
+				      "delete --force", argv[optind], status_name[st]);
 		/* SIGKILL to the init ends its whole PID namespace; its
 		 * pidfd turns readable once it has exited. */
-		pfd = pidfd_of(s.pid);
-		if (kill(s.pid, SIGKILL) == 0 && pfd != -1)
+		pfd = open_live(&s);
+		if (pfd != -1 && syscall(SYS_pidfd_send_signal, pfd, SIGKILL, NULL, 0) == 0)
 			poll(&(struct pollfd){ .fd = pfd, .events = POLLIN }, 1, -1);
 		if (pfd != -1)
 			close(pfd);

@@ -2,7 +2,8 @@
  * through conmon, containerd through its shim) and the bundle's
  * config.json they hand it.
  *
- *     07-full-container [GLOBAL...] create [--bundle DIR] [--pid-file F] ID
+ *     07-full-container [GLOBAL...] create [--bundle DIR] [--pid-file F]
+ *                                          [--console-socket SOCK] ID
  *     07-full-container [GLOBAL...] start ID
  *     07-full-container [GLOBAL...] state ID
  *     07-full-container [GLOBAL...] kill ID [SIGNAL]
@@ -11,19 +12,24 @@
  *             --systemd-cgroup, --debug (each as --f V or --f=V)
  *
  * config.json, honored: ociVersion 1.x; process.args, env, cwd,
- * user.uid and user.gid, terminal (false only, so far); root.path and
+ * user.uid and user.gid, capabilities (bounding = effective = permitted),
+ * rlimits, terminal (with --console-socket) and consoleSize; root.path and
  * root.readonly; hostname (absent: the host's name, as runc leaves it);
  * linux.namespaces by type (pid, mount, uts, ipc always; network when
- * listed, else the host's network; user when listed, with run's maps;
+ * listed, else the host's network; user when listed, with run's maps,
+ * which uidMappings and gidMappings may only repeat;
  * cgroup always); mounts of type bind, as run's volumes (ro, rw, bind,
  * rbind, private, rprivate). The mounts nslab makes anyway (/proc,
  * /dev, /dev/pts, /dev/shm, /sys) are taken as asked for; /dev/mqueue
  * and /sys/fs/cgroup are not mounted yet, and `create --debug` names
- * them. Everything else the spec has (capabilities, rlimits, seccomp,
- * cgroupsPath and resources, masked and read-only path lists, sysctl,
- * devices, hooks) is not read yet: the container gets run's hardening,
- * which is the spec's default profile's (docs/07-oci.md). A namespace
- * "path", another mount type, an unknown namespace type are refused.
+ * them. Everything else the spec has (seccomp, cgroupsPath and
+ * resources, masked and read-only path lists, sysctl, devices,
+ * oomScoreAdj, noNewPrivileges: false) is not read yet: the container
+ * gets run's hardening, the spec's defaults or stricter
+ * (docs/deeper/07-oci.md). A namespace
+ * "path", another mount type, an unknown namespace type, hooks and
+ * additionalGids are refused. CAP_MKNOD is left out as root without a
+ * user namespace (config.c says why).
  */
 #ifndef NSLAB_OCI_H
 #define NSLAB_OCI_H
@@ -36,10 +42,12 @@
 struct oci_config {
 	struct ctr_config c;     /* what run's command line would have given */
 	char bundle[PATH_MAX];   /* absolute, resolved */
-	int terminal;            /* process.terminal */
+	int terminal;            /* process.terminal (c.tty too) */
+	unsigned short rows, cols; /* process.consoleSize; 0: none given */
 	char **args;             /* process.args (c.cmd), into doc */
 	const char *skipped[2];  /* mounts asked for and not made yet */
 	size_t nskipped;
+	int mknod_dropped;       /* CAP_MKNOD asked for, left out (config.c) */
 	struct json_doc doc;     /* every string above points into it */
 };
 
