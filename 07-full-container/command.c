@@ -147,9 +147,8 @@ static int enter_workdir(const char *dir)
 /* -t: the pty's slave as the controlling terminal of our new session
  * (TIOCSCTTY: we are its leader, and it has no session yet) and as
  * stdin, stdout and stderr; a terminal's keys, Ctrl-C among them, now
- * reach our process group through its line discipline. Owned by the
- * command's user, as a login's terminal is, so that it may open it by
- * name too (runc does the same to a container's stdio). */
+ * reach our process group through its line discipline. The init made
+ * it the command's user's already (ctr_open_tty()). */
 static int take_tty(const struct ctr_child *k)
 {
 	int fd = k->tty_slave;
@@ -158,10 +157,6 @@ static int take_tty(const struct ctr_child *k)
 		return 0;
 	if (ioctl(fd, TIOCSCTTY, 0) == -1) {
 		nsl_error(errno, "ioctl(pty slave, TIOCSCTTY)");
-		return -1;
-	}
-	if (k->c->uid != 0 && fchown(fd, k->c->uid, (gid_t)-1) == -1) {
-		nsl_error(errno, "fchown(pty slave, %u)", (unsigned)k->c->uid);
 		return -1;
 	}
 	for (int i = 0; i <= 2; i++) {

@@ -285,7 +285,7 @@ static int set_rlimits(const struct ctr_config *c)
 	return 0;
 }
 
-static int harden(const struct ctr_config *c)
+int ctr_harden(const struct ctr_config *c)
 {
 	/* config.json's set, and what the command needs to become its
 	 * user: it drops those three itself (command.c, set_caps_before()
@@ -309,11 +309,7 @@ static int harden(const struct ctr_config *c)
 	return 0;
 }
 
-/* -t: the command's terminal, a pty of the container's own devpts,
- * made now that /dev is the container's: the slave stays here for the
- * command (k->tty_slave), the master is returned for the runtime, which
- * relays it to its own stdin and stdout. */
-static int open_tty(struct ctr_child *k, int *master)
+int ctr_open_tty(struct ctr_child *k, int *master)
 {
 	char size[48] = "no size: the runtime has no terminal";
 	int number;
@@ -324,6 +320,16 @@ static int open_tty(struct ctr_child *k, int *master)
 		nsl_error(errno, "%s", nsl_failed_call());
 		if (nsl_failed_hint() != NULL)
 			nsl_hint("%s", nsl_failed_hint());
+		return -1;
+	}
+	/* Owned by the command's user, as a login's terminal is, so that it
+	 * may open it by name too (runc does the same to a container's
+	 * stdio); now, while we hold CAP_CHOWN: config.json's set may not. */
+	if (k->c->uid != 0 && fchown(k->tty_slave, k->c->uid, (gid_t)-1) == -1) {
+		nsl_error(errno, "fchown(pty slave, %u)", (unsigned)k->c->uid);
+		close(*master);
+		close(k->tty_slave);
+		k->tty_slave = -1;
 		return -1;
 	}
 	if (k->tty_size.ws_col != 0 || k->tty_size.ws_row != 0)
@@ -391,11 +397,11 @@ int ctr_init_main(void *arg)
 		nsl_error(errno, "setsid()");
 		return EXIT_RUNTIME;
 	}
-	if (set_up(k->c, k->record, k->veth) == -1 || open_tty(k, &master) == -1)
+	if (set_up(k->c, k->record, k->veth) == -1 || ctr_open_tty(k, &master) == -1)
 		return EXIT_RUNTIME;
 	/* Blocked since the runtime's clone() (we inherited its mask);
 	 * saved here for the record: the command empties its mask. */
-	if (pidns_init_block(&saved) == -1 || harden(k->c) == -1)
+	if (pidns_init_block(&saved) == -1 || ctr_harden(k->c) == -1)
 		return EXIT_RUNTIME;
 	/* Built and hardened: "ready" tells the runtime that exec may join
 	 * us now (run.c's wait_ready()). */

@@ -48,6 +48,20 @@ int ctr_write_maps(const struct ctr_config *c, pid_t pid);
  * command's status, for the runtime to pass on, or EXIT_RUNTIME. */
 int ctr_init_main(void *arg);
 
+/* The init's hardening, before it forks the command: C's rlimits, its
+ * capability set (with CTR_SWITCH_CAPS when config.json gave one) or
+ * Docker's default, no_new_privs, run's seccomp filter. The OCI
+ * runtime's exec hardens its command the same way. 0, or -1 after the
+ * report. */
+int ctr_harden(const struct ctr_config *c);
+
+/* -t: the command's terminal, a pty of the container's own devpts,
+ * made once /dev is the container's, owned by the command's user: the
+ * slave stays for the command (K->tty_slave), the master is returned
+ * for the runtime to relay (run) or hand on (the OCI runtime). Sized
+ * K->tty_size. 0, or -1 after the report. */
+int ctr_open_tty(struct ctr_child *k, int *master);
+
 /* command.c: the init's clone() child, PID 2, with the same ARG. Execs
  * the command; returns only when that failed: EXIT_NOT_FOUND,
  * EXIT_CANNOT_EXEC or EXIT_RUNTIME, after saying why. */

@@ -163,7 +163,7 @@ int main(int argc, char **argv)
 	}
 	/* Each subcommand parses from its own name on: getopt_long() starts
 	 * at argv[1], the first word after the subcommand. */
-	if (oci_is_command(sub))
+	if (oci_is_command(argc, argv))
 		return oci_main(argc, argv); /* the engines' commands: oci/ */
 	if (strcmp(sub, "run") == 0)
 		return cli_run(argc - 1, argv + 1);

@@ -24,13 +24,14 @@ setup() {
 	ctr_setup
 	R=$T/oci-root
 	OCI=("${AS[@]}" "$CTR" --root "$R")
-	con=
+	con='' con2=''
 }
 
 teardown() {
 	# A check that failed halfway: whatever it created goes, and 07o.9's
 	# end of the console socket.
 	[ -z "${con:-}" ] || kill "$con" 2>/dev/null || true
+	[ -z "${con2:-}" ] || kill "$con2" 2>/dev/null || true
 	if [ -d "$R" ]; then
 		for d in "$R"/*/; do
 			[ -d "$d" ] && "${AS[@]}" "$CTR" --root "$R" delete --force "$(basename "$d")" 2>/dev/null
@@ -235,6 +236,16 @@ stopped() { [ "$(oci_status "$1")" = stopped ]; }
 	read -r inner outer count <"/proc/$cmd/uid_map"
 	assert_equal "$inner $outer $count" "0 $user 1"
 	[ "$(readlink "/proc/$init/ns/user")" != "$(readlink /proc/self/ns/user)" ]
+	# exec, as the same user: its root is the only id mapped, and the
+	# init may not be looked into (not dumpable): joined through the
+	# command, in the same namespaces.
+	oci_process "$T/p.json" '["sh", "-c", "id -u; hostname; cat /proc/1/cmdline | tr \\\\0 \" \""]'
+	sed -i 's/65534/0/g' "$T/p.json"
+	chmod a+r "$T/p.json"
+	run --separate-stderr "${OCI[@]}" exec --process "$T/p.json" r1
+	assert_success
+	assert_equal "${lines[0]} ${lines[1]}" "0 runc"
+	[[ ${lines[2]} == "$CTR --root $R create --bundle $b r1 " ]] || fail "not the container's pid 1: ${lines[2]}"
 	resume
 	wait_for stopped r1
 	run "${OCI[@]}" delete r1
@@ -304,7 +315,7 @@ bad_config() { # bad_config SED-EXPRESSION EXPECTED-TEXT
 	assert_host_unchanged
 }
 
-@test "07o.8 no --root: the state goes to /run/nslab-oci, and the last delete removes that directory too" {
+@test "07o.8 no --root: the state goes to /run/nslab-oci, and the last delete, or a failed create, removes that directory too" {
 	need_root
 	[ ! -e /run/nslab-oci ] || skip "/run/nslab-oci is in use on this machine"
 	local b=$T/bundle
@@ -316,6 +327,11 @@ bad_config() { # bad_config SED-EXPRESSION EXPECTED-TEXT
 	assert_success
 	[ ! -e /run/nslab-oci ]
 	assert_equal "$(cat "$T/err")" ""
+	# A create that fails in the init leaves no /run/nslab-oci either.
+	sed -i "s/\"hostname\": \"runc\"/\"hostname\": \"$(printf 'h%.0s' $(seq 80))\"/" "$b/config.json"
+	run "$CTR" create --bundle "$b" "nslab-check-$$"
+	assert_failure 125
+	[ ! -e /run/nslab-oci ]
 	assert_host_unchanged
 }
 
@@ -345,6 +361,20 @@ bad_config() { # bad_config SED-EXPRESSION EXPECTED-TEXT
 	[ "$pts" != "$host_pts" ] || fail "the pty is on the host's devpts"
 	# A session leader whose controlling terminal is /dev/pts/0 (136:0).
 	assert_equal "$(sed 's/.*) //' "/proc/$cmd/stat" | awk '{ print $4, $5 }')" "$cmd 34816"
+	# exec --tty: a second pty of the same devpts, to a second socket,
+	# the pty the exec'd command's own (made its user's).
+	con2=$("$T/probes/console" "$T/console2.sock" "$T/console2.out" 60)
+	oci_process "$T/p.json" '["sh", "-c", "tty; stty size; stat -c %u /proc/self/fd/0"]' \
+		'"consoleSize": {"height": 25, "width": 90},'
+	sed -i 's/"terminal": false/"terminal": true/' "$T/p.json"
+	"${OCI[@]}" exec --process "$T/p.json" --tty --console-socket "$T/console2.sock" --detach t1 \
+		>>"$T/out" 2>>"$T/err" </dev/null
+	wait_for gone "$con2"
+	run cat "$T/console2.out"
+	assert_line "size 25x90"
+	assert_line $'/dev/pts/1\r'
+	assert_line $'25 90\r'
+	assert_line $'65534\r'
 	resume
 	wait_for stopped t1
 	wait_for gone "$con"
@@ -355,7 +385,7 @@ bad_config() { # bad_config SED-EXPRESSION EXPECTED-TEXT
 	assert_equal "$(cat "$T/out" "$T/err")" ""
 	run "${OCI[@]}" delete t1
 	assert_success
-	rm "$T/console.sock"
+	rm "$T/console.sock" "$T/console2.sock"
 	assert_host_unchanged
 }
 
@@ -393,5 +423,81 @@ bad_config() { # bad_config SED-EXPRESSION EXPECTED-TEXT
 	"$CTR" --root "$R" create --bundle "$b" c10 >/dev/null 2>&1 </dev/null
 	run "$CTR" --root "$R" delete --force c10
 	assert_success
+	assert_host_unchanged
+}
+
+# A process.json, as podman and the shim write one for exec: ARGS (a
+# JSON array) as uid:gid 65534, in /tmp, with an environment of two
+# variables, CAP_KILL alone, RLIMIT_NOFILE 256/512; EXTRA (JSON members,
+# each ending in a comma) before the rest.
+oci_process() { # oci_process FILE ARGS [EXTRA]
+	printf '{%s "terminal": false, "user": {"uid": 65534, "gid": 65534}, "args": %s, "env": ["PATH=/bin:/usr/bin", "ONLY=this"], "cwd": "/tmp", "capabilities": {"bounding": ["CAP_KILL"], "effective": ["CAP_KILL"], "permitted": ["CAP_KILL"]}, "rlimits": [{"type": "RLIMIT_NOFILE", "hard": 512, "soft": 256}], "noNewPrivileges": true}\n' \
+		"${3:-}" "$2" >"$1"
+}
+
+@test "07o.11 exec --process: a second process in every namespace of a running container, with process.json's user, capabilities, limits, cwd and environment; --detach leaves it to the caller, --pid-file names it; without, its status" {
+	need_root
+	local b=$T/bundle epid p nsp
+	oci_bundle "$b" "$ROOTFS"
+	# shellcheck disable=SC2016
+	echo 'echo $$ >/mnt/up; cat /mnt/down' >"$T/io/cmd.sh"
+	"${OCI[@]}" create --bundle "$b" e1 >/dev/null 2>"$T/err" </dev/null
+	init=$(oci_pid e1)
+	"${OCI[@]}" start e1
+	fifo_read inside "$T/io/up"
+	# Waited for: its output is ours, its status exec's.
+	oci_process "$T/p1.json" '["sh", "-c", "id -u; id -g; pwd; tr \\\\0 \\\\n </proc/$$/environ | sort; exit 7"]'
+	run --separate-stderr "${OCI[@]}" exec --process "$T/p1.json" e1
+	assert_failure 7
+	assert_equal "$output" "$(printf '%s\n' 65534 65534 /tmp ONLY=this PATH=/bin:/usr/bin)"
+	assert_equal "$stderr" ""
+	# Detached, as podman exec and the shim call it.
+	mkfifo -m 666 "$T/io/eup" "$T/io/edown"
+	# shellcheck disable=SC2016
+	oci_process "$T/p2.json" '["sh", "-c", "echo $$ >/mnt/eup; cat /mnt/edown"]'
+	# Its streams are ours (files: it keeps them after we exit).
+	"${OCI[@]}" exec --process "$T/p2.json" --detach --pid-file "$T/epid" e1 \
+		>"$T/eout" 2>"$T/eerr" </dev/null
+	assert_equal "$(cat "$T/eout" "$T/eerr")" ""
+	epid=$(cat "$T/epid")
+	fifo_read nsp "$T/io/eup"
+	# The runtime has exited and left it to its caller (here nobody's:
+	# an engine would be its subreaper); from outside, it is in the
+	# init's namespaces, as its pid there says, with the user and the
+	# capability set asked for, no_new_privs, run's seccomp filter, the limit, the cwd.
+	assert_equal "$(awk '$1 == "NSpid:" { print $NF }' "/proc/$epid/status")" "$nsp"
+	[ "$nsp" -gt 2 ]
+	for ns in pid mnt uts ipc net cgroup; do
+		assert_equal "$(readlink "/proc/$epid/ns/$ns")" "$(readlink "/proc/$init/ns/$ns")"
+	done
+	assert_equal "$(awk '$1 == "Uid:" { print $2, $3 }' "/proc/$epid/status")" "65534 65534"
+	# The set bounds it; as a user other than root, with no ambient
+	# set, execve(2) left it none in hand (capabilities(7)), as runc's.
+	assert_equal "$(awk '$1 == "CapBnd:" { print $2 }' "/proc/$epid/status")" 0000000000000020
+	assert_equal "$(awk '$1 == "CapPrm:" || $1 == "CapEff:" { printf "%s ", $2 }' "/proc/$epid/status")" \
+		"0000000000000000 0000000000000000 "
+	assert_equal "$(awk '$1 == "NoNewPrivs:" || $1 == "Seccomp:" { printf "%s ", $2 }' "/proc/$epid/status")" "1 2 "
+	assert_equal "$(awk '/^Max open files/ { print $4, $5 }' "/proc/$epid/limits")" "256 512"
+	assert_equal "$(stat -L -c %d:%i "/proc/$epid/cwd")" "$(stat -c %d:%i "$ROOTFS/tmp")"
+	p=$(awk '$1 == "PPid:" { print $2 }' "/proc/$epid/status")
+	[ "$(readlink "/proc/$p/exe" 2>/dev/null)" != "$CTR" ] || fail "its parent is a runtime"
+	resume "$T/io/edown"
+	wait_for gone "$epid"
+	# No exec into a container that is gone, nor from a bad file.
+	oci_process "$T/p3.json" '[]'
+	run --separate-stderr "${OCI[@]}" exec --process "$T/p3.json" e1
+	assert_failure 125
+	[[ $stderr == *'process.json: process.args: empty'* ]]
+	run --separate-stderr "${OCI[@]}" exec --process "$T/p1.json" --tty e1
+	assert_failure 2
+	[[ $stderr == *'--tty: the pty'"'"'s master needs a --console-socket'* ]]
+	resume
+	wait_for stopped e1
+	run --separate-stderr "${OCI[@]}" exec --process "$T/p1.json" e1
+	assert_failure 125
+	[[ $stderr == *'container "e1" is not running'* ]]
+	run "${OCI[@]}" delete e1
+	assert_success
+	assert_equal "$(cat "$T/err")" ""
 	assert_host_unchanged
 }

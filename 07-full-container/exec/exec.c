@@ -138,13 +138,20 @@ static pid_t start(struct exec_ctx *x)
 	/* Into the container's cgroups (its limits count the command too)
 	 * while it waits for "go": nothing it runs is outside them. Its
 	 * cgroup namespace, joined already, then shows them as /. */
-	if (enter_cgroups(x->rec.name, x->rec.runtime, x->rec.pid, pid) == -1)
-		return -1;
+	if (x->spec == NULL && enter_cgroups(x->rec.name, x->rec.runtime, x->rec.pid, pid) == -1)
+		goto kill;
+	if (x->spec != NULL && x->spec->started != NULL &&
+	    x->spec->started(x->spec->arg, pid) == -1)
+		goto kill;
 	if (sync_post(x->go[1]) == -1) {
 		nsl_error(errno, "write(the command's pipe)");
-		return -1;
+		goto kill;
 	}
 	return pid;
+kill: /* never released: it would see our end of file anyway */
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	return -1;
 }
 
 /* Forward what we catch to the command until it exits; its status. */
@@ -180,16 +187,12 @@ static int wait_cmd(const struct exec_ctx *x, pid_t pid)
 	}
 }
 
-int ctr_exec(const char *target, int user_set, uid_t uid, gid_t gid, char **cmd)
+/* Everything after the container is found: X->rec names it. */
+static int exec_in(struct exec_ctx *x)
 {
-	struct exec_ctx x = { .host = getpid(), .uid = user_set ? uid : 0,
-			      .gid = user_set ? gid : 0, .cmd = cmd, .sfd = -1,
-			      .go = { -1, -1 }, .pidp = { -1, -1 } };
 	int status = EXIT_RUNTIME;
 	pid_t pid;
 
-	if (exec_find_container(target, &x.rec) == -1)
-		return EXIT_RUNTIME;
 	/* CVE-2019-5736: what joins the container must not let it open
 	 * /proc/PID/exe - the host's nslab binary - and write through it.
 	 * Not dumpable: /proc/PID is root's, and ptrace access is refused.
@@ -198,18 +201,43 @@ int ctr_exec(const char *target, int user_set, uid_t uid, gid_t gid, char **cmd)
 		nsl_error(errno, "prctl(PR_SET_DUMPABLE, 0)");
 		return EXIT_RUNTIME;
 	}
-	if (block_signals(&x) == -1 || exec_open_container(&x) == -1)
+	if (block_signals(x) == -1 || exec_open_container(x) == -1)
 		goto out;
-	pid = start(&x);
-	join_close(&x.t);
-	if (pid > 0) {
-		status = wait_cmd(&x, pid);
-		say("%s exited with status %d", cmd[0], status);
+	pid = start(x);
+	join_close(&x->t);
+	if (pid > 0 && x->spec != NULL && x->spec->detach) {
+		say("%d released: it is our parent's now", (int)pid);
+		status = EXIT_OK;
+	} else if (pid > 0) {
+		status = wait_cmd(x, pid);
+		say("%s exited with status %d", x->cmd != NULL ? x->cmd[0] : "the command", status);
 	}
 out:
-	sync_close(x.go);
-	sync_close(x.pidp);
-	if (x.sfd != -1)
-		close(x.sfd);
+	sync_close(x->go);
+	sync_close(x->pidp);
+	if (x->sfd != -1)
+		close(x->sfd);
 	return status;
+}
+
+int ctr_exec(const char *target, int user_set, uid_t uid, gid_t gid, char **cmd)
+{
+	struct exec_ctx x = { .host = getpid(), .uid = user_set ? uid : 0,
+			      .gid = user_set ? gid : 0, .cmd = cmd, .sfd = -1,
+			      .go = { -1, -1 }, .pidp = { -1, -1 } };
+
+	if (exec_find_container(target, &x.rec) == -1)
+		return EXIT_RUNTIME;
+	return exec_in(&x);
+}
+
+int exec_spec_run(const struct exec_spec *spec)
+{
+	struct exec_ctx x = { .host = getpid(), .sfd = -1, .go = { -1, -1 },
+			      .pidp = { -1, -1 }, .spec = spec };
+
+	snprintf(x.rec.name, sizeof(x.rec.name), "%s", spec->name);
+	x.rec.pid = spec->init;
+	x.rec.userns = spec->userns;
+	return exec_in(&x);
 }

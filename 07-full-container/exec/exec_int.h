@@ -9,6 +9,7 @@
 
 #include "../../06-setns/join.h"
 #include "../state/state.h"
+#include "exec.h"
 
 struct exec_ctx {
 	struct state_rec rec;
@@ -21,6 +22,8 @@ struct exec_ctx {
 	int go[2];           /* host -> cmd: "you may run" (EOF: host gone) */
 	int pidp[2];         /* joiner -> host: the command's pid */
 	int time_children;   /* 1: t's time fd is ns/time_for_children */
+	const struct exec_spec *spec; /* the OCI runtime's exec (exec.h); NULL
+				       * for exec's own */
 };
 
 /* exec_open.c: the live container TARGET (a name, or the pid ps shows)

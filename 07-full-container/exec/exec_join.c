@@ -112,8 +112,17 @@ static int cmd_main(void *arg)
 	close(x->pidp[1]); /* or the host would not see the joiner's EOF */
 	/* Die with the host. If it is gone already, PDEATHSIG comes too
 	 * late; its "go" never comes either: sync_wait() sees EOF. */
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1 || sync_wait(x->go[0]) == -1)
+	if (x->spec != NULL && x->spec->detach) {
+		/* Ours until "go", our parent's after: no PDEATHSIG, and
+		 * our end of file before "go" is enough. */
+		if (sync_wait(x->go[0]) == -1)
+			return EXIT_RUNTIME;
+	} else if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1 || sync_wait(x->go[0]) == -1) {
 		return EXIT_RUNTIME;
+	}
+	close(x->go[0]);
+	if (x->spec != NULL)
+		return x->spec->body(x->spec->arg); /* sets itself up, as it was told */
 	/* A session of our own: no controlling terminal, so no TIOCSTI into
 	 * the caller's (CVE-2017-5226 and friends). */
 	if (setsid() == -1) {

@@ -33,8 +33,11 @@
 /* nsl_fail(), then -1: said here, so that the analyzer sees it too. */
 #define fail_with(...) ((void)nsl_fail(__VA_ARGS__), -1)
 
+/* The file being read: config.json, or exec's process.json. */
+static const char *doc_name = "config.json";
+
 /* A refusal: "config.json: WHERE: WHAT", errno EINVAL. -1. */
-#define refuse(...) (errno = EINVAL, (void)nsl_fail("config.json: " __VA_ARGS__), -1)
+#define refuse(fmt, ...) (errno = EINVAL, (void)nsl_fail("%s: " fmt, doc_name, ##__VA_ARGS__), -1)
 
 /* Member KEY of OBJ, of type WANT (JSON_TRUE stands for a boolean),
  * into *OUT: 1, 0 when absent (an error when REQUIRED), -1 refused. */
@@ -479,7 +482,7 @@ static int read_file(const char *path, char **text, size_t *len)
 	if (st.st_size > (off_t)JSON_MAX_SIZE) {
 		close(fd);
 		errno = E2BIG;
-		return fail_with("config.json: %lld bytes, at most %u", (long long)st.st_size,
+		return fail_with("%s: %lld bytes, at most %u", doc_name, (long long)st.st_size,
 				JSON_MAX_SIZE);
 	}
 	*text = malloc((size_t)st.st_size + 1);
@@ -499,13 +502,47 @@ static int read_file(const char *path, char **text, size_t *len)
 	return 0;
 }
 
+/* PATH, named NAME in refusals, parsed into O->doc: its root, or NULL
+ * after the failure has been recorded. */
+static const struct json *load(const char *path, const char *name, struct oci_config *o)
+{
+	struct json_error err;
+	char *text = NULL;
+	size_t len = 0;
+	int ret;
+
+	doc_name = name;
+	if (read_file(path, &text, &len) == -1)
+		return NULL;
+	ret = json_parse(text, len, &o->doc, &err);
+	free(text);
+	if (ret == -1) {
+		if (errno == EINVAL)
+			(void)nsl_fail("%s: line %u, column %u: expected %s", name, err.line,
+				       err.column, err.what);
+		else
+			(void)nsl_fail("json_parse(\"%s\")", path);
+		return NULL;
+	}
+	if (o->doc.root->type != JSON_OBJECT) {
+		(void)refuse("%s, not an object", json_type_name(o->doc.root->type));
+		return NULL;
+	}
+	return o->doc.root;
+}
+
+/* What every command reads the same way. */
+static void finish(struct oci_config *o)
+{
+	o->c.env_exact = 1;
+	o->c.host_uid = getuid();
+	o->c.host_gid = getgid();
+}
+
 int oci_config_load(const char *bundle, struct oci_config *o)
 {
 	char path[PATH_MAX + 16];
-	struct json_error err;
 	const struct json *cfg, *v, *lx;
-	char *text = NULL;
-	size_t len = 0;
 	int ret;
 
 	memset(o, 0, sizeof(*o));
@@ -513,19 +550,8 @@ int oci_config_load(const char *bundle, struct oci_config *o)
 	if (realpath(bundle, o->bundle) == NULL)
 		return fail_with("realpath(\"%s\") (the bundle)", bundle);
 	snprintf(path, sizeof(path), "%s/config.json", o->bundle);
-	if (read_file(path, &text, &len) == -1)
+	if ((cfg = load(path, "config.json", o)) == NULL)
 		return -1;
-	ret = json_parse(text, len, &o->doc, &err);
-	free(text);
-	if (ret == -1) {
-		if (errno == EINVAL)
-			return fail_with("config.json: line %u, column %u: expected %s", err.line,
-					err.column, err.what);
-		return fail_with("json_parse(\"%s\")", path);
-	}
-	cfg = o->doc.root;
-	if (cfg->type != JSON_OBJECT)
-		return refuse("%s, not an object", json_type_name(cfg->type));
 	if (member(cfg, "", "ociVersion", JSON_STRING, 1, &v) == -1)
 		return -1;
 	if (strncmp(v->str, "1.", 2) != 0)
@@ -544,9 +570,20 @@ int oci_config_load(const char *bundle, struct oci_config *o)
 	if ((ret = member(cfg, "", "hostname", JSON_STRING, 0, &v)) == -1)
 		return -1;
 	o->c.hostname = ret == 1 ? v->str : NULL;
-	o->c.env_exact = 1;
-	o->c.host_uid = getuid();
-	o->c.host_gid = getgid();
+	finish(o);
+	return 0;
+}
+
+int oci_process_load(const char *path, int userns, struct oci_config *o)
+{
+	const struct json *p;
+
+	memset(o, 0, sizeof(*o));
+	o->c.workdir = "/";
+	o->c.userns = userns; /* what the capabilities may hold */
+	if ((p = load(path, "process.json", o)) == NULL || read_process(p, o) == -1)
+		return -1;
+	finish(o);
 	return 0;
 }
 

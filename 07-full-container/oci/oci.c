@@ -74,6 +74,7 @@ struct oci_state {
 	char created[40];
 	pid_t pid;
 	unsigned long long start;
+	int userns;         /* 1: the container has its own user namespace */
 };
 
 /* One error line, and with --log the same as a JSON line in that file,
@@ -176,7 +177,8 @@ static int save_state(const char *dir, const struct oci_state *s)
 		return fail_with("open(\"%s\")", tmp);
 	fputs("{\"id\":", f);
 	json_put_string(f, s->id);
-	fprintf(f, ",\"pid\":%d,\"start\":%llu,\"bundle\":", (int)s->pid, s->start);
+	fprintf(f, ",\"pid\":%d,\"start\":%llu,\"userns\":%s,\"bundle\":", (int)s->pid,
+		s->start, s->userns ? "true" : "false");
 	json_put_string(f, s->bundle);
 	fputs(",\"created\":", f);
 	json_put_string(f, s->created);
@@ -220,6 +222,8 @@ static int load_state(const char *dir, struct oci_state *s)
 			 json_string(json_get(doc.root, "created")));
 		s->pid = (pid_t)pid;
 		s->start = start;
+		s->userns = json_get(doc.root, "userns") != NULL &&
+			    json_get(doc.root, "userns")->type == JSON_TRUE;
 		ret = 0;
 	} else {
 		errno = EINVAL;
@@ -279,7 +283,9 @@ static int find(const struct oci_global *g, const char *id, char *dir, size_t le
 	return 0;
 }
 
-static void remove_dir(const char *dir)
+/* DIR, a container's directory, and the default root with it once it is
+ * empty (a failed create must not leave /run/nslab-oci behind either). */
+static void remove_dir(const struct oci_global *g, const char *dir)
 {
 	char path[PATH_MAX + 32];
 
@@ -290,9 +296,11 @@ static void remove_dir(const char *dir)
 	snprintf(path, sizeof(path), "%s/.state.json.tmp", dir);
 	unlink(path);
 	rmdir(dir);
+	if (g->default_root)
+		rmdir(g->root); /* fails, and is left, while others are there */
 }
 
-static int write_pid_file(const char *path, pid_t pid)
+int oci_write_pid_file(const char *path, pid_t pid)
 {
 	char tmp[PATH_MAX + 16];
 	FILE *f;
@@ -309,13 +317,34 @@ static int write_pid_file(const char *path, pid_t pid)
 	return 0;
 }
 
+/* The engine's --console-socket CONSOLE, connected: the socket, or -1
+ * after the report. */
+static int console_connect(const char *console)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int sock;
+
+	if (console == NULL || strlen(console) >= sizeof(sun.sun_path)) {
+		nsl_error(ENAMETOOLONG, "--console-socket \"%s\"", console ? console : "");
+		return -1;
+	}
+	memcpy(sun.sun_path, console, strlen(console) + 1);
+	sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (sock == -1 || connect(sock, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+		nsl_error(errno, "connect(\"%s\") (--console-socket)", console);
+		if (sock != -1)
+			close(sock);
+		return -1;
+	}
+	return sock;
+}
+
 /* process.terminal: the pty's master, which came with "ready", to the
  * engine's --console-socket CONSOLE (one byte and the fd, SCM_RIGHTS, as
  * runc sends it); the engine relays it from then on. 0, or -1 after the
  * report. */
 static int hand_console(int go, const char *console)
 {
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	int master, sock, ret = -1;
 
 	if (tty_recv_fd(go, &master) == -1) {
@@ -323,18 +352,10 @@ static int hand_console(int go, const char *console)
 			nsl_error(errno, "%s", nsl_failed_call());
 		return -1;
 	}
-	if (console == NULL || strlen(console) >= sizeof(sun.sun_path)) {
-		nsl_error(ENAMETOOLONG, "--console-socket \"%s\"", console ? console : "");
-		close(master);
-		return -1;
-	}
-	memcpy(sun.sun_path, console, strlen(console) + 1);
-	sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (sock == -1 || connect(sock, (struct sockaddr *)&sun, sizeof(sun)) == -1)
-		nsl_error(errno, "connect(\"%s\") (--console-socket)", console);
-	else if (tty_send_fd(sock, master) == -1)
+	sock = console_connect(console);
+	if (sock != -1 && tty_send_fd(sock, master) == -1)
 		nsl_error(errno, "%s (--console-socket)", nsl_failed_call());
-	else
+	else if (sock != -1)
 		ret = 0;
 	if (sock != -1)
 		close(sock);
@@ -462,7 +483,7 @@ static int cmd_create(const struct oci_global *g, int argc, char **argv)
 	    (o.c.userns && getuid() == 0 && chown(fifo, 100000, 100000) == -1)) {
 		int err = errno;
 
-		remove_dir(dir);
+		remove_dir(g, dir);
 		oci_config_free(&o);
 		return failed(g, EXIT_RUNTIME, "mkfifo(\"%s\"): %s", fifo, strerror(err));
 	}
@@ -471,7 +492,7 @@ static int cmd_create(const struct oci_global *g, int argc, char **argv)
 	k.tty_size = (struct winsize){ .ws_row = o.rows, .ws_col = o.cols };
 	s.pid = start_init(&o, &k, console, &last);
 	if (s.pid == -1) {
-		remove_dir(dir);
+		remove_dir(g, dir);
 		oci_config_free(&o);
 		return failed(g, EXIT_RUNTIME, "create \"%s\": the container could not be built",
 			      argv[optind]);
@@ -479,6 +500,7 @@ static int cmd_create(const struct oci_global *g, int argc, char **argv)
 	ctr_phase("ready");
 	snprintf(s.id, sizeof(s.id), "%s", argv[optind]);
 	snprintf(s.bundle, sizeof(s.bundle), "%s", o.bundle);
+	s.userns = o.c.userns;
 	oci_config_free(&o);
 	strftime(s.created, sizeof(s.created), "%Y-%m-%dT%H:%M:%SZ",
 		 gmtime_r(&(time_t){ time(NULL) }, &(struct tm){ 0 }));
@@ -490,13 +512,13 @@ static int cmd_create(const struct oci_global *g, int argc, char **argv)
 	/* The last byte, once the state is there for the others to find:
 	 * after it, the init waits for `start` on its own. */
 	if (zombie || save_state(dir, &s) == -1 ||
-	    (pid_file != NULL && write_pid_file(pid_file, s.pid) == -1) || sync_post(last) == -1) {
+	    (pid_file != NULL && oci_write_pid_file(pid_file, s.pid) == -1) || sync_post(last) == -1) {
 		int err = errno;
 
 		close(last);
 		kill(s.pid, SIGKILL);
 		waitpid(s.pid, NULL, 0);
-		remove_dir(dir);
+		remove_dir(g, dir);
 		return failed_call(g, err);
 	}
 	close(last);
@@ -544,6 +566,77 @@ static int cmd_start(const struct oci_global *g, const char *id)
 	unlink(fifo);
 	say("started \"%s\": the init %d runs the command", id, (int)s.pid);
 	return EXIT_OK;
+}
+
+/* exec --process FILE ID: oci_exec() (exec.c) runs it, once the
+ * options and the container are checked. */
+static int cmd_exec(const struct oci_global *g, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "process", required_argument, NULL, 'p' },
+		{ "pid-file", required_argument, NULL, 'P' },
+		{ "console-socket", required_argument, NULL, 'c' },
+		{ "detach", no_argument, NULL, 'd' },
+		{ "tty", no_argument, NULL, 't' },
+		{ "preserve-fds", required_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static struct oci_exec_args a = { .console = -1 }; /* large; one exec per process */
+	const char *console = NULL, *process = NULL;
+	char dir[PATH_MAX];
+	struct oci_state s;
+	int opt, tty = 0, status;
+
+	while ((opt = getopt_long(argc, argv, "+:p:dt", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'p': process = optarg; break;
+		case 'P': a.pid_file = optarg; break;
+		case 'c': console = optarg; break;
+		case 'd': a.detach = 1; break;
+		case 't': tty = 1; break;
+		case 'f':
+			if (strcmp(optarg, "0") != 0)
+				return failed(g, EXIT_USAGE, "--preserve-fds %s: not supported yet",
+					      optarg);
+			break;
+		default: return cli_bad_option(opt, argv);
+		}
+	}
+	if (argc - optind != 1 || process == NULL)
+		return usage_error(PROG, "exec needs --process FILE and one container id (a "
+				   "command after the id is not supported: write it in FILE)");
+	a.id = argv[optind];
+	if (tty && console == NULL)
+		return failed(g, EXIT_USAGE, "--tty: the pty's master needs a --console-socket");
+	if (find(g, a.id, dir, sizeof(dir), &s, &status) == -1)
+		return status;
+	if (status_of(dir, &s) == STOPPED)
+		return failed(g, EXIT_RUNTIME, "container \"%s\" is not running: nothing to exec "
+			      "into", a.id);
+	a.init = s.pid;
+	if (oci_process_load(process, s.userns, &a.o) == -1) {
+		int err = errno;
+
+		oci_config_free(&a.o);
+		return failed_call(g, err);
+	}
+	if (a.o.terminal != (console != NULL)) {
+		oci_config_free(&a.o);
+		return failed(g, EXIT_RUNTIME, a.o.terminal ?
+			      "process.terminal is true: the pty's master needs a --console-socket" :
+			      "--console-socket, but process.terminal is not true: no pty to send");
+	}
+	if (a.o.mknod_dropped)
+		say("process.capabilities: CAP_MKNOD left out, as create left it out");
+	if (console != NULL && (a.console = console_connect(console)) == -1) {
+		oci_config_free(&a.o);
+		return failed(g, EXIT_RUNTIME, "exec \"%s\": the console socket", a.id);
+	}
+	status = oci_exec(&a);
+	if (a.console != -1)
+		close(a.console);
+	oci_config_free(&a.o);
+	return status;
 }
 
 static int cmd_state(const struct oci_global *g, const char *id)
@@ -677,7 +770,7 @@ static int cmd_delete(const struct oci_global *g, int argc, char **argv)
 		 * wrote it, whose init died with it (container.c). */
 		snprintf(path, sizeof(path), "%s/exec.fifo", dir);
 		if (err == ENOENT && access(path, F_OK) == 0) {
-			remove_dir(dir);
+			remove_dir(g, dir);
 			say("removed what a failed create left of \"%s\"", argv[optind]);
 			return EXIT_OK;
 		}
@@ -696,23 +789,26 @@ static int cmd_delete(const struct oci_global *g, int argc, char **argv)
 		if (pfd != -1)
 			close(pfd);
 	}
-	remove_dir(dir);
-	if (g->default_root)
-		rmdir(g->root); /* fails, and is left, while others are there */
+	remove_dir(g, dir);
 	say("deleted \"%s\"", argv[optind]);
 	return EXIT_OK;
 }
 
 static const char *const commands[] = { "create", "start", "state", "kill", "delete" };
 
-int oci_is_command(const char *arg)
+int oci_is_command(int argc, char **argv)
 {
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strcmp(arg, commands[i]) == 0)
+		if (strcmp(argv[1], commands[i]) == 0)
 			return 1;
-	return strncmp(arg, "--root", 6) == 0 || strncmp(arg, "--log", 5) == 0 ||
-	       strcmp(arg, "--systemd-cgroup") == 0 || strcmp(arg, "--debug") == 0 ||
-	       strcmp(arg, "--version") == 0;
+	/* exec is run's too: the engines' always has --process. */
+	for (int i = 2; strcmp(argv[1], "exec") == 0 && i < argc && argv[i][0] == '-'; i++)
+		if (strncmp(argv[i], "--process", 9) == 0)
+			return 1;
+	return strncmp(argv[1], "--root", 6) == 0 || strncmp(argv[1], "--log", 5) == 0 ||
+	       strcmp(argv[1], "--systemd-cgroup") == 0 || strcmp(argv[1], "--debug") == 0 ||
+	       strncmp(argv[1], "--cgroup-manager", 16) == 0 ||
+	       strcmp(argv[1], "--version") == 0;
 }
 
 static int default_root(struct oci_global *g)
@@ -736,6 +832,7 @@ int oci_main(int argc, char **argv)
 		{ "log", required_argument, NULL, 'l' },
 		{ "log-format", required_argument, NULL, 'F' },
 		{ "systemd-cgroup", no_argument, NULL, 's' },
+		{ "cgroup-manager", required_argument, NULL, 'm' },
 		{ "debug", no_argument, NULL, 'd' },
 		{ "version", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
@@ -758,6 +855,12 @@ int oci_main(int argc, char **argv)
 				return usage_error(PROG, "--log-format \"%s\": json or text", optarg);
 			break;
 		case 's': break; /* no cgroups of its own yet: nothing to name */
+		case 'm': /* crun's, which podman gives with --cgroups=disabled */
+			if (strcmp(optarg, "disabled") != 0 && strcmp(optarg, "cgroupfs") != 0 &&
+			    strcmp(optarg, "systemd") != 0)
+				return usage_error(PROG, "--cgroup-manager \"%s\": cgroupfs, systemd or "
+						   "disabled", optarg);
+			break;
 		case 'd': say_level = 1; break;
 		case 'v':
 			printf(PROG " (nslab)\nspec: " OCI_VERSION "\n");
@@ -766,7 +869,7 @@ int oci_main(int argc, char **argv)
 		}
 	}
 	if (optind >= argc)
-		return usage_error(PROG, "which command? (create, start, state, kill, delete)");
+		return usage_error(PROG, "which command? (create, start, state, kill, delete, exec)");
 	g.default_root = g.root[0] == '\0';
 	if (g.default_root && default_root(&g) == -1)
 		return failed(&g, EXIT_RUNTIME, "no state directory: XDG_RUNTIME_DIR is not set; "
@@ -781,12 +884,14 @@ int oci_main(int argc, char **argv)
 		return cmd_kill(&g, argc, argv);
 	if (strcmp(cmd, "delete") == 0)
 		return cmd_delete(&g, argc, argv);
+	if (strcmp(cmd, "exec") == 0)
+		return cmd_exec(&g, argc, argv);
 	if ((strcmp(cmd, "start") == 0 || strcmp(cmd, "state") == 0) && argc != 2)
 		return usage_error(PROG, "%s needs one container id", cmd);
 	if (strcmp(cmd, "start") == 0)
 		return cmd_start(&g, argv[1]);
 	if (strcmp(cmd, "state") == 0)
 		return cmd_state(&g, argv[1]);
-	return usage_error(PROG, "unknown command '%s' (create, start, state, kill, delete; "
-			   "exec is not supported yet)", cmd);
+	return usage_error(PROG, "unknown command '%s' (create, start, state, kill, delete, "
+			   "exec)", cmd);
 }

@@ -56,11 +56,35 @@ struct oci_config {
 int oci_config_load(const char *bundle, struct oci_config *o);
 void oci_config_free(struct oci_config *o);
 
+/* config.c: exec's --process PATH (a process object, as config.json's
+ * "process") into O's c, for a container with a user namespace of its
+ * own when USERNS. 0, or -1 as for oci_config_load(). */
+int oci_process_load(const char *path, int userns, struct oci_config *o);
+
+/* oci_exec.c: `exec --process FILE ID`, once oci.c has read its options,
+ * found the container running and read FILE. Its status: EXIT_OK once a
+ * detached command is released, else the command's own, EXIT_RUNTIME
+ * after a reported failure. */
+struct oci_exec_args {
+	struct oci_config o;     /* FILE, read as config.json's "process" */
+	const char *id;
+	const char *pid_file;    /* --pid-file: the command's pid */
+	pid_t init;              /* the container's init */
+	int console;             /* --console-socket, connected; else -1 */
+	int detach;              /* --detach: exit once it is released */
+};
+int oci_exec(struct oci_exec_args *a);
+
+/* oci.c: PID into PATH (--pid-file), whole or not at all (rename(2)).
+ * 0, or -1 with the failure recorded. */
+int oci_write_pid_file(const char *path, pid_t pid);
+
 /* oci.c: the commands, ARGV[0] being the program: the exit status. */
 int oci_main(int argc, char **argv);
 
-/* Whether ARG (argv[1]) starts an OCI command line: a command only the
- * runtime spec has, or a global option. */
-int oci_is_command(const char *arg);
+/* Whether ARGV starts an OCI command line: a command only the runtime
+ * spec has (exec is run's too: the engines' has --process), or a global
+ * option. */
+int oci_is_command(int argc, char **argv);
 
 #endif

@@ -1,0 +1,37 @@
+/* exec.h - exec's way into a running container, for a caller with a
+ * command of its own to run there: the OCI runtime's `exec --process`
+ * (../oci/), whose command is described by a process.json and hardened
+ * the way its container's command was, not the way exec's is.
+ *
+ * Everything else is exec's: the namespaces opened on the host and
+ * joined by a forked joiner, the command cloned with CLONE_PARENT as our
+ * child, released by "go", its signals forwarded. The container's
+ * cgroups are not entered: the OCI runtime makes none yet. */
+#ifndef NSLAB_EXEC_H
+#define NSLAB_EXEC_H
+
+#include <sys/types.h>
+
+struct exec_spec {
+	pid_t init;             /* the container's init, as the host sees it */
+	const char *name;       /* the container's name, for messages */
+	int userns;             /* 1: it has a user namespace of its own */
+	/* The command, inside, once released: sets itself up, execs, and
+	 * returns only when it failed, with the status to exit with. */
+	int (*body)(void *arg);
+	void *arg;
+	/* The host, before the release, told the command's pid (a pid
+	 * file): 0, or -1 after the report, and the command is killed. */
+	int (*started)(void *arg, pid_t pid);
+	/* 1: return once the command is released, leaving it to our parent
+	 * (a subreaper: conmon, containerd's shim) - no PR_SET_PDEATHSIG,
+	 * and its status is the parent's to collect. */
+	int detach;
+};
+
+/* Run SPEC's command in its container: with DETACH, EXIT_OK once it is
+ * released; without, its status (128+signal), signals passed on to it
+ * meanwhile. EXIT_RUNTIME after a reported failure. */
+int exec_spec_run(const struct exec_spec *spec);
+
+#endif

@@ -1,0 +1,88 @@
+/* oci_exec.c - the runtime spec's other process: `exec --process FILE ID`,
+ * which podman exec and containerd's task exec call. It is exec's
+ * (../exec/: the namespaces opened on the host, joined by a forked
+ * joiner, the command cloned as our child with CLONE_PARENT), with a
+ * command of its own: FILE describes it as config.json's "process" does,
+ * and it is hardened as the container's own command was, by the init's
+ * and the command's own steps (../container.h):
+ *
+ *   runtime (host)               joiner             command (inside)
+ *   --pid-file: its pid    <-    clone(PARENT)  ->  waits for "go"
+ *   "go"                   ->                       --tty: a pty of the
+ *   --detach: exit 0                                container's devpts,
+ *   else: wait, pass signals on                     the master to the
+ *                                                   console socket;
+ *                                                   rlimits, caps,
+ *                                                   no_new_privs,
+ *                                                   seccomp; its user,
+ *                                                   env, cwd; exec
+ *
+ * With --detach the command outlives us, as the init does after
+ * create: its parent is then our caller, a subreaper (conmon, the shim),
+ * which collects its status.
+ *
+ * Read: the runtime spec's runtime.md, runc's exec(8), setns(2).
+ */
+#define _GNU_SOURCE
+#include "oci.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../container.h"
+#include "../exec/exec.h"
+#include "fail.h"
+#include "say.h"
+#include "../tty/tty.h"
+
+/* The command, inside the container, once released: its pty first,
+ * while it is still root there, then the init's hardening, then the
+ * container command's own steps. Returns only when that failed. */
+static int body(void *arg)
+{
+	const struct oci_exec_args *a = arg;
+	struct ctr_child k = { .c = &a->o.c, .go = -1, .tty_slave = -1,
+			       .tty_size = { .ws_row = a->o.rows, .ws_col = a->o.cols } };
+	int master;
+
+	if (a->console != -1) {
+		if (ctr_open_tty(&k, &master) == -1)
+			return EXIT_RUNTIME;
+		if (tty_send_fd(a->console, master) == -1) {
+			nsl_error(errno, "%s (--console-socket)", nsl_failed_call());
+			return EXIT_RUNTIME;
+		}
+		close(master);
+		say("the pty's master went to the console socket: the engine relays it");
+	}
+	if (ctr_harden(&a->o.c) == -1)
+		return EXIT_RUNTIME;
+	return ctr_cmd_main(&k);
+}
+
+/* --pid-file, before the command is released. */
+static int started(void *arg, pid_t pid)
+{
+	const struct oci_exec_args *a = arg;
+
+	if (a->pid_file == NULL)
+		return 0;
+	if (oci_write_pid_file(a->pid_file, pid) == -1) {
+		nsl_error(errno, "%s", nsl_failed_call());
+		return -1;
+	}
+	return 0;
+}
+
+int oci_exec(struct oci_exec_args *a)
+{
+	struct exec_spec spec = { .init = a->init, .name = a->id, .userns = a->o.c.userns,
+				  .body = body, .arg = a, .started = started,
+				  .detach = a->detach };
+
+	a->o.c.tty = a->console != -1;
+	snprintf(a->o.c.name, sizeof(a->o.c.name), "%.64s", a->id);
+	return exec_spec_run(&spec);
+}

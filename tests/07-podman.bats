@@ -1,0 +1,179 @@
+#!/usr/bin/env bats
+# Checks of 07-full-container under a real engine: podman, told
+# `--runtime bin/07-full-container`, runs an image imported from our
+# rootfs (podman import). podman writes config.json and process.json,
+# conmon calls create, start, state, kill, delete and exec --process, and
+# each check looks from the host: the container's init is our binary,
+# conmon's child, with its state in /run/nslab-oci; the command is the
+# init's; stop's SIGTERM reaches a trap; rm leaves nothing.
+#
+# podman runs in a sandbox of this file's own (its store, run and tmp
+# directories below $BATS_FILE_TMPDIR, vfs storage, no network), with
+# cgroups disabled: nslab's runtime reads no cgroupsPath yet, and this
+# machine's own cgroups are not a test's to touch. A containers.conf
+# says so, and names our runtime among those that may run without
+# cgroups (podman's own list names only crun and krun). Its limits are
+# set below the machine's: podman asks for RLIMIT_NOFILE 1048576, and a
+# root without CAP_SYS_RESOURCE (a CI sandbox's) cannot raise a limit.
+
+# ROOTFS is set in ctr.bash (ctr_setup_file).
+# shellcheck disable=SC2153
+load helpers
+load ctr
+
+setup_file() {
+	ctr_setup_file
+	export PODMAN_SKIP=
+	if [ "$(id -u)" -ne 0 ]; then
+		PODMAN_SKIP="needs root (rootful podman)"
+	elif ! command -v podman >/dev/null || ! command -v conmon >/dev/null; then
+		PODMAN_SKIP="needs 'podman' and 'conmon' (install the podman package)"
+	elif [ -z "$ROOTFS" ]; then
+		PODMAN_SKIP="no rootfs"
+	fi
+	[ -z "$PODMAN_SKIP" ] || return 0
+	export D=$BATS_FILE_TMPDIR/podman
+	mkdir -p "$D/tmp" "$D/net"
+	cat >"$D/containers.conf" <<-EOF
+		[containers]
+		netns = "none"
+		cgroups = "disabled"
+		default_ulimits = ["nofile=1024:1024", "nproc=4096:4096"]
+		[engine]
+		cgroup_manager = "cgroupfs"
+		events_logger = "none"
+		image_copy_tmp_dir = "$D/tmp"
+		runtime_supports_nocgroup = ["07-full-container"]
+		[network]
+		network_config_dir = "$D/net"
+	EOF
+	# One command for podman, for the checks and for script(1).
+	cat >"$D/podman" <<-EOF
+		#!/bin/sh
+		CONTAINERS_CONF=$D/containers.conf exec podman --root $D/store --runroot $D/run \\
+		    --tmpdir $D/tmp --storage-driver vfs --runtime $NSLAB_BIN/07-full-container "\$@"
+	EOF
+	chmod +x "$D/podman"
+	# podman import keeps a cache in /var/lib/containers whatever its
+	# store: it gets a /var/lib of its own, gone when it exits.
+	tar -C "$ROOTFS" -c . |
+		unshare -m sh -c 'mount -t tmpfs nslab-podman /var/lib && exec "$@"' _ \
+			"$D/podman" import - nslab-busybox >"$D/import.log" 2>&1 ||
+		PODMAN_SKIP="podman import failed: $(tail -n 1 "$D/import.log")"
+}
+
+teardown_file() {
+	[ -n "${D:-}" ] && [ -x "$D/podman" ] || return 0
+	"$D/podman" rm -a -f -t 0 >/dev/null 2>&1 || true
+	"$D/podman" rmi -a -f >/dev/null 2>&1 || true
+	# A container's /dev/shm is a mount in the store: never rm -rf one.
+	grep -q " $D/" /proc/self/mountinfo && umount -R "$D/run" "$D/store" 2>/dev/null
+	return 0
+}
+
+setup() {
+	[ -z "$PODMAN_SKIP" ] || skip "$PODMAN_SKIP"
+	ctr_setup
+	PM=("$D/podman")
+	podman_before=$(podman_traces)
+}
+
+teardown() {
+	[ -z "$PODMAN_SKIP" ] || return 0
+	"${PM[@]}" rm -a -f -t 0 >/dev/null 2>&1 || true
+	ctr_teardown
+}
+
+# What podman leaves on a host outside its store, when it leaves it.
+podman_traces() {
+	ls -d /var/lib/containers /etc/cni/net.d/cni.lock /run/libpod /run/containers \
+		/run/crun 2>/dev/null || true
+}
+
+# The host as it was, podman's places included.
+assert_all_unchanged() {
+	assert_host_unchanged
+	assert_equal "$(podman_traces)" "$podman_before"
+}
+
+# The container podman calls ID: its init's pid, from our state.json.
+init_of() { # init_of ID
+	grep -o '"pid":[0-9]*' "/run/nslab-oci/$1/state.json" | cut -d: -f2
+}
+
+@test "07p.1 podman run --rm: the init is our binary, conmon's child, the command its; the status comes back; rm leaves nothing" {
+	local id out p
+	# shellcheck disable=SC2016
+	"${PM[@]}" run --rm -v "$T/io:/mnt" nslab-busybox sh -c 'echo $$ >/mnt/up; cat /mnt/down >/dev/null; hostname; exit 3' \
+		>"$T/out" 2>"$T/err" &
+	ctr=$!
+	fifo_read inside "$T/io/up"
+	assert_equal "$inside" 2 # the init is 1
+	id=$(find /run/nslab-oci -mindepth 1 -maxdepth 1 -printf '%f\n')
+	[ "$(wc -w <<<"$id")" -eq 1 ] || fail "containers in /run/nslab-oci: $id"
+	init=$(init_of "$id")
+	assert_equal "$(readlink "/proc/$init/exe")" "$CTR"
+	p=$(awk '$1 == "PPid:" { print $2 }' "/proc/$init/status")
+	assert_equal "$(readlink "/proc/$p/exe")" "$(command -v conmon)"
+	cmd=$(child_with_nspid "$init" 2)
+	[ -n "$cmd" ]
+	for ns in pid mnt uts ipc; do
+		[ "$(readlink "/proc/$cmd/ns/$ns")" != "$(readlink "/proc/self/ns/$ns")" ] || fail "$ns is the host's"
+	done
+	resume
+	out=0
+	wait "$ctr" || out=$?
+	ctr=
+	assert_equal "$out" 3
+	assert_equal "$(cat "$T/out")" "${id:0:12}" # podman's hostname: the id's start
+	assert_equal "$(cat "$T/err")" ""
+	[ ! -e "/run/nslab-oci/$id" ]
+	run "${PM[@]}" ps -a -q
+	assert_output ""
+	assert_all_unchanged
+}
+
+@test "07p.2 podman run -d, exec (its status, and -it), stop (SIGTERM to a trap), rm" {
+	local id out
+	# shellcheck disable=SC2016
+	id=$("${PM[@]}" run -d --name p2 -v "$T/io:/mnt" nslab-busybox \
+		sh -c 'trap "echo got-TERM >/mnt/log; exit 0" TERM; echo $$ >/mnt/up; sleep 1000 & wait')
+	fifo_read inside "$T/io/up"
+	init=$(init_of "$id")
+	assert_equal "$(readlink "/proc/$init/exe")" "$CTR"
+	# exec: conmon calls exec --process --detach; the process joins the
+	# container's namespaces (its pid there is neither 1 nor 2) and
+	# its status reaches podman.
+	run "${PM[@]}" exec p2 sh -c 'echo $$; hostname; exit 5'
+	assert_failure 5
+	[ "${lines[0]}" -gt 2 ]
+	assert_equal "${lines[1]}" "${id:0:12}"
+	# exec -it: a pty of the container's devpts, sent to conmon.
+	run timeout "$(guard_s)" script -qec "stty cols 91 rows 23; $D/podman exec -it p2 sh -c 'tty; stty size'" /dev/null </dev/null
+	assert_success
+	assert_output --regexp '/dev/pts/[0-9]+'
+	assert_output --partial '23 91'
+	# stop: kill ID 15, which the init passes on to the command.
+	run "${PM[@]}" stop -t 30 p2
+	assert_success
+	assert_equal "$(cat "$T/io/log")" got-TERM
+	wait_for gone "$init"
+	run "${PM[@]}" inspect --format '{{.State.ExitCode}}' p2
+	assert_output 0
+	run "${PM[@]}" rm p2
+	assert_success
+	[ ! -e "/run/nslab-oci/$id" ]
+	assert_all_unchanged
+}
+
+@test "07p.3 podman run -it: the command's terminal is a pty of the container's own devpts, sized as ours; keys typed reach it" {
+	run timeout "$(guard_s)" script -qec "stty cols 77 rows 22; $D/podman run --rm -it nslab-busybox sh -c 'tty; stty size; exit 3'" /dev/null </dev/null
+	assert_failure 3
+	assert_output --partial '/dev/pts/0'
+	assert_output --partial '22 77'
+	# shellcheck disable=SC2016
+	run timeout "$(guard_s)" script -qec "$D/podman run --rm -it nslab-busybox sh" /dev/null <<<'echo typed-$((6 * 7)); exit 4'
+	assert_failure 4
+	assert_output --partial 'typed-42'
+	assert_all_unchanged
+}
