@@ -223,6 +223,7 @@ static int set_up(const struct ctr_config *c, struct mnt_record *record,
 {
 	const struct fs_config fc = {
 		.rootfs = c->rootfs, .vol = c->vol, .nvol = c->nvol,
+		.tmpfs = c->tmpfs, .ntmpfs = c->ntmpfs,
 		/* With an overlay, a mount point made for a volume goes to
 		 * the upper layer, never into the rootfs: nothing to record. */
 		.userns = c->userns, .record = c->overlay ? NULL : record,

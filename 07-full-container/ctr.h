@@ -13,6 +13,7 @@
 #include <sys/types.h>
 
 #include "../04-mount/mnt.h"
+#include "fs.h"
 #include "state/state.h"
 
 /* docker run's exit statuses: the runtime's own failure, a command that
@@ -26,6 +27,7 @@ enum {
 #define CTR_NAME_MAX STATE_NAME_MAX /* 64: a name is its state record's */
 #define CTR_MAX_VOLUMES 32
 #define CTR_MAX_ENV 128
+#define CTR_MAX_TMPFS 8
 
 struct ctr_config {
 	char name[CTR_NAME_MAX + 1];     /* --name, or generated */
@@ -35,6 +37,8 @@ struct ctr_config {
 	char **cmd;                      /* default { "/bin/sh", NULL } */
 	struct mnt_volume vol[CTR_MAX_VOLUMES];
 	size_t nvol;
+	struct fs_tmpfs tmpfs[CTR_MAX_TMPFS]; /* the OCI runtime's; run: none */
+	size_t ntmpfs;
 	const char *env[CTR_MAX_ENV];    /* -e KEY=VALUE, in order given */
 	size_t nenv;
 	const char *workdir;             /* -w; default "/" */

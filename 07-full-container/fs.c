@@ -147,6 +147,30 @@ static int setup_volume(const struct fs_config *c, const struct mnt_volume *v)
 	return 0;
 }
 
+/* config.json's tmpfs at T->dest: its mount point made inside the
+ * rootfs when missing (recorded, as a volume's), then a new tmpfs on it,
+ * resolved beneath the rootfs. */
+static int setup_tmpfs(const struct fs_config *c, const struct fs_tmpfs *t)
+{
+	int fd, created, err;
+
+	fd = mnt_make_target(c->rootfs, t->dest, 1, c->record, &created);
+	if (fd == -1) {
+		err = errno;
+		report();
+		fs_hint_create(c, err, t->dest);
+		return -1;
+	}
+	if (fs_mount_on("tmpfs", fd, t->dest, "tmpfs", t->flags, t->data[0] ? t->data : NULL) ==
+	    -1) {
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	say("%s: a tmpfs (%s)", t->dest, t->data[0] ? t->data : "no options");
+	return 0;
+}
+
 /* Make REL read-only: bind it onto itself, then remount that bind
  * read-only. A bind ignores MS_RDONLY, so it takes the second call,
  * which changes the new mount alone; it sets every flag at once, so
@@ -249,8 +273,9 @@ int fs_enter_root(const struct fs_config *c, int rootfd)
 	return 0;
 }
 
-/* Every step after the bind, in order: the volumes after /proc, /dev
- * and /sys (a volume may go below them), the masks last, so that
+/* Every step after the bind, in order: config.json's tmpfs mounts, then
+ * the volumes, after /proc, /dev and /sys (a volume may go below any of
+ * them), the masks last, so that
  * nothing mounted later can uncover them. */
 static int build_tree(const struct fs_config *c, int rootfd)
 {
@@ -260,6 +285,9 @@ static int build_tree(const struct fs_config *c, int rootfd)
 		return -1;
 	if (fs_mount_sys(c, rootfd) == -1)
 		return -1;
+	for (size_t i = 0; i < c->ntmpfs; i++)
+		if (setup_tmpfs(c, &c->tmpfs[i]) == -1)
+			return -1;
 	for (size_t i = 0; i < c->nvol; i++)
 		if (setup_volume(c, &c->vol[i]) == -1)
 			return -1;

@@ -14,10 +14,21 @@
 
 #include "../04-mount/mnt.h"
 
+/* A tmpfs that the OCI runtime's config.json asks for beyond the ones
+ * every container gets (containerd's at /run): at DEST inside the
+ * rootfs, mounted with FLAGS (MS_NOSUID...) and DATA ("mode=755,..."). */
+struct fs_tmpfs {
+	const char *dest;
+	unsigned long flags;
+	char data[128];
+};
+
 struct fs_config {
 	const char *rootfs;              /* absolute host path */
 	const struct mnt_volume *vol;
 	size_t nvol;
+	const struct fs_tmpfs *tmpfs;    /* mounted before the volumes */
+	size_t ntmpfs;
 	int userns;                      /* in a new user namespace: mknod is
 					  * not allowed, so device nodes are
 					  * bind-mounted from the host */

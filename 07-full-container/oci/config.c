@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -343,6 +344,61 @@ static int read_bind(const struct json *m, size_t i, const char *bundle, const c
 	return 0;
 }
 
+/* A tmpfs's options: the flags the table knows, the rest ("mode=",
+ * "size=", "nr_inodes=", "uid=", "gid=") passed on as its data. */
+static const struct {
+	const char *name;
+	unsigned long flag;
+} tmpfs_flags[] = {
+	{ "nosuid", MS_NOSUID }, { "nodev", MS_NODEV }, { "noexec", MS_NOEXEC },
+	{ "ro", MS_RDONLY }, { "rw", 0 }, { "strictatime", MS_STRICTATIME },
+	{ "relatime", MS_RELATIME }, { "noatime", MS_NOATIME }, { "nodiratime", MS_NODIRATIME },
+	{ "suid", 0 }, { "dev", 0 }, { "exec", 0 },
+};
+static const char *const tmpfs_data[] = { "mode=", "size=", "nr_inodes=", "uid=", "gid=" };
+
+static int read_tmpfs(const struct json *m, size_t i, const char *dest, struct oci_config *o)
+{
+	struct fs_tmpfs *t = &o->c.tmpfs[o->c.ntmpfs];
+	const struct json *opts, *v;
+	size_t k, used = 0;
+	int n;
+
+	if (o->c.ntmpfs == CTR_MAX_TMPFS)
+		return refuse("mounts[%zu]: more than %d tmpfs mounts", i, CTR_MAX_TMPFS);
+	memset(t, 0, sizeof(*t));
+	t->dest = dest;
+	if ((n = member(m, "mounts[]", "options", JSON_ARRAY, 0, &opts)) == -1)
+		return -1;
+	for (v = n == 1 ? opts->child : NULL, k = 0; v != NULL; v = v->next, k++) {
+		size_t j, len;
+
+		if (v->type != JSON_STRING)
+			return refuse("mounts[%zu].options[%zu]: %s, not a string", i, k,
+				      json_type_name(v->type));
+		for (j = 0; j < sizeof(tmpfs_flags) / sizeof(tmpfs_flags[0]); j++)
+			if (strcmp(v->str, tmpfs_flags[j].name) == 0)
+				break;
+		if (j < sizeof(tmpfs_flags) / sizeof(tmpfs_flags[0])) {
+			t->flags |= tmpfs_flags[j].flag;
+			continue;
+		}
+		for (j = 0; j < sizeof(tmpfs_data) / sizeof(tmpfs_data[0]); j++)
+			if (strncmp(v->str, tmpfs_data[j], strlen(tmpfs_data[j])) == 0)
+				break;
+		len = strlen(v->str);
+		if (j == sizeof(tmpfs_data) / sizeof(tmpfs_data[0]) || strchr(v->str, ',') != NULL)
+			return refuse("mounts[%zu].options[%zu]: \"%s\": not a tmpfs option nslab "
+				      "knows", i, k, v->str);
+		if (used + len + 2 > sizeof(t->data))
+			return refuse("mounts[%zu].options: too long", i);
+		used += (size_t)snprintf(t->data + used, sizeof(t->data) - used, "%s%s",
+					 used ? "," : "", v->str);
+	}
+	o->c.ntmpfs++;
+	return 0;
+}
+
 static int read_mounts(const struct json *cfg, const char *bundle, struct oci_config *o)
 {
 	const struct json *mounts, *m, *v;
@@ -371,10 +427,15 @@ static int read_mounts(const struct json *cfg, const char *bundle, struct oci_co
 		if ((n = member(m, "mounts[]", "type", JSON_STRING, 0, &t)) == -1)
 			return -1;
 		type = n == 1 ? t->str : "bind";
+		if (strcmp(type, "tmpfs") == 0) {
+			if (read_tmpfs(m, i, v->str, o) == -1)
+				return -1;
+			continue;
+		}
 		if (strcmp(type, "bind") != 0 && strcmp(type, "none") != 0)
-			return refuse("mounts[%zu]: a %s at %s: not supported yet (bind mounts are, "
-				      "and nslab makes /proc, /dev, /dev/pts, /dev/shm and /sys itself)",
-				      i, type, v->str);
+			return refuse("mounts[%zu]: a %s at %s: not supported yet (bind and tmpfs "
+				      "mounts are, and nslab makes /proc, /dev, /dev/pts, /dev/shm "
+				      "and /sys itself)", i, type, v->str);
 		if (read_bind(m, i, bundle, v->str, o) == -1)
 			return -1;
 	}

@@ -283,6 +283,23 @@ static int find(const struct oci_global *g, const char *id, char *dir, size_t le
 	return 0;
 }
 
+/* ROOT and its missing parents (containerd's shim gives
+ * /run/containerd/runc/NAMESPACE), as runc makes them: 0711 on the way,
+ * ROOT itself 0700. 0, or -1 with errno. */
+static int mkdir_root(const char *root)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s", root);
+	for (char *p = strchr(path + 1, '/'); p != NULL; p = strchr(p + 1, '/')) {
+		*p = '\0';
+		if (mkdir(path, 0711) == -1 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return mkdir(path, 0700) == -1 && errno != EEXIST ? -1 : 0;
+}
+
 /* DIR, a container's directory, and the default root with it once it is
  * empty (a failed create must not leave /run/nslab-oci behind either). */
 static void remove_dir(const struct oci_global *g, const char *dir)
@@ -461,7 +478,7 @@ static int cmd_create(const struct oci_global *g, int argc, char **argv)
 		say("process.capabilities: CAP_MKNOD left out: as root with no user namespace, "
 		    "nothing would stop the device nodes it makes");
 	snprintf(o.c.name, sizeof(o.c.name), "%.64s", argv[optind]);
-	if (mkdir(g->root, 0700) == -1 && errno != EEXIST) {
+	if (mkdir_root(g->root) == -1) {
 		int err = errno;
 
 		oci_config_free(&o);
