@@ -223,7 +223,9 @@ static int set_up(const struct ctr_config *c, struct mnt_record *record,
 {
 	const struct fs_config fc = {
 		.rootfs = c->rootfs, .vol = c->vol, .nvol = c->nvol,
-		.tmpfs = c->tmpfs, .ntmpfs = c->ntmpfs,
+		.newfs = c->newfs, .nnewfs = c->nnewfs,
+		.masked = c->masked_set ? c->masked : NULL, .nmasked = c->nmasked,
+		.readonly = c->readonly_set ? c->readonly : NULL, .nreadonly = c->nreadonly,
 		/* With an overlay, a mount point made for a volume goes to
 		 * the upper layer, never into the rootfs: nothing to record. */
 		.userns = c->userns, .record = c->overlay ? NULL : record,

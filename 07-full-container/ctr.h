@@ -27,7 +27,8 @@ enum {
 #define CTR_NAME_MAX STATE_NAME_MAX /* 64: a name is its state record's */
 #define CTR_MAX_VOLUMES 32
 #define CTR_MAX_ENV 128
-#define CTR_MAX_TMPFS 8
+#define CTR_MAX_NEWFS 8
+#define CTR_MAX_PATHS 64
 
 struct ctr_config {
 	char name[CTR_NAME_MAX + 1];     /* --name, or generated */
@@ -37,8 +38,14 @@ struct ctr_config {
 	char **cmd;                      /* default { "/bin/sh", NULL } */
 	struct mnt_volume vol[CTR_MAX_VOLUMES];
 	size_t nvol;
-	struct fs_tmpfs tmpfs[CTR_MAX_TMPFS]; /* the OCI runtime's; run: none */
-	size_t ntmpfs;
+	/* The OCI runtime's config.json; run: none, and the defaults. */
+	struct fs_newfs newfs[CTR_MAX_NEWFS];
+	size_t nnewfs;
+	const char *masked[CTR_MAX_PATHS];   /* masked_set: maskedPaths */
+	size_t nmasked;
+	const char *readonly[CTR_MAX_PATHS]; /* readonly_set: readonlyPaths */
+	size_t nreadonly;
+	int masked_set, readonly_set;
 	const char *env[CTR_MAX_ENV];    /* -e KEY=VALUE, in order given */
 	size_t nenv;
 	const char *workdir;             /* -w; default "/" */

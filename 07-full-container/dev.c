@@ -288,6 +288,8 @@ static int mask_path(const struct fs_config *c, int rootfd, int nullfd, const ch
  * /proc/kcore (CVE-2025-31133). The bind then uses the checked fd. */
 int dev_mask_paths(const struct fs_config *c, int rootfd)
 {
+	const char *const *list = c->masked != NULL ? c->masked : masked;
+	size_t count = c->masked != NULL ? c->nmasked : COUNT(masked);
 	char what[PATH_MAX + 16], done[512] = "";
 	int nullfd, r = 0, n = 0;
 
@@ -300,18 +302,19 @@ int dev_mask_paths(const struct fs_config *c, int rootfd)
 		return -1;
 	}
 	say_more("%s (fd %d) is the character device 1:3, the real /dev/null", what, nullfd);
-	for (size_t i = 0; i < COUNT(masked); i++) {
-		r = mask_path(c, rootfd, nullfd, masked[i]);
+	for (size_t i = 0; i < count; i++) {
+		r = mask_path(c, rootfd, nullfd, list[i]);
 		if (r == -1)
 			break;
 		if (r == 1)
-			snprintf(done + strlen(done), sizeof(done) - strlen(done), " /%s", masked[i]);
+			snprintf(done + strlen(done), sizeof(done) - strlen(done), " /%s", list[i]);
 		n += r;
 	}
 	close(nullfd);
 	if (r == -1)
 		return -1;
-	say("masked:%s (not on this kernel: %zu of the runtime spec's %zu)", done,
-	    COUNT(masked) - (size_t)n, COUNT(masked));
+	say("masked:%s (not %s: %zu of %s %zu)", done,
+	    c->masked != NULL ? "there" : "on this kernel", count - (size_t)n,
+	    c->masked != NULL ? "config.json's" : "the runtime spec's", count);
 	return 0;
 }

@@ -147,11 +147,37 @@ static int setup_volume(const struct fs_config *c, const struct mnt_volume *v)
 	return 0;
 }
 
-/* config.json's tmpfs at T->dest: its mount point made inside the
- * rootfs when missing (recorded, as a volume's), then a new tmpfs on it,
- * resolved beneath the rootfs. */
-static int setup_tmpfs(const struct fs_config *c, const struct fs_tmpfs *t)
+/* T's flags and data, as mount(8) would list them, into BUF. */
+static void newfs_options(const struct fs_newfs *t, char *buf, size_t len)
 {
+	static const struct {
+		unsigned long flag;
+		const char *name;
+	} names[] = {
+		{ MS_RDONLY, "ro" }, { MS_NOSUID, "nosuid" }, { MS_NODEV, "nodev" },
+		{ MS_NOEXEC, "noexec" }, { MS_STRICTATIME, "strictatime" },
+		{ MS_RELATIME, "relatime" }, { MS_NOATIME, "noatime" },
+		{ MS_NODIRATIME, "nodiratime" },
+	};
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < COUNT(names); i++)
+		if ((t->flags & names[i].flag) && used < len)
+			used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? "," : "",
+						 names[i].name);
+	if (t->data[0] != '\0' && used < len)
+		snprintf(buf + used, len - used, "%s%s", used ? "," : "", t->data);
+	if (buf[0] == '\0')
+		snprintf(buf, len, "no options");
+}
+
+/* config.json's tmpfs or mqueue at T->dest: its mount point made inside
+ * the rootfs when missing (recorded, as a volume's), then the new file
+ * system on it, resolved beneath the rootfs. */
+static int setup_newfs(const struct fs_config *c, const struct fs_newfs *t)
+{
+	char opts[256];
 	int fd, created, err;
 
 	fd = mnt_make_target(c->rootfs, t->dest, 1, c->record, &created);
@@ -161,13 +187,14 @@ static int setup_tmpfs(const struct fs_config *c, const struct fs_tmpfs *t)
 		fs_hint_create(c, err, t->dest);
 		return -1;
 	}
-	if (fs_mount_on("tmpfs", fd, t->dest, "tmpfs", t->flags, t->data[0] ? t->data : NULL) ==
+	if (fs_mount_on(t->type, fd, t->dest, t->type, t->flags, t->data[0] ? t->data : NULL) ==
 	    -1) {
 		close(fd);
 		return -1;
 	}
 	close(fd);
-	say("%s: a tmpfs (%s)", t->dest, t->data[0] ? t->data : "no options");
+	newfs_options(t, opts, sizeof(opts));
+	say("%s: a new %s (%s)", t->dest, t->type, opts);
 	return 0;
 }
 
@@ -207,19 +234,22 @@ static int readonly_path(const struct fs_config *c, int rootfd, const char *rel)
 
 int fs_readonly_paths(const struct fs_config *c, int rootfd)
 {
+	const char *const *list = c->readonly != NULL ? c->readonly : readonly;
+	size_t count = c->readonly != NULL ? c->nreadonly : COUNT(readonly);
 	char done[256] = "";
 	int r, n = 0;
 
-	for (size_t i = 0; i < COUNT(readonly); i++) {
-		r = readonly_path(c, rootfd, readonly[i]);
+	for (size_t i = 0; i < count; i++) {
+		r = readonly_path(c, rootfd, list[i]);
 		if (r == -1)
 			return -1;
 		if (r == 1)
-			snprintf(done + strlen(done), sizeof(done) - strlen(done), " /%s", readonly[i]);
+			snprintf(done + strlen(done), sizeof(done) - strlen(done), " /%s", list[i]);
 		n += r;
 	}
-	say("read-only:%s (not on this kernel: %zu of the runtime spec's %zu)", done,
-	    COUNT(readonly) - (size_t)n, COUNT(readonly));
+	say("read-only:%s (not %s: %zu of %s %zu)", done,
+	    c->readonly != NULL ? "there" : "on this kernel", count - (size_t)n,
+	    c->readonly != NULL ? "config.json's" : "the runtime spec's", count);
 	return 0;
 }
 
@@ -273,7 +303,7 @@ int fs_enter_root(const struct fs_config *c, int rootfd)
 	return 0;
 }
 
-/* Every step after the bind, in order: config.json's tmpfs mounts, then
+/* Every step after the bind, in order: config.json's new file systems, then
  * the volumes, after /proc, /dev and /sys (a volume may go below any of
  * them), the masks last, so that
  * nothing mounted later can uncover them. */
@@ -283,10 +313,14 @@ static int build_tree(const struct fs_config *c, int rootfd)
 		return -1;
 	if (dev_setup(c, rootfd) == -1)
 		return -1;
+	/* In the spec's order: /dev/mqueue comes before /sys, /run after. */
+	for (size_t i = 0; i < c->nnewfs; i++)
+		if (strncmp(c->newfs[i].dest, "/dev/", 5) == 0 && setup_newfs(c, &c->newfs[i]) == -1)
+			return -1;
 	if (fs_mount_sys(c, rootfd) == -1)
 		return -1;
-	for (size_t i = 0; i < c->ntmpfs; i++)
-		if (setup_tmpfs(c, &c->tmpfs[i]) == -1)
+	for (size_t i = 0; i < c->nnewfs; i++)
+		if (strncmp(c->newfs[i].dest, "/dev/", 5) != 0 && setup_newfs(c, &c->newfs[i]) == -1)
 			return -1;
 	for (size_t i = 0; i < c->nvol; i++)
 		if (setup_volume(c, &c->vol[i]) == -1)

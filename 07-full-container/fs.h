@@ -14,10 +14,12 @@
 
 #include "../04-mount/mnt.h"
 
-/* A tmpfs that the OCI runtime's config.json asks for beyond the ones
- * every container gets (containerd's at /run): at DEST inside the
- * rootfs, mounted with FLAGS (MS_NOSUID...) and DATA ("mode=755,..."). */
-struct fs_tmpfs {
+/* A new file system that the OCI runtime's config.json asks for beyond
+ * the ones every container gets (containerd's tmpfs at /run, the mqueue
+ * at /dev/mqueue): TYPE ("tmpfs", "mqueue") at DEST inside the rootfs,
+ * mounted with FLAGS (MS_NOSUID...) and DATA ("mode=755,..."). */
+struct fs_newfs {
+	const char *type;
 	const char *dest;
 	unsigned long flags;
 	char data[128];
@@ -27,8 +29,12 @@ struct fs_config {
 	const char *rootfs;              /* absolute host path */
 	const struct mnt_volume *vol;
 	size_t nvol;
-	const struct fs_tmpfs *tmpfs;    /* mounted before the volumes */
-	size_t ntmpfs;
+	const struct fs_newfs *newfs;    /* mounted before the volumes */
+	size_t nnewfs;
+	const char *const *masked;       /* config.json's maskedPaths and */
+	size_t nmasked;                  /* readonlyPaths, relative to the */
+	const char *const *readonly;     /* rootfs; NULL: the runtime spec's */
+	size_t nreadonly;                /* defaults (dev.c, fs.c) */
 	int userns;                      /* in a new user namespace: mknod is
 					  * not allowed, so device nodes are
 					  * bind-mounted from the host */

@@ -294,9 +294,9 @@ static int read_root(const struct json *cfg, const char *bundle, struct oci_conf
 }
 
 /* The mounts nslab makes in every container, as the runtime spec's
- * default config asks for them, and the two it does not make yet. */
+ * default config asks for them, and the one it does not make yet. */
 static const char *const made[] = { "/proc", "/dev", "/dev/pts", "/dev/shm", "/sys" };
-static const char *const not_yet[] = { "/dev/mqueue", "/sys/fs/cgroup" };
+static const char *const not_yet[] = { "/sys/fs/cgroup" };
 
 static int listed(const char *path, const char *const *list, size_t n)
 {
@@ -344,8 +344,9 @@ static int read_bind(const struct json *m, size_t i, const char *bundle, const c
 	return 0;
 }
 
-/* A tmpfs's options: the flags the table knows, the rest ("mode=",
- * "size=", "nr_inodes=", "uid=", "gid=") passed on as its data. */
+/* A new tmpfs's or mqueue's options: the flags the table knows, and for
+ * a tmpfs the rest ("mode=", "size=", "nr_inodes=", "uid=", "gid=")
+ * passed on as its data. */
 static const struct {
 	const char *name;
 	unsigned long flag;
@@ -357,16 +358,19 @@ static const struct {
 };
 static const char *const tmpfs_data[] = { "mode=", "size=", "nr_inodes=", "uid=", "gid=" };
 
-static int read_tmpfs(const struct json *m, size_t i, const char *dest, struct oci_config *o)
+static int read_newfs(const struct json *m, size_t i, const char *type, const char *dest,
+		      struct oci_config *o)
 {
-	struct fs_tmpfs *t = &o->c.tmpfs[o->c.ntmpfs];
+	struct fs_newfs *t = &o->c.newfs[o->c.nnewfs];
 	const struct json *opts, *v;
 	size_t k, used = 0;
 	int n;
 
-	if (o->c.ntmpfs == CTR_MAX_TMPFS)
-		return refuse("mounts[%zu]: more than %d tmpfs mounts", i, CTR_MAX_TMPFS);
+	if (o->c.nnewfs == CTR_MAX_NEWFS)
+		return refuse("mounts[%zu]: more than %d tmpfs and mqueue mounts", i,
+			      CTR_MAX_NEWFS);
 	memset(t, 0, sizeof(*t));
+	t->type = strcmp(type, "tmpfs") == 0 ? "tmpfs" : "mqueue";
 	t->dest = dest;
 	if ((n = member(m, "mounts[]", "options", JSON_ARRAY, 0, &opts)) == -1)
 		return -1;
@@ -387,15 +391,16 @@ static int read_tmpfs(const struct json *m, size_t i, const char *dest, struct o
 			if (strncmp(v->str, tmpfs_data[j], strlen(tmpfs_data[j])) == 0)
 				break;
 		len = strlen(v->str);
-		if (j == sizeof(tmpfs_data) / sizeof(tmpfs_data[0]) || strchr(v->str, ',') != NULL)
-			return refuse("mounts[%zu].options[%zu]: \"%s\": not a tmpfs option nslab "
-				      "knows", i, k, v->str);
+		if (j == sizeof(tmpfs_data) / sizeof(tmpfs_data[0]) || strchr(v->str, ',') != NULL ||
+		    strcmp(t->type, "tmpfs") != 0)
+			return refuse("mounts[%zu].options[%zu]: \"%s\": not a %s option nslab "
+				      "knows", i, k, v->str, t->type);
 		if (used + len + 2 > sizeof(t->data))
 			return refuse("mounts[%zu].options: too long", i);
 		used += (size_t)snprintf(t->data + used, sizeof(t->data) - used, "%s%s",
 					 used ? "," : "", v->str);
 	}
-	o->c.ntmpfs++;
+	o->c.nnewfs++;
 	return 0;
 }
 
@@ -427,15 +432,15 @@ static int read_mounts(const struct json *cfg, const char *bundle, struct oci_co
 		if ((n = member(m, "mounts[]", "type", JSON_STRING, 0, &t)) == -1)
 			return -1;
 		type = n == 1 ? t->str : "bind";
-		if (strcmp(type, "tmpfs") == 0) {
-			if (read_tmpfs(m, i, v->str, o) == -1)
+		if (strcmp(type, "tmpfs") == 0 || strcmp(type, "mqueue") == 0) {
+			if (read_newfs(m, i, type, v->str, o) == -1)
 				return -1;
 			continue;
 		}
 		if (strcmp(type, "bind") != 0 && strcmp(type, "none") != 0)
-			return refuse("mounts[%zu]: a %s at %s: not supported yet (bind and tmpfs "
-				      "mounts are, and nslab makes /proc, /dev, /dev/pts, /dev/shm "
-				      "and /sys itself)", i, type, v->str);
+			return refuse("mounts[%zu]: a %s at %s: not supported yet (bind, tmpfs and "
+				      "mqueue mounts are, and nslab makes /proc, /dev, /dev/pts, "
+				      "/dev/shm and /sys itself)", i, type, v->str);
 		if (read_bind(m, i, bundle, v->str, o) == -1)
 			return -1;
 	}
@@ -515,6 +520,32 @@ static int read_map(const struct json *lx, const char *name, unsigned long long 
 }
 
 /* hooks: not run yet, so refused when there are any. */
+/* linux.maskedPaths or linux.readonlyPaths (NAME), when given, in place
+ * of the runtime spec's defaults that run uses: absolute paths, kept
+ * relative to the rootfs (each is resolved beneath it when it is used). */
+static int read_paths(const struct json *lx, const char *name, const char **list, size_t *n,
+		      int *set)
+{
+	const struct json *a, *v;
+	int got;
+
+	if ((got = member(lx, "linux", name, JSON_ARRAY, 0, &a)) <= 0)
+		return got;
+	for (v = a->child; v != NULL; v = v->next) {
+		if (v->type != JSON_STRING)
+			return refuse("linux.%s[%zu]: %s, not a string", name, *n,
+				      json_type_name(v->type));
+		if (v->str[0] != '/' || v->str[1] == '\0')
+			return refuse("linux.%s[%zu]: \"%s\" is not an absolute path below /", name,
+				      *n, v->str);
+		if (*n == CTR_MAX_PATHS)
+			return refuse("linux.%s: more than %d paths", name, CTR_MAX_PATHS);
+		list[(*n)++] = v->str + 1;
+	}
+	*set = 1;
+	return 0;
+}
+
 static int read_hooks(const struct json *cfg)
 {
 	const struct json *hooks, *h;
@@ -623,6 +654,10 @@ int oci_config_load(const char *bundle, struct oci_config *o)
 		return -1;
 	if (o->c.userns && (read_map(lx, "uidMappings", getuid()) == -1 ||
 			    read_map(lx, "gidMappings", getgid()) == -1))
+		return -1;
+	if (read_paths(lx, "maskedPaths", o->c.masked, &o->c.nmasked, &o->c.masked_set) == -1 ||
+	    read_paths(lx, "readonlyPaths", o->c.readonly, &o->c.nreadonly,
+		       &o->c.readonly_set) == -1)
 		return -1;
 	if (member(cfg, "", "process", JSON_OBJECT, 1, &v) == -1 || read_process(v, o) == -1 ||
 	    read_root(cfg, o->bundle, o) == -1 || read_mounts(cfg, o->bundle, o) == -1 ||

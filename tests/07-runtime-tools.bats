@@ -1,0 +1,98 @@
+#!/usr/bin/env bats
+# The Open Containers runtime-tools validation suite, run against
+# 07-full-container as an OCI runtime: each validation/NAME/NAME.t
+# makes a bundle from its own rootfs, drives the runtime through create,
+# start, state, kill and delete, and runs its probe (runtimetest) as the
+# container's process, which checks from inside what config.json asked
+# for. ../shared/third_party/ holds the suite's source with its vendor/
+# directory; it is built here with Debian's golang-go, offline.
+#
+# A check passes when the suite's test fails for no reason but the ones
+# tests/runtime-tools.awk lists, each given in docs/deeper/07-oci.md:
+# what nslab leaves out on purpose and what it does not do yet. A new
+# failure, or one whose reason is gone, fails the check. Each prints its
+# counts (ok, not ok, of which known).
+
+load helpers
+
+# The tests run here: the lifecycle, the default config, the process,
+# mounts, namespaces, masked and read-only paths, the hostname.
+TESTS=(create start state kill killsig kill_no_effect delete delete_only_create_resources
+	misc_props config_updates_without_affect default process process_rlimits process_user
+	root_readonly_true hostname mounts linux_masked_paths linux_readonly_paths
+	linux_ns_path linux_ns_path_type linux_ns_itype linux_ns_nopath)
+
+setup_file() {
+	local tarball=$NSLAB_ROOT/../shared/third_party/runtime-tools-260e151.tar.gz targets=(runtimetest) t
+	export RT_SKIP='' RT=$NSLAB_ROOT/bin/runtime-tools/runtime-tools
+	if [ "$(id -u)" -ne 0 ]; then
+		RT_SKIP="needs root (the suite runs rootful containers)"
+	elif [ ! -f "$tarball" ]; then
+		RT_SKIP="runtime-tools' source is not here (../shared/third_party/, beside the clone)"
+	elif ! command -v go >/dev/null; then
+		RT_SKIP="needs 'go' (install the golang-go package)"
+	fi
+	[ -z "$RT_SKIP" ] || return 0
+	for t in "${TESTS[@]}"; do
+		targets+=("validation/$t/$t.t")
+	done
+	# Built once into bin/ (make clean removes it), never in /tmp.
+	if [ ! -x "$RT/runtimetest" ] || [ "$tarball" -nt "$RT/runtimetest" ]; then
+		rm -rf "$NSLAB_ROOT/bin/runtime-tools"
+		mkdir -p "$NSLAB_ROOT/bin/runtime-tools/go"
+		tar -C "$NSLAB_ROOT/bin/runtime-tools" -xzf "$tarball"
+	fi
+	(
+		cd "$RT" &&
+			export GOPATH=$NSLAB_ROOT/bin/runtime-tools/go GOCACHE=$NSLAB_ROOT/bin/runtime-tools/go/cache \
+				GOTMPDIR=$NSLAB_ROOT/bin/runtime-tools/go GOFLAGS=-mod=vendor GOPROXY=off GOTOOLCHAIN=local &&
+			make "${targets[@]}"
+	) >"$BATS_FILE_TMPDIR/build.log" 2>&1 ||
+		RT_SKIP="the suite did not build: $(tail -n 1 "$BATS_FILE_TMPDIR/build.log")"
+}
+
+setup() {
+	[ -z "$RT_SKIP" ] || skip "$RT_SKIP"
+	T=$BATS_TEST_TMPDIR
+	CTR=$NSLAB_BIN/07-full-container
+	host_snapshot
+}
+
+# Run the suite's test NAME; its bundles go to $T/rt, and whatever a
+# failed test left mounted there is unmounted before bats removes it.
+suite() { # suite NAME
+	local out=$T/$1.tap counts
+	mkdir -p "$T/rt/$1"
+	(cd "$RT" && TMPDIR=$T/rt/$1 RUNTIME=$CTR timeout 300 "./validation/$1/$1.t") >"$out" 2>&1 || true
+	findmnt -rn -o TARGET | grep "^$T/rt/" | sort -r | xargs -r umount -l
+	counts=$(awk -v test="$1" -f "$NSLAB_ROOT/tests/runtime-tools.awk" "$out")
+	echo "# $1: $(head -n 1 <<<"$counts")" >&3
+	[[ $(head -n 1 <<<"$counts") == *" other=0" ]] ||
+		fail "$1: failures for no known reason:"$'\n'"$(tail -n +2 <<<"$counts")"
+	assert_host_unchanged
+}
+
+@test "07r.1 runtime-tools, the lifecycle: create, start, state, kill, killsig, kill_no_effect, delete, delete_only_create_resources, misc_props, config_updates_without_affect" {
+	for t in create start state kill killsig kill_no_effect delete delete_only_create_resources \
+		misc_props config_updates_without_affect; do
+		suite "$t"
+	done
+}
+
+@test "07r.2 runtime-tools, the default config and the process: default, process, process_rlimits, process_user, root_readonly_true, hostname" {
+	for t in default process process_rlimits process_user root_readonly_true hostname; do
+		suite "$t"
+	done
+}
+
+@test "07r.3 runtime-tools, mounts and paths: mounts, linux_masked_paths, linux_readonly_paths" {
+	for t in mounts linux_masked_paths linux_readonly_paths; do
+		suite "$t"
+	done
+}
+
+@test "07r.4 runtime-tools, namespaces: linux_ns_path, linux_ns_path_type, linux_ns_itype, linux_ns_nopath" {
+	for t in linux_ns_path linux_ns_path_type linux_ns_itype linux_ns_nopath; do
+		suite "$t"
+	done
+}
