@@ -15,7 +15,10 @@
 #   awk -v test=NAME -f tests/runtime-tools.awk OUTPUT
 
 BEGIN {
-	# The reasons, one pattern each, as the docs list them.
+	# The patterns of the seven reasons docs/deeper/07-oci.md lists
+	# (its numbers: 1 MKNOD, 2 inheritable and ambient, 3 no_new_privs,
+	# 4 namespace paths, 5 start's config with no process, 6 Go's
+	# RLIMIT_NOFILE, 7 what config.json may not say yet).
 	reason[1] = "expected (bounding|effective|permitted|inheritable|ambient) capability CAP_MKNOD set"
 	reason[2] = "expected (inheritable|ambient) capability CAP_[A-Z_]+ set"
 	reason[3] = "has expected noNewPrivileges"
