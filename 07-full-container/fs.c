@@ -180,7 +180,10 @@ static int setup_newfs(const struct fs_config *c, const struct fs_newfs *t)
 	char opts[256];
 	int fd, created, err;
 
-	fd = mnt_make_target(c->rootfs, t->dest, 1, c->record, &created);
+	/* Below /dev the mount point is made on the container's own /dev
+	 * tmpfs, gone with it: not the rootfs's to undo. */
+	fd = mnt_make_target(c->rootfs, t->dest, 1,
+			     strncmp(t->dest, "/dev/", 5) == 0 ? NULL : c->record, &created);
 	if (fd == -1) {
 		err = errno;
 		report();
@@ -303,10 +306,10 @@ int fs_enter_root(const struct fs_config *c, int rootfd)
 	return 0;
 }
 
-/* Every step after the bind, in order: config.json's new file systems, then
- * the volumes, after /proc, /dev and /sys (a volume may go below any of
- * them), the masks last, so that
- * nothing mounted later can uncover them. */
+/* Every step after the bind, in order: /proc, /dev, config.json's new
+ * file systems below /dev, /sys, its others, then the volumes (a volume
+ * may go below any of them), the masks last, so that nothing mounted
+ * later can uncover them. */
 static int build_tree(const struct fs_config *c, int rootfd)
 {
 	if (fs_mount_proc(c, rootfd) == -1)

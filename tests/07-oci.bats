@@ -508,6 +508,11 @@ oci_process() { # oci_process FILE ARGS [EXTRA]
 	run --separate-stderr "${OCI[@]}" exec --process "$T/p3.json" e1
 	assert_failure 125
 	[[ $stderr == *'process.json: process.args: empty'* ]]
+	# conmon's order, with no global option first: the OCI runtime's
+	# exec (its error), not run's.
+	run --separate-stderr "$CTR" exec --pid-file "$T/x.pid" --process "$T/p1.json" --detach no-such-id
+	assert_failure 125
+	[[ $stderr == *'container "no-such-id" does not exist'* ]]
 	run --separate-stderr "${OCI[@]}" exec --process "$T/p1.json" --tty e1
 	assert_failure 2
 	[[ $stderr == *'--tty: the pty'"'"'s master needs a --console-socket'* ]]

@@ -7,7 +7,8 @@
  *   host  (this process) never joins anything. It finds the container,
  *         opens its namespaces while /proc is still ours, forks the
  *         joiner, then waits for the command, forwards signals to it, and
- *         exits with its status.
+ *         exits with its status (the OCI runtime's exec --detach
+ *         leaves it to its own caller instead: exec.h).
  *   join  joins (user first, mount last, then the container's root and
  *         cwd), clones the command with CLONE_PARENT, so that the command
  *         is the host's child rather than its own, tells the host its pid

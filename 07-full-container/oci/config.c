@@ -349,12 +349,13 @@ static int read_bind(const struct json *m, size_t i, const char *bundle, const c
  * passed on as its data. */
 static const struct {
 	const char *name;
-	unsigned long flag;
+	unsigned long flag, clear;   /* a later option wins, as in mount(8) */
 } tmpfs_flags[] = {
-	{ "nosuid", MS_NOSUID }, { "nodev", MS_NODEV }, { "noexec", MS_NOEXEC },
-	{ "ro", MS_RDONLY }, { "rw", 0 }, { "strictatime", MS_STRICTATIME },
-	{ "relatime", MS_RELATIME }, { "noatime", MS_NOATIME }, { "nodiratime", MS_NODIRATIME },
-	{ "suid", 0 }, { "dev", 0 }, { "exec", 0 },
+	{ "nosuid", MS_NOSUID, 0 }, { "nodev", MS_NODEV, 0 }, { "noexec", MS_NOEXEC, 0 },
+	{ "ro", MS_RDONLY, 0 }, { "rw", 0, MS_RDONLY }, { "strictatime", MS_STRICTATIME, 0 },
+	{ "relatime", MS_RELATIME, 0 }, { "noatime", MS_NOATIME, 0 },
+	{ "nodiratime", MS_NODIRATIME, 0 }, { "suid", 0, MS_NOSUID }, { "dev", 0, MS_NODEV },
+	{ "exec", 0, MS_NOEXEC },
 };
 static const char *const tmpfs_data[] = { "mode=", "size=", "nr_inodes=", "uid=", "gid=" };
 
@@ -384,7 +385,7 @@ static int read_newfs(const struct json *m, size_t i, const char *type, const ch
 			if (strcmp(v->str, tmpfs_flags[j].name) == 0)
 				break;
 		if (j < sizeof(tmpfs_flags) / sizeof(tmpfs_flags[0])) {
-			t->flags |= tmpfs_flags[j].flag;
+			t->flags = (t->flags & ~tmpfs_flags[j].clear) | tmpfs_flags[j].flag;
 			continue;
 		}
 		for (j = 0; j < sizeof(tmpfs_data) / sizeof(tmpfs_data[0]); j++)
@@ -519,7 +520,6 @@ static int read_map(const struct json *lx, const char *name, unsigned long long 
 	return 0;
 }
 
-/* hooks: not run yet, so refused when there are any. */
 /* linux.maskedPaths or linux.readonlyPaths (NAME), when given, in place
  * of the runtime spec's defaults that run uses: absolute paths, kept
  * relative to the rootfs (each is resolved beneath it when it is used). */
@@ -546,6 +546,7 @@ static int read_paths(const struct json *lx, const char *name, const char **list
 	return 0;
 }
 
+/* hooks: not run yet, so refused when there are any. */
 static int read_hooks(const struct json *cfg)
 {
 	const struct json *hooks, *h;

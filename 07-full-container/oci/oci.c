@@ -585,7 +585,7 @@ static int cmd_start(const struct oci_global *g, const char *id)
 	return EXIT_OK;
 }
 
-/* exec --process FILE ID: oci_exec() (exec.c) runs it, once the
+/* exec --process FILE ID: oci_exec() (oci_exec.c) runs it, once the
  * options and the container are checked. */
 static int cmd_exec(const struct oci_global *g, int argc, char **argv)
 {
@@ -653,6 +653,9 @@ static int cmd_exec(const struct oci_global *g, int argc, char **argv)
 	if (a.console != -1)
 		close(a.console);
 	oci_config_free(&a.o);
+	/* Detached, anything but 0 is ours, said on stderr: --log too. */
+	if (a.detach && status != EXIT_OK)
+		return failed(g, status, "exec \"%s\": the process could not be started", a.id);
 	return status;
 }
 
@@ -818,10 +821,20 @@ int oci_is_command(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(argv[1], commands[i]) == 0)
 			return 1;
-	/* exec is run's too: the engines' always has --process. */
-	for (int i = 2; strcmp(argv[1], "exec") == 0 && i < argc && argv[i][0] == '-'; i++)
-		if (strncmp(argv[i], "--process", 9) == 0)
+	/* exec is run's too: it is ours when an option before the container
+	 * is not one of run's exec (-u/--user UID, -q/--quiet, --verbose,
+	 * --help): the engines' always has --process, often after --pid-file
+	 * P or --console-socket S. */
+	for (int i = 2; strcmp(argv[1], "exec") == 0 && i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "-u") == 0 || strcmp(argv[i], "--user") == 0)
+			i++; /* its UID */
+		else if (strncmp(argv[i], "-u", 2) != 0 && strncmp(argv[i], "--user=", 7) != 0 &&
+			 strcmp(argv[i], "-q") != 0 && strcmp(argv[i], "--quiet") != 0 &&
+			 strcmp(argv[i], "--verbose") != 0 && strcmp(argv[i], "--help") != 0)
 			return 1;
+	}
 	return strncmp(argv[1], "--root", 6) == 0 || strncmp(argv[1], "--log", 5) == 0 ||
 	       strcmp(argv[1], "--systemd-cgroup") == 0 || strcmp(argv[1], "--debug") == 0 ||
 	       strncmp(argv[1], "--cgroup-manager", 16) == 0 ||
