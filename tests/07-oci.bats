@@ -299,7 +299,9 @@ bad_config() { # bad_config SED-EXPRESSION EXPECTED-TEXT
 	bad_config 's/"type": "uts"/"type": "utz"/' 'linux.namespaces[3].type: "utz": not a namespace nslab knows'
 	bad_config 's/"type": "pid"/"type": "cgroup"/' 'linux.namespaces: no "pid": nslab always gives a container its own'
 	bad_config 's/"destination": "\/sys\/fs\/cgroup"/"destination": "\/scratch"/' 'a cgroup at /scratch: not supported yet'
-	bad_config 's/"destination": "\/sys\/fs\/cgroup"/"destination": "\/scratch"/; s/"type": "cgroup"/"type": "mqueue"/; s/"relatime"/"size=1"/' '"size=1": not a mqueue option nslab knows'
+	# Only the mount's lines: runc spec lists a cgroup namespace too on a
+	# cgroup v2 host, whose "type": "cgroup" must stay as it is.
+	bad_config '/"destination": "\/sys\/fs\/cgroup"/,/}/ { s/"type": "cgroup"/"type": "mqueue"/; s/"relatime"/"size=1"/; s/"\/sys\/fs\/cgroup"/"\/scratch"/ }' '"size=1": not a mqueue option nslab knows'
 	bad_config 's/"maskedPaths": \[/"maskedPaths": ["proc\/kcore", /' 'linux.maskedPaths[0]: "proc/kcore" is not an absolute path below /'
 	bad_config 's/"destination": "\/dev\/shm"/"destination": "\/scratch"/; s/"size=65536k"/"size=65536k", "huge=always"/' '"huge=always": not a tmpfs option nslab knows'
 	bad_config 's/"path": "\/[^"]*"/"path": "\/no\/such\/rootfs"/' 'realpath("/no/such/rootfs") (root.path): No such file or directory'
