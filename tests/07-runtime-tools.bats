@@ -62,6 +62,13 @@ setup() {
 # failed test left mounted there is unmounted before bats removes it.
 suite() { # suite NAME
 	local out=$T/$1.tap counts
+	# process_rlimits sets RLIMIT_AS to 1 GiB, in the init too: a
+	# SANITIZE=1 build cannot run there (ASan reserves terabytes of
+	# address space for its shadow memory), so it is left out of that run.
+	if [ "$1" = process_rlimits ] && grep -q __asan_init "$CTR"; then
+		echo "# $1: not run under ASan (RLIMIT_AS 1 GiB)" >&3
+		return 0
+	fi
 	mkdir -p "$T/rt/$1"
 	(cd "$RT" && TMPDIR=$T/rt/$1 RUNTIME=$CTR timeout 300 "./validation/$1/$1.t") >"$out" 2>&1 || true
 	findmnt -rn -o TARGET | grep "^$T/rt/" | sort -r | xargs -r umount -l
