@@ -121,17 +121,18 @@ sanitize: ## build with ASan+UBSan and run every check under it
 # cppcheck: posix.cfg knows the POSIX calls; readdirCalled is off because
 # its advice, readdir_r(), is deprecated by glibc - readdir() is safe while
 # each DIR is used by one thread. Other suppressions are inline, with why.
-LINT_CFLAGS = -std=gnu11 -Icommon -I$(1) $(if $(filter 06-setns,$(1)),-pthread)
+LINT_CFLAGS = -std=gnu11 -Icommon -Ibin/gen -I$(1) $(if $(filter 06-setns,$(1)),-pthread)
 # toomanyconfigs is off because seccomp.c guards each refused call with
 # #ifdef __NR_x, more configurations than cppcheck tries; it checks the
 # ones it can. The probes and the fuzz targets are linted the same way.
-SHELL_SCRIPTS = scripts/*.sh tests/run .ci/run tests/*.bash tests/*.bats tests/fuzz/run $(wildcard bench/*.sh) tests/vm/vm-test.sh tests/vm/init tests/vm/systemd-run
+SHELL_SCRIPTS = scripts/*.sh 07-full-container/oci/syscalls.sh tests/run .ci/run tests/*.bash tests/*.bats tests/fuzz/run $(wildcard bench/*.sh) tests/vm/vm-test.sh tests/vm/init tests/vm/systemd-run
 CPPCHECK = cppcheck -q --enable=warning,performance,portability --std=c11 --library=posix \
 	--error-exitcode=1 --inline-suppr --suppress=readdirCalled --suppress=toomanyconfigs
-FUZZ_INCS = -Itests/fuzz -I01-uts -I02-ipc -I04-mount -I05-user -I06-setns -I07-full-container \
+FUZZ_INCS = -Itests/fuzz -Ibin/gen -I01-uts -I02-ipc -I04-mount -I05-user -I06-setns -I07-full-container \
 	$(addprefix -I07-full-container/,cgroup net oci state)
 
 lint: ## cppcheck, clang-tidy and shellcheck; exits non-zero on any finding
+	@$(MAKE) --no-print-directory -C 07-full-container ../bin/gen/oci_syscalls.inc
 	$(CPPCHECK) -Icommon common/*.c $(addsuffix /*.c,$(STEPS)) $(wildcard $(addsuffix /*/*.c,$(STEPS)))
 	clang-tidy --quiet common/*.c -- $(call LINT_CFLAGS,common)
 	$(foreach s,$(STEPS),clang-tidy --quiet $(s)/*.c $(wildcard $(s)/*/*.c) -- $(call LINT_CFLAGS,$(s)) &&) true

@@ -299,12 +299,20 @@ int ctr_harden(const struct ctr_config *c)
 
 	if (set_rlimits(c) == -1)
 		return -1;
-	if (harden_caps(caps) == -1 || harden_no_new_privs() == -1 || harden_seccomp() == -1) {
+	if (harden_caps(caps) == -1 || harden_no_new_privs() == -1 ||
+	    (c->seccomp != NULL ? harden_seccomp_filter(c->seccomp) : harden_seccomp()) == -1) {
 		nsl_error(errno, "%s", nsl_failed_call());
 		return -1;
 	}
 	harden_cap_names(c->caps_set ? c->caps : caps, names, sizeof(names));
 	say_more("capabilities kept (bounding = permitted = effective): %s", names);
+	if (c->seccomp != NULL) {
+		say("hardened: %s, no_new_privs, config.json's seccomp profile (%zu BPF "
+		    "instructions, %zu calls named)", c->caps_set ? "config.json's capabilities" :
+		    "Docker's default capabilities minus CAP_MKNOD", c->seccomp->len,
+		    c->seccomp->calls);
+		return 0;
+	}
 	harden_seccomp_stats(&insns, &refused);
 	say("hardened: %s, no_new_privs, seccomp (%zu BPF instructions, %zu calls refused)",
 	    c->caps_set ? "config.json's capabilities" :

@@ -25,6 +25,8 @@ enum {
 };
 
 #define CTR_NAME_MAX STATE_NAME_MAX /* 64: a name is its state record's */
+struct harden_filter;               /* harden.h */
+
 #define CTR_MAX_VOLUMES 32
 #define CTR_MAX_ENV 128
 #define CTR_MAX_NEWFS 8
@@ -86,6 +88,8 @@ struct ctr_config {
 		unsigned long long soft, hard;
 	} rlimits[16];                   /* the OCI runtime's process.rlimits */
 	size_t nrlimits;
+	const struct harden_filter *seccomp; /* the OCI runtime's linux.seccomp,
+					  * compiled: instead of run's filter */
 	int env_exact;                   /* the OCI runtime: the command's
 					  * environment is env[] alone, no
 					  * PATH, HOME, TERM or HOSTNAME added */

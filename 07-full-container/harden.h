@@ -8,6 +8,7 @@
 #ifndef NSLAB_HARDEN_H
 #define NSLAB_HARDEN_H
 
+#include <linux/filter.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -38,6 +39,19 @@ int harden_no_new_privs(void);
  * Docker's five values, socket(AF_VSOCK) -> EPERM. Needs no_new_privs
  * (or CAP_SYS_ADMIN) first. */
 int harden_seccomp(void);
+
+/* A filter compiled elsewhere (the OCI runtime's linux.seccomp,
+ * oci/seccomp_bpf.c): its program and seccomp(2)'s flags. */
+struct harden_filter {
+	struct sock_filter *insn;
+	size_t len;
+	unsigned int flags;         /* SECCOMP_FILTER_FLAG_* */
+	size_t calls;               /* the calls its rules name, known here */
+	size_t unknown;             /* names this build's headers lack: skipped */
+};
+
+/* Install F instead of run's filter, with the same precondition. */
+int harden_seccomp_filter(const struct harden_filter *f);
 
 /* For narration: how many BPF instructions the filter has, and how many
  * calls it refuses whatever their arguments (the table in seccomp.c;

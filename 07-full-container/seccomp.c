@@ -557,3 +557,20 @@ int harden_seccomp(void)
 	return 0;
 	/* END LAB */
 }
+
+/* The OCI runtime's filter, compiled from config.json (oci/seccomp_bpf.c):
+ * installed the same way, with the profile's flags (SECCOMP_FILTER_FLAG_LOG,
+ * _SPEC_ALLOW...), which only seccomp() takes. */
+int harden_seccomp_filter(const struct harden_filter *f)
+{
+	struct sock_fprog prog = { .len = (unsigned short)f->len, .filter = f->insn };
+
+	if (seccomp(SECCOMP_SET_MODE_FILTER, f->flags, &prog) == 0)
+		return 0;
+	if (errno != ENOSYS || f->flags != 0)
+		return nsl_fail("seccomp(SECCOMP_SET_MODE_FILTER, %#x, {%zu insns})", f->flags,
+				f->len);
+	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) == -1)
+		return nsl_fail("prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, {%zu insns})", f->len);
+	return 0;
+}

@@ -309,6 +309,12 @@ bad_config() { # bad_config SED-EXPRESSION EXPECTED-TEXT
 	bad_config 's/"gid": 0/"gid": 0, "additionalGids": [5]/' 'process.user.additionalGids: not supported yet'
 	bad_config 's/"hostname": "runc",/"hostname": "runc", "hooks": {"prestart": [{"path": "\/bin\/true"}]},/' 'hooks.prestart: hooks are not supported yet'
 	bad_config 's/"type": "mount"/"type": "mount"}, {"type": "user"/; s/"namespaces": \[/"uidMappings": [{"containerID": 0, "hostID": 1000, "size": 1}], "namespaces": [/' 'linux.uidMappings: nslab writes one map, "0 100000 65536"'
+	# linux.seccomp: what the compiler refuses, and where.
+	bad_config 's/"linux": {/"linux": {"seccomp": {"defaultAction": "SCMP_ACT_NOPE"},/' 'linux.seccomp.defaultAction: unknown action "SCMP_ACT_NOPE"'
+	bad_config 's/"linux": {/"linux": {"seccomp": {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": "read", "action": "SCMP_ACT_ERRNO"}]},/' 'linux.seccomp.syscalls[0].names: a string, not an array'
+	bad_config 's/"linux": {/"linux": {"seccomp": {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["read"], "action": "SCMP_ACT_ERRNO", "args": [{"index": 6, "value": 1, "op": "SCMP_CMP_EQ"}]}]},/' 'linux.seccomp.syscalls[0].args[0].index: a number from 0 to 5 is needed'
+	bad_config 's/"linux": {/"linux": {"seccomp": {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["read"], "action": "SCMP_ACT_ERRNO", "args": [{"index": 0, "value": 1, "op": "SCMP_CMP_ABOUT"}]}]},/' 'linux.seccomp.syscalls[0].args[0].op: unknown comparison "SCMP_CMP_ABOUT"'
+	bad_config 's/"linux": {/"linux": {"seccomp": {"defaultAction": "SCMP_ACT_NOTIFY", "listenerPath": "\/run\/agent.sock"},/' 'linux.seccomp.defaultAction: SCMP_ACT_NOTIFY: no seccomp agent yet'
 	# Too deep, too big.
 	local b=$T/bad
 	printf '%s' "$(printf '[%.0s' $(seq 100))" >"$b/config.json"
@@ -526,5 +532,57 @@ oci_process() { # oci_process FILE ARGS [EXTRA]
 	run "${OCI[@]}" delete e1
 	assert_success
 	assert_equal "$(cat "$T/err")" ""
+	assert_host_unchanged
+}
+
+# A profile for 07o.12: everything allowed, but chmod to a world-writable
+# mode (EACCES, by its mode argument), mkdir (ENOTSUP, whatever the
+# arguments) and sync (the process is killed). A call no header of this
+# machine knows is skipped; the architectures are libseccomp's names.
+SECCOMP_PROFILE='{"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86"],
+ "syscalls": [
+  {"names": ["chmod", "fchmodat", "fchmod", "no_such_call"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13,
+   "args": [{"index": 1, "value": 2, "valueTwo": 2, "op": "SCMP_CMP_MASKED_EQ"}]},
+  {"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 95},
+  {"names": ["sync"], "action": "SCMP_ACT_KILL_PROCESS"}]}'
+
+@test "07o.12 linux.seccomp: the profile, compiled to BPF, is what the kernel enforces, by argument too, on the command and on exec's; a call this build does not know is skipped" {
+	need_root
+	local b=$T/bundle epid
+	oci_bundle "$b" "$ROOTFS"
+	sed -i "s|\"linux\": {|\"linux\": {\"seccomp\": $(tr -d '\n' <<<"$SECCOMP_PROFILE"),|" "$b/config.json"
+	# shellcheck disable=SC2016
+	echo 'touch /mnt/f; chmod 640 /mnt/f; chmod 646 /mnt/f 2>/mnt/chmod.err; mkdir /mnt/d 2>/mnt/mkdir.err; (sync); echo $? >/mnt/sync; echo $$ >/mnt/up; cat /mnt/down' >"$T/io/cmd.sh"
+	"${OCI[@]}" create --bundle "$b" s1 >/dev/null 2>"$T/err" </dev/null
+	init=$(oci_pid s1)
+	"${OCI[@]}" start s1
+	fifo_read inside "$T/io/up"
+	# The host sees what passed and what did not.
+	assert_equal "$(stat -c %a "$T/io/f")" 640
+	[ ! -e "$T/io/d" ]
+	assert_equal "$(cat "$T/io/chmod.err")" "chmod: /mnt/f: Permission denied"
+	assert_equal "$(cat "$T/io/mkdir.err")" "mkdir: can't create directory '/mnt/d': Operation not supported"
+	assert_equal "$(cat "$T/io/sync")" $((128 + 31)) # SIGSYS
+	cmd=$(child_with_nspid "$init" 2)
+	assert_equal "$(awk '$1 == "Seccomp:" || $1 == "Seccomp_filters:" { printf "%s ", $2 }' "/proc/$cmd/status")" "2 1 "
+	# exec: the filter create compiled, even once the bundle says
+	# otherwise (the runtime keeps it, as runc keeps its config).
+	sed -i 's|"linux": {"seccomp": |"linux": {"seccomp-was": |' "$b/config.json"
+	# shellcheck disable=SC2016
+	oci_process "$T/p.json" '["sh", "-c", "touch /mnt/g; chmod 606 /mnt/g; mkdir /mnt/e; (sync); echo $?; exit 4"]'
+	run --separate-stderr "${OCI[@]}" exec --process "$T/p.json" s1
+	assert_failure 4
+	assert_output $((128 + 31))
+	[[ $stderr == *"chmod: /mnt/g: Permission denied"* ]]
+	[[ $stderr == *"mkdir: can't create directory '/mnt/e': Operation not supported"* ]]
+	[ ! -e "$T/io/e" ]
+	assert_equal "$(stat -c %a "$T/io/g")" 644
+	resume
+	wait_for stopped s1
+	"${OCI[@]}" delete s1
+	[ ! -e "$R/s1" ]
+	# The command's stderr is the runtime's: only the shell's word on
+	# its child's SIGSYS.
+	assert_equal "$(cat "$T/err")" "Bad system call"
 	assert_host_unchanged
 }

@@ -177,3 +177,63 @@ init_of() { # init_of ID
 	assert_output --partial 'typed-42'
 	assert_all_unchanged
 }
+
+@test "07p.4 seccomp: podman's default profile and a profile of the user's, compiled by nslab; what they leave out fails with their errno, in run and in exec" {
+	local id bundle
+	make -s -C "$NSLAB_ROOT/tests/probes" BINDIR="$T/probes" "$T/probes/probe" >/dev/null
+	# podman's default profile names add_key nowhere: its defaultAction
+	# answers, ERRNO with its defaultErrnoRet, 38 (ENOSYS); run's own
+	# filter answers EPERM. The probe's keyctl line says what add_key
+	# got (and calls the container escaped: the profile allows keyctl,
+	# which run's filter refuses; crun gives the same profile).
+	# shellcheck disable=SC2016
+	id=$("${PM[@]}" run -d -v "$T/io:/mnt" -v "$T/probes:/p:ro" nslab-busybox \
+		sh -c 'echo $$ >/mnt/up; /p/probe --only keyctl >/mnt/probe; cat /mnt/down >/dev/null')
+	fifo_read inside "$T/io/up"
+	init=$(init_of "$id")
+	cmd=$(child_with_nspid "$init" 2)
+	# From the host: the command runs under one filter, the one the
+	# state directory keeps for exec; podman's config.json asked for it.
+	assert_equal "$(awk '$1 == "Seccomp:" { print $2 }' "/proc/$cmd/status")" 2
+	assert_equal "$(awk '$1 == "Seccomp_filters:" { print $2 }' "/proc/$cmd/status")" 1
+	bundle=$(grep -o '"bundle":"[^"]*"' "/run/nslab-oci/$id/state.json" | cut -d'"' -f4)
+	grep -q '"defaultErrnoRet":38' "$bundle/config.json"
+	[ -s "/run/nslab-oci/$id/seccomp.bpf" ]
+	resume
+	wait_for gone "$cmd"
+	run cat "$T/io/probe"
+	assert_output --partial 'keyctl: add_key: Function not implemented'
+	"${PM[@]}" rm -f "$id" >/dev/null
+
+	# A profile of the user's (--security-opt seccomp=FILE, podman's
+	# format): everything allowed but world-writable modes, refused
+	# with EACCES (SCMP_CMP_MASKED_EQ on chmod's mode), and a mkdir
+	# refused whatever its arguments, with ENOTSUP.
+	cat >"$T/profile.json" <<-'JSON'
+		{"defaultAction": "SCMP_ACT_ALLOW",
+		 "syscalls": [
+		  {"names": ["chmod", "fchmodat", "fchmod", "no_such_call"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13,
+		   "args": [{"index": 1, "value": 2, "valueTwo": 2, "op": "SCMP_CMP_MASKED_EQ"}]},
+		  {"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 95}]}
+	JSON
+	rm -f "$T/io/up"
+	mkfifo "$T/io/up"
+	# shellcheck disable=SC2016
+	"${PM[@]}" run -d --name p4 --security-opt "seccomp=$T/profile.json" -v "$T/io:/mnt" nslab-busybox \
+		sh -c 'touch /mnt/f; chmod 640 /mnt/f; chmod 646 /mnt/f 2>/mnt/chmod.err; mkdir /mnt/d 2>/mnt/mkdir.err; echo $$ >/mnt/up; sleep 1000 & wait' >/dev/null
+	fifo_read inside "$T/io/up"
+	# The host sees what passed and what did not: mode 640, no d.
+	assert_equal "$(stat -c %a "$T/io/f")" 640
+	[ ! -e "$T/io/d" ]
+	assert_equal "$(cat "$T/io/chmod.err")" "chmod: /mnt/f: Permission denied"
+	assert_equal "$(cat "$T/io/mkdir.err")" "mkdir: can't create directory '/mnt/d': Operation not supported"
+	# exec gets the same filter: kept from create, not read again.
+	run "${PM[@]}" exec p4 sh -c 'chmod 606 /mnt/f; mkdir /mnt/d2; chmod 600 /mnt/f'
+	assert_success # the last chmod's
+	assert_line "chmod: /mnt/f: Permission denied"
+	assert_line "mkdir: can't create directory '/mnt/d2': Operation not supported"
+	assert_equal "$(stat -c %a "$T/io/f")" 600
+	[ ! -e "$T/io/d2" ]
+	"${PM[@]}" rm -f -t 0 p4 >/dev/null
+	assert_all_unchanged
+}

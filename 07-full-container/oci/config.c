@@ -30,6 +30,7 @@
 
 #include "../harden.h"
 #include "fail.h"
+#include "seccomp_bpf.h"
 
 /* nsl_fail(), then -1: said here, so that the analyzer sees it too. */
 #define fail_with(...) ((void)nsl_fail(__VA_ARGS__), -1)
@@ -546,6 +547,20 @@ static int read_paths(const struct json *lx, const char *name, const char **list
 	return 0;
 }
 
+/* linux.seccomp, compiled (seccomp_bpf.c) to replace run's filter;
+ * absent or null: run's filter. */
+static int read_seccomp(const struct json *lx, struct oci_config *o)
+{
+	const struct json *sc = json_get(lx, "seccomp");
+
+	if (sc == NULL || sc->type == JSON_NULL)
+		return 0;
+	if (oci_seccomp_compile(sc, &o->filter) == -1)
+		return -1;
+	o->c.seccomp = &o->filter;
+	return 0;
+}
+
 /* hooks: not run yet, so refused when there are any. */
 static int read_hooks(const struct json *cfg)
 {
@@ -595,9 +610,9 @@ static int read_file(const char *path, char **text, size_t *len)
 	return 0;
 }
 
-/* PATH, named NAME in refusals, parsed into O->doc: its root, or NULL
+/* PATH, named NAME in refusals, parsed into DOC: its root, or NULL
  * after the failure has been recorded. */
-static const struct json *load(const char *path, const char *name, struct oci_config *o)
+static const struct json *load(const char *path, const char *name, struct json_doc *doc)
 {
 	struct json_error err;
 	char *text = NULL;
@@ -607,7 +622,7 @@ static const struct json *load(const char *path, const char *name, struct oci_co
 	doc_name = name;
 	if (read_file(path, &text, &len) == -1)
 		return NULL;
-	ret = json_parse(text, len, &o->doc, &err);
+	ret = json_parse(text, len, doc, &err);
 	free(text);
 	if (ret == -1) {
 		if (errno == EINVAL)
@@ -617,11 +632,11 @@ static const struct json *load(const char *path, const char *name, struct oci_co
 			(void)nsl_fail("json_parse(\"%s\")", path);
 		return NULL;
 	}
-	if (o->doc.root->type != JSON_OBJECT) {
-		(void)refuse("%s, not an object", json_type_name(o->doc.root->type));
+	if (doc->root->type != JSON_OBJECT) {
+		(void)refuse("%s, not an object", json_type_name(doc->root->type));
 		return NULL;
 	}
-	return o->doc.root;
+	return doc->root;
 }
 
 /* What every command reads the same way. */
@@ -643,7 +658,7 @@ int oci_config_load(const char *bundle, struct oci_config *o)
 	if (realpath(bundle, o->bundle) == NULL)
 		return fail_with("realpath(\"%s\") (the bundle)", bundle);
 	snprintf(path, sizeof(path), "%s/config.json", o->bundle);
-	if ((cfg = load(path, "config.json", o)) == NULL)
+	if ((cfg = load(path, "config.json", &o->doc)) == NULL)
 		return -1;
 	if (member(cfg, "", "ociVersion", JSON_STRING, 1, &v) == -1)
 		return -1;
@@ -655,6 +670,8 @@ int oci_config_load(const char *bundle, struct oci_config *o)
 		return -1;
 	if (o->c.userns && (read_map(lx, "uidMappings", getuid()) == -1 ||
 			    read_map(lx, "gidMappings", getgid()) == -1))
+		return -1;
+	if (read_seccomp(lx, o) == -1)
 		return -1;
 	if (read_paths(lx, "maskedPaths", o->c.masked, &o->c.nmasked, &o->c.masked_set) == -1 ||
 	    read_paths(lx, "readonlyPaths", o->c.readonly, &o->c.nreadonly,
@@ -678,14 +695,31 @@ int oci_process_load(const char *path, int userns, struct oci_config *o)
 	memset(o, 0, sizeof(*o));
 	o->c.workdir = "/";
 	o->c.userns = userns; /* what the capabilities may hold */
-	if ((p = load(path, "process.json", o)) == NULL || read_process(p, o) == -1)
+	if ((p = load(path, "process.json", &o->doc)) == NULL || read_process(p, o) == -1)
 		return -1;
 	finish(o);
 	return 0;
 }
 
+int oci_seccomp_load(const char *bundle, struct oci_config *o)
+{
+	char path[PATH_MAX + 16];
+	struct json_doc doc;
+	const struct json *cfg;
+	int ret = -1;
+
+	snprintf(path, sizeof(path), "%s/config.json", bundle);
+	memset(&doc, 0, sizeof(doc));
+	if ((cfg = load(path, "config.json", &doc)) != NULL)
+		ret = read_seccomp(json_get(cfg, "linux"), o);
+	json_free(&doc);
+	return ret;
+}
+
 void oci_config_free(struct oci_config *o)
 {
+	oci_seccomp_free(&o->filter);
+	o->c.seccomp = NULL;
 	free(o->args);
 	o->args = NULL;
 	json_free(&o->doc);

@@ -49,6 +49,7 @@
 #include "../pause.h"
 #include "fail.h"
 #include "proc.h"
+#include "seccomp_bpf.h"
 #include "say.h"
 #include "sync.h"
 #include "../tty/tty.h"
@@ -190,6 +191,63 @@ static int save_state(const char *dir, const struct oci_state *s)
 	return 0;
 }
 
+/* The container's compiled filter, for exec: ROOT/ID/seccomp.bpf holds
+ * seccomp(2)'s flags (4 bytes) and the program. Kept from create, as
+ * runc keeps the config in its state: an exec'd command gets the filter
+ * the container got, whatever the bundle says by then. */
+static int save_filter(const char *dir, const struct harden_filter *f)
+{
+	char path[PATH_MAX + 32];
+	uint32_t flags = f->flags;
+	FILE *out;
+
+	snprintf(path, sizeof(path), "%s/seccomp.bpf", dir);
+	if ((out = fopen(path, "wxe")) == NULL)
+		return fail_with("open(\"%s\")", path);
+	if (fwrite(&flags, sizeof(flags), 1, out) != 1 ||
+	    fwrite(f->insn, sizeof(*f->insn), f->len, out) != f->len) {
+		fclose(out);
+		return fail_with("write(\"%s\")", path);
+	}
+	return fclose(out) == 0 ? 0 : fail_with("write(\"%s\")", path);
+}
+
+/* Its counterpart: 0 with F filled (F->len 0: no seccomp.bpf, run's
+ * filter), or -1. */
+static int load_filter(const char *dir, struct harden_filter *f)
+{
+	char path[PATH_MAX + 32];
+	uint32_t flags;
+	FILE *in;
+	long size;
+
+	memset(f, 0, sizeof(*f));
+	snprintf(path, sizeof(path), "%s/seccomp.bpf", dir);
+	if ((in = fopen(path, "re")) == NULL)
+		return errno == ENOENT ? 0 : fail_with("open(\"%s\")", path);
+	if (fseek(in, 0, SEEK_END) == -1 || (size = ftell(in)) < (long)sizeof(flags) ||
+	    (size_t)(size - (long)sizeof(flags)) % sizeof(*f->insn) != 0 ||
+	    (size_t)(size - (long)sizeof(flags)) / sizeof(*f->insn) > OCI_BPF_MAX ||
+	    fseek(in, 0, SEEK_SET) == -1) {
+		fclose(in);
+		errno = EINVAL;
+		return fail_with("\"%s\": not a filter create wrote", path);
+	}
+	f->len = (size_t)(size - (long)sizeof(flags)) / sizeof(*f->insn);
+	if ((f->insn = malloc(f->len * sizeof(*f->insn) + 1)) == NULL ||
+	    fread(&flags, sizeof(flags), 1, in) != 1 ||
+	    fread(f->insn, sizeof(*f->insn), f->len, in) != f->len) {
+		fclose(in);
+		free(f->insn);
+		f->insn = NULL;
+		f->len = 0;
+		return fail_with("read(\"%s\")", path);
+	}
+	fclose(in);
+	f->flags = flags;
+	return 0;
+}
+
 /* ROOT/ID/state.json into S. -1 with errno ENOENT: no such container. */
 static int load_state(const char *dir, struct oci_state *s)
 {
@@ -311,6 +369,8 @@ static void remove_dir(const struct oci_global *g, const char *dir)
 	snprintf(path, sizeof(path), "%s/state.json", dir);
 	unlink(path);
 	snprintf(path, sizeof(path), "%s/.state.json.tmp", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/seccomp.bpf", dir);
 	unlink(path);
 	rmdir(dir);
 	if (g->default_root)
@@ -437,7 +497,7 @@ static int cmd_create(const struct oci_global *g, int argc, char **argv)
 	struct oci_state s = { 0 };
 	struct oci_config o;
 	struct ctr_child k = { .go = -1, .tty_slave = -1 };
-	int opt, zombie, last = -1;
+	int opt, zombie, saved, last = -1;
 
 	while ((opt = getopt_long(argc, argv, "+:b:", longopts, NULL)) != -1) {
 		switch (opt) {
@@ -518,6 +578,7 @@ static int cmd_create(const struct oci_global *g, int argc, char **argv)
 	snprintf(s.id, sizeof(s.id), "%s", argv[optind]);
 	snprintf(s.bundle, sizeof(s.bundle), "%s", o.bundle);
 	s.userns = o.c.userns;
+	saved = o.c.seccomp == NULL || save_filter(dir, &o.filter) == 0;
 	oci_config_free(&o);
 	strftime(s.created, sizeof(s.created), "%Y-%m-%dT%H:%M:%SZ",
 		 gmtime_r(&(time_t){ time(NULL) }, &(struct tm){ 0 }));
@@ -528,7 +589,7 @@ static int cmd_create(const struct oci_global *g, int argc, char **argv)
 	}
 	/* The last byte, once the state is there for the others to find:
 	 * after it, the init waits for `start` on its own. */
-	if (zombie || save_state(dir, &s) == -1 ||
+	if (!saved || zombie || save_state(dir, &s) == -1 ||
 	    (pid_file != NULL && oci_write_pid_file(pid_file, s.pid) == -1) || sync_post(last) == -1) {
 		int err = errno;
 
@@ -643,6 +704,14 @@ static int cmd_exec(const struct oci_global *g, int argc, char **argv)
 			      "process.terminal is true: the pty's master needs a --console-socket" :
 			      "--console-socket, but process.terminal is not true: no pty to send");
 	}
+	if (load_filter(dir, &a.o.filter) == -1) {
+		int err = errno;
+
+		oci_config_free(&a.o);
+		return failed_call(g, err);
+	}
+	if (a.o.filter.len > 0)
+		a.o.c.seccomp = &a.o.filter;
 	if (a.o.mknod_dropped)
 		say("process.capabilities: CAP_MKNOD left out, as create left it out");
 	if (console != NULL && (a.console = console_connect(console)) == -1) {

@@ -22,11 +22,12 @@
  * rbind, private, rprivate). The mounts nslab makes anyway (/proc,
  * /dev, /dev/pts, /dev/shm, /sys) are taken as asked for; /dev/mqueue
  * and /sys/fs/cgroup are not mounted yet, and `create --debug` names
- * them. Everything else the spec has (seccomp, cgroupsPath and
- * resources, masked and read-only path lists, sysctl, devices,
- * oomScoreAdj, noNewPrivileges: false) is not read yet: the container
- * gets run's hardening, the spec's defaults or stricter
- * (docs/deeper/07-oci.md). A namespace
+ * them. linux.seccomp is compiled to BPF (seccomp_bpf.h) and replaces
+ * run's filter, for the command and for every exec. Everything else the
+ * spec has (cgroupsPath and resources, sysctl, devices, oomScoreAdj,
+ * noNewPrivileges: false) is not read yet: the container gets run's
+ * hardening, the spec's defaults or stricter (docs/deeper/07-oci.md).
+ * A namespace
  * "path", another mount type, an unknown namespace type, hooks and
  * additionalGids are refused. CAP_MKNOD is left out as root without a
  * user namespace (config.c says why).
@@ -37,6 +38,7 @@
 #include <limits.h>
 
 #include "../ctr.h"
+#include "../harden.h"
 #include "json.h"
 
 struct oci_config {
@@ -48,6 +50,7 @@ struct oci_config {
 	const char *skipped[2];  /* mounts asked for and not made yet */
 	size_t nskipped;
 	int mknod_dropped;       /* CAP_MKNOD asked for, left out (config.c) */
+	struct harden_filter filter; /* linux.seccomp, compiled (c.seccomp) */
 	struct json_doc doc;     /* every string above points into it */
 };
 
@@ -60,6 +63,10 @@ void oci_config_free(struct oci_config *o);
  * "process") into O's c, for a container with a user namespace of its
  * own when USERNS. 0, or -1 as for oci_config_load(). */
 int oci_process_load(const char *path, int userns, struct oci_config *o);
+
+/* config.c: BUNDLE/config.json's linux.seccomp into O (exec's command
+ * gets the container's filter, as runc gives it). 0, or -1 as above. */
+int oci_seccomp_load(const char *bundle, struct oci_config *o);
 
 /* oci_exec.c: `exec --process FILE ID`, once oci.c has read its options,
  * found the container running and read FILE. Its status: EXIT_OK once a
