@@ -90,7 +90,8 @@ static int set_user(const struct ctr_config *c)
 
 /* The OCI runtime's capabilities (config.json's set): out of the
  * bounding set while we still hold CAP_SETPCAP, then, once set_user()
- * is done with CAP_SETUID and CAP_SETGID, out of the rest. The init
+ * is done with CAP_SETUID and CAP_SETGID, the other four sets as the
+ * config gives them (harden_capsets()). The init
  * kept those three for us (CTR_SWITCH_CAPS); PR_SET_KEEPCAPS keeps the
  * permitted set across a setuid() away from 0, which would empty it. */
 static int set_caps_before(const struct ctr_config *c)
@@ -110,7 +111,12 @@ static int set_caps_before(const struct ctr_config *c)
 
 static int set_caps_after(const struct ctr_config *c)
 {
-	if (c->caps_set && harden_caps(c->caps) == -1) {
+	const struct harden_capsets sets = {
+		.bounding = c->caps, .effective = c->caps_eff, .permitted = c->caps_prm,
+		.inheritable = c->caps_inh, .ambient = c->caps_amb,
+	};
+
+	if (c->caps_set && harden_capsets(&sets) == -1) {
 		nsl_error(errno, "%s", nsl_failed_call());
 		return -1;
 	}

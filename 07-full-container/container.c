@@ -266,9 +266,6 @@ static int set_up(const struct ctr_config *c, struct mnt_record *record,
 	return 0;
 }
 
-/* Capabilities, no_new_privs, seccomp - in this order: dropping
- * capabilities needs CAP_SETPCAP, and the filter needs no_new_privs
- * (or CAP_SYS_ADMIN, which is gone by then). */
 /* The OCI runtime's process.rlimits, set while we still hold
  * CAP_SYS_RESOURCE. Raising a hard limit needs it in the host's user
  * namespace: as root it works; in a user namespace of our own (rootless)
@@ -288,35 +285,49 @@ static int set_rlimits(const struct ctr_config *c)
 	return 0;
 }
 
+static int install_filter(const struct ctr_config *c)
+{
+	return c->seccomp != NULL ? harden_seccomp_filter(c->seccomp) : harden_seccomp();
+}
+
+/* Capabilities, no_new_privs, seccomp - in this order: dropping
+ * capabilities needs CAP_SETPCAP, and the filter needs no_new_privs
+ * (or CAP_SYS_ADMIN, which is gone by then). The OCI runtime's
+ * noNewPrivileges false leaves no_new_privs off, as runc does: the
+ * filter then goes first, while CAP_SYS_ADMIN is still held, and a
+ * setuid program in the container can gain privilege again (up to the
+ * bounding set). */
 int ctr_harden(const struct ctr_config *c)
 {
 	/* config.json's set, and what the command needs to become its
 	 * user: it drops those three itself (command.c, set_caps_before()
 	 * and set_caps_after()). */
 	uint64_t caps = c->caps_set ? c->caps | CTR_SWITCH_CAPS : harden_default_caps();
+	const char *nnp = c->nnp_off ? "no_new_privs off (noNewPrivileges)" : "no_new_privs";
 	char names[512];
 	size_t insns, refused;
 
 	if (set_rlimits(c) == -1)
 		return -1;
-	if (harden_caps(caps) == -1 || harden_no_new_privs() == -1 ||
-	    (c->seccomp != NULL ? harden_seccomp_filter(c->seccomp) : harden_seccomp()) == -1) {
+	if (c->nnp_off ? install_filter(c) == -1 || harden_caps(caps) == -1 :
+			 harden_caps(caps) == -1 || harden_no_new_privs() == -1 ||
+				 install_filter(c) == -1) {
 		nsl_error(errno, "%s", nsl_failed_call());
 		return -1;
 	}
 	harden_cap_names(c->caps_set ? c->caps : caps, names, sizeof(names));
 	say_more("capabilities kept (bounding = permitted = effective): %s", names);
 	if (c->seccomp != NULL) {
-		say("hardened: %s, no_new_privs, config.json's seccomp profile (%zu BPF "
-		    "instructions, %zu calls named)", c->caps_set ? "config.json's capabilities" :
-		    "Docker's default capabilities minus CAP_MKNOD", c->seccomp->len,
+		say("hardened: %s, %s, config.json's seccomp profile (%zu BPF instructions, %zu "
+		    "calls named)", c->caps_set ? "config.json's capabilities" :
+		    "Docker's default capabilities minus CAP_MKNOD", nnp, c->seccomp->len,
 		    c->seccomp->calls);
 		return 0;
 	}
 	harden_seccomp_stats(&insns, &refused);
-	say("hardened: %s, no_new_privs, seccomp (%zu BPF instructions, %zu calls refused)",
+	say("hardened: %s, %s, seccomp (%zu BPF instructions, %zu calls refused)",
 	    c->caps_set ? "config.json's capabilities" :
-			  "Docker's default capabilities minus CAP_MKNOD", insns, refused);
+			  "Docker's default capabilities minus CAP_MKNOD", nnp, insns, refused);
 	return 0;
 }
 

@@ -50,7 +50,9 @@ int ctr_init_main(void *arg);
 
 /* The init's hardening, before it forks the command: C's rlimits, its
  * capability set (with CTR_SWITCH_CAPS when config.json gave one) or
- * Docker's default, no_new_privs, run's seccomp filter. The OCI
+ * Docker's default, no_new_privs (not when config.json says
+ * noNewPrivileges false: then the filter goes first), run's seccomp
+ * filter or config.json's. The OCI
  * runtime's exec hardens its command the same way. 0, or -1 after the
  * report. */
 int ctr_harden(const struct ctr_config *c);

@@ -82,7 +82,11 @@ struct ctr_config {
 	int root_ro;                     /* the OCI runtime's root.readonly:
 					  * / remounted read-only */
 	int caps_set;                    /* the OCI runtime's capabilities: */
-	uint64_t caps;                   /* this mask instead of the default */
+	uint64_t caps;                   /* this mask instead of the default,
+					  * as bounding, and the other sets: */
+	uint64_t caps_eff, caps_prm, caps_inh, caps_amb;
+	int nnp_off;                     /* the OCI runtime's noNewPrivileges
+					  * false (or absent): not set */
 	struct ctr_rlimit {
 		int resource;            /* RLIMIT_* */
 		unsigned long long soft, hard;

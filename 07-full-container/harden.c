@@ -302,3 +302,47 @@ int harden_bounding(uint64_t keep)
 {
 	return drop_bounding(keep);
 }
+
+/* Unlike harden_caps(), which keeps one set for all five, inheritable and
+ * ambient may be non-empty here, because config.json says so: the engine
+ * asked for them (runc gives them as asked). */
+int harden_capsets(const struct harden_capsets *s)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+	uint64_t have, prm, eff, inh;
+	char num[16];
+
+	if (capget(&hdr, data) == -1)
+		return nsl_fail("capget(v3, self)");
+	/* As harden_caps(): a capability not held cannot be given (a root
+	 * without CAP_SYS_RESOURCE, in a CI sandbox, has not all of them). */
+	have = (uint64_t)data[1].permitted << 32 | data[0].permitted;
+	prm = s->permitted & have;
+	eff = s->effective & have;
+	inh = s->inheritable & have;
+	if (drop_bounding(s->bounding) == -1)
+		return -1;
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) == -1 && errno != EINVAL)
+		return nsl_fail("prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL)");
+	for (int i = 0; i < _LINUX_CAPABILITY_U32S_3; i++) {
+		data[i].permitted = (uint32_t)(prm >> (32 * i));
+		data[i].effective = (uint32_t)(eff >> (32 * i));
+		data[i].inheritable = (uint32_t)(inh >> (32 * i));
+	}
+	if (capset(&hdr, data) == -1)
+		return nsl_fail("capset(v3, self, eff=%#llx, prm=%#llx, inh=%#llx)",
+				(unsigned long long)eff, (unsigned long long)prm,
+				(unsigned long long)inh);
+	/* An ambient capability must be permitted and inheritable; it
+	 * survives the execve() of a program with no file capabilities,
+	 * into its permitted and effective sets, even as a user other
+	 * than root. */
+	for (int cap = 0; cap < 64; cap++)
+		if ((s->ambient & prm & inh & CAP_BIT(cap)) &&
+		    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) == -1)
+			return nsl_fail("prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, %s)",
+					cap_name(cap, num, sizeof(num)));
+	return 0;
+}

@@ -29,6 +29,18 @@ int harden_caps(uint64_t keep);
  * effective stay, for a change of user before harden_caps() itself. */
 int harden_bounding(uint64_t keep);
 
+/* The OCI runtime's five sets, each as config.json gives it (a mask of
+ * 1ULL << CAP_*), with effective within permitted within bounding,
+ * inheritable within bounding and ambient within permitted and
+ * inheritable (config.c refuses the rest). Bounding is dropped to its
+ * set, ambient cleared, capset(), then each ambient capability raised.
+ * Needs no capability when the bounding set is already that (as after
+ * harden_bounding()): it can follow a change of user. */
+struct harden_capsets {
+	uint64_t bounding, effective, permitted, inheritable, ambient;
+};
+int harden_capsets(const struct harden_capsets *s);
+
 /* prctl(PR_SET_NO_NEW_PRIVS, 1): no exec gains privilege from then on. */
 int harden_no_new_privs(void);
 

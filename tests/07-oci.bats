@@ -294,6 +294,7 @@ bad_config() { # bad_config SED-EXPRESSION EXPECTED-TEXT
 	bad_config 's/"cwd": "\/"/"cwd": "tmp"/' 'process.cwd: "tmp" is not absolute'
 	bad_config 's/"terminal": false/"terminal": true/' "process.terminal is true: the pty's master needs a --console-socket"
 	bad_config '0,/"CAP_KILL"/s//"CAP_KILT"/' 'process.capabilities.bounding[1]: "CAP_KILT" is no capability'
+	bad_config 's/"effective": \[/"effective": ["CAP_SYS_ADMIN", /' 'process.capabilities.effective: more than permitted (the kernel refuses that)'
 	bad_config 's/"RLIMIT_NOFILE"/"RLIMIT_NOPE"/' 'process.rlimits[0].type: "RLIMIT_NOPE" is not a limit'
 	bad_config 's/"type": "ipc"/"type": "ipc", "path": "\/proc\/1\/ns\/ipc"/' 'linux.namespaces[2].path: joining a ipc namespace: not supported yet'
 	bad_config 's/"type": "uts"/"type": "utz"/' 'linux.namespaces[3].type: "utz": not a namespace nslab knows'
@@ -479,6 +480,15 @@ oci_process() { # oci_process FILE ARGS [EXTRA]
 	assert_failure 7
 	assert_equal "$output" "$(printf '%s\n' 65534 65534 /tmp ONLY=this PATH=/bin:/usr/bin)"
 	assert_equal "$stderr" ""
+	# The other two sets, and noNewPrivileges false: as uid 65534, only
+	# what is ambient survives execve(2), into permitted and effective
+	# (CAP_KILL, bit 5); the inheritable set stays as given (CAP_CHOWN,
+	# bit 0, too). The kernel's record of grep, exec'd by sh.
+	printf '{"terminal": false, "user": {"uid": 65534, "gid": 65534}, "args": ["sh", "-c", "grep -E \\"^(Cap(Inh|Prm|Eff|Amb)|NoNewPrivs):\\" /proc/self/status"], "cwd": "/", "capabilities": {"bounding": ["CAP_KILL", "CAP_CHOWN"], "effective": ["CAP_KILL"], "permitted": ["CAP_KILL", "CAP_CHOWN"], "inheritable": ["CAP_KILL", "CAP_CHOWN"], "ambient": ["CAP_KILL"]}, "noNewPrivileges": false}\n' >"$T/p4.json"
+	run --separate-stderr "${OCI[@]}" exec --process "$T/p4.json" e1
+	assert_success
+	assert_equal "$output" "$(printf '%s:\t%s\n' CapInh 0000000000000021 CapPrm 0000000000000020 \
+		CapEff 0000000000000020 CapAmb 0000000000000020 NoNewPrivs 0)"
 	# Detached, as podman exec and the shim call it.
 	mkfifo -m 666 "$T/io/eup" "$T/io/edown"
 	# shellcheck disable=SC2016

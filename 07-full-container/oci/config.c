@@ -110,37 +110,54 @@ static int cap_set(const struct json *caps, const char *name, uint64_t *mask)
 	return 0;
 }
 
-/* bounding = permitted = effective, the one set nslab keeps (harden.h);
- * inheritable and ambient stay empty whatever they say, which can only
- * take from a non-root command what it asked for, never give more. No
- * capabilities member: none at all, as the spec has it. */
+/* The five sets, as the spec has them. What the kernel would refuse is
+ * refused here, with its place: effective beyond permitted, permitted or
+ * inheritable beyond bounding (nslab's init holds bounding and no more).
+ * Ambient beyond permitted and inheritable is left out. No capabilities member:
+ * none at all, as the spec has it. */
 static int read_caps(const struct json *p, struct oci_config *o)
 {
+	struct ctr_config *c = &o->c;
 	const struct json *caps;
-	uint64_t b, e, pm;
+	uint64_t b, e, pm, in, a, mknod = 1ULL << CAP_MKNOD;
 	int n;
 
-	o->c.caps_set = 1;
-	o->c.caps = 0;
+	c->caps_set = 1;
+	c->caps = c->caps_eff = c->caps_prm = c->caps_inh = c->caps_amb = 0;
 	if ((n = member(p, "process", "capabilities", JSON_OBJECT, 0, &caps)) <= 0)
 		return n;
 	if (cap_set(caps, "bounding", &b) == -1 || cap_set(caps, "effective", &e) == -1 ||
-	    cap_set(caps, "permitted", &pm) == -1 || cap_set(caps, "inheritable", &(uint64_t){ 0 }) == -1 ||
-	    cap_set(caps, "ambient", &(uint64_t){ 0 }) == -1)
+	    cap_set(caps, "permitted", &pm) == -1 || cap_set(caps, "inheritable", &in) == -1 ||
+	    cap_set(caps, "ambient", &a) == -1)
 		return -1;
-	if (b != e || b != pm)
-		return refuse("process.capabilities: bounding, effective and permitted differ: "
-			      "nslab keeps one set for all three (not supported yet)");
+	if ((e & ~pm) != 0)
+		return refuse("process.capabilities.effective: more than permitted (the kernel "
+			      "refuses that)");
+	if ((pm & ~b) != 0 || (in & ~b) != 0)
+		return refuse("process.capabilities.%s: beyond bounding (not supported: the "
+			      "command's capabilities come from within bounding)",
+			      (pm & ~b) != 0 ? "permitted" : "inheritable");
+	/* The kernel raises an ambient capability only when it is both
+	 * permitted and inheritable; runc spec's own config lists ambient
+	 * without inheritable, and runc warns and goes on. So do we. */
+	if ((a & ~(pm & in)) != 0) {
+		a &= pm & in;
+		o->ambient_dropped = 1;
+	}
 	/* As root, with no user namespace and no devices cgroup yet, the
 	 * container's root could mknod the host's disks and open them: run
 	 * leaves CAP_MKNOD out for that reason (harden.c), and so do we,
-	 * saying so. In a user namespace the kernel refuses device nodes
-	 * anyway. */
-	if (b & (1ULL << CAP_MKNOD) && !o->c.userns) {
-		b &= ~(1ULL << CAP_MKNOD);
+	 * from every set, saying so. In a user namespace the kernel refuses
+	 * device nodes anyway. */
+	if (((b | in) & mknod) && !c->userns) {
+		b &= ~mknod, e &= ~mknod, pm &= ~mknod, in &= ~mknod, a &= ~mknod;
 		o->mknod_dropped = 1;
 	}
-	o->c.caps = b;
+	c->caps = b;
+	c->caps_eff = e;
+	c->caps_prm = pm;
+	c->caps_inh = in;
+	c->caps_amb = a;
 	return 0;
 }
 
@@ -265,6 +282,10 @@ static int read_process(const struct json *p, struct oci_config *o)
 			return refuse("process.user.additionalGids: not supported yet (the command "
 				      "has no supplementary groups)");
 	}
+	/* Absent: false, as the spec has it. */
+	if ((n = member(p, "process", "noNewPrivileges", JSON_TRUE, 0, &v)) == -1)
+		return -1;
+	c->nnp_off = n == 0 || v->type == JSON_FALSE;
 	return read_caps(p, o) == -1 || read_rlimits(p, o) == -1 ? -1 : 0;
 }
 

@@ -537,6 +537,9 @@ static int cmd_create(const struct oci_global *g, int argc, char **argv)
 	if (o.mknod_dropped)
 		say("process.capabilities: CAP_MKNOD left out: as root with no user namespace, "
 		    "nothing would stop the device nodes it makes");
+	if (o.ambient_dropped)
+		say("process.capabilities.ambient: only what is permitted and inheritable is "
+		    "raised, as the kernel allows");
 	snprintf(o.c.name, sizeof(o.c.name), "%.64s", argv[optind]);
 	if (mkdir_root(g->root) == -1) {
 		int err = errno;
@@ -714,6 +717,9 @@ static int cmd_exec(const struct oci_global *g, int argc, char **argv)
 		a.o.c.seccomp = &a.o.filter;
 	if (a.o.mknod_dropped)
 		say("process.capabilities: CAP_MKNOD left out, as create left it out");
+	if (a.o.ambient_dropped)
+		say("process.capabilities.ambient: only what is permitted and inheritable is "
+		    "raised, as the kernel allows");
 	if (console != NULL && (a.console = console_connect(console)) == -1) {
 		oci_config_free(&a.o);
 		return failed(g, EXIT_RUNTIME, "exec \"%s\": the console socket", a.id);

@@ -50,6 +50,7 @@ struct oci_config {
 	const char *skipped[2];  /* mounts asked for and not made yet */
 	size_t nskipped;
 	int mknod_dropped;       /* CAP_MKNOD asked for, left out (config.c) */
+	int ambient_dropped;     /* ambient beyond permitted and inheritable */
 	struct harden_filter filter; /* linux.seccomp, compiled (c.seccomp) */
 	struct json_doc doc;     /* every string above points into it */
 };
