@@ -216,6 +216,42 @@ static int wait_for_start(int fifo)
 	return 0;
 }
 
+/* The OCI runtime's namespace paths, all but pid's (create's): joined
+ * as 06-setns joins, every file opened first, then one setns() each in
+ * join_types' order, the mount namespace last, since it moves our root
+ * and paths resolve inside it afterwards. */
+static int join_paths(const struct ctr_config *c)
+{
+	int fd[JOIN_NTYPES], ret = -1, i;
+
+	for (i = 0; i < JOIN_NTYPES; i++)
+		fd[i] = -1;
+	for (i = 0; i < JOIN_NTYPES; i++) {
+		if (c->ns_path[i] == NULL || join_types[i].flag == CLONE_NEWPID)
+			continue;
+		if ((fd[i] = open(c->ns_path[i], O_RDONLY | O_CLOEXEC)) == -1) {
+			nsl_error(errno, "open(\"%s\") (linux.namespaces: %s)", c->ns_path[i],
+				  join_types[i].name);
+			goto out;
+		}
+	}
+	for (i = 0; i < JOIN_NTYPES; i++) {
+		if (fd[i] == -1)
+			continue;
+		if (setns(fd[i], join_types[i].flag) == -1) {
+			nsl_error(errno, "setns(\"%s\", %s)", c->ns_path[i], join_types[i].flag_name);
+			goto out;
+		}
+		say("setns(\"%s\", %s): joined, not made", c->ns_path[i], join_types[i].flag_name);
+	}
+	ret = 0;
+out:
+	for (i = 0; i < JOIN_NTYPES; i++)
+		if (fd[i] != -1)
+			close(fd[i]);
+	return ret;
+}
+
 /* The namespaces the clone() could not make at once, the file system,
  * the network, the name and the clocks. */
 static int set_up(const struct ctr_config *c, struct mnt_record *record,
@@ -232,12 +268,16 @@ static int set_up(const struct ctr_config *c, struct mnt_record *record,
 		.overlay = c->overlay, .upper = c->upper,
 	};
 
-	/* Last, so that its root is the cgroup we were placed in. */
-	if (unshare(CLONE_NEWCGROUP) == -1) {
-		nsl_error(errno, "unshare(CLONE_NEWCGROUP)");
+	if (join_paths(c) == -1)
 		return -1;
+	/* Last, so that its root is the cgroup we were placed in. */
+	if (c->ns_path[join_type_index("cgroup")] == NULL) {
+		if (unshare(CLONE_NEWCGROUP) == -1) {
+			nsl_error(errno, "unshare(CLONE_NEWCGROUP)");
+			return -1;
+		}
+		say_more("unshare(CLONE_NEWCGROUP): my cgroup is / in my cgroup namespace");
 	}
-	say_more("unshare(CLONE_NEWCGROUP): my cgroup is / in my cgroup namespace");
 	if (fs_setup(&fc) == -1)
 		return -1;
 	ctr_phase("mounted");
@@ -261,7 +301,8 @@ static int set_up(const struct ctr_config *c, struct mnt_record *record,
 		return -1;
 	}
 	say("%s, hostname \"%s\", PR_SET_DUMPABLE 0: /proc/1/exe is closed to the "
-	    "container", c->net == CTR_NET_HOST ? "the host's network" : "lo is up",
+	    "container", c->ns_path[join_type_index("net")] != NULL ? "a network joined" :
+	    c->net == CTR_NET_HOST ? "the host's network" : "lo is up",
 	    c->hostname != NULL ? c->hostname : "(the host's)");
 	return 0;
 }

@@ -13,6 +13,7 @@
 #include <sys/types.h>
 
 #include "../04-mount/mnt.h"
+#include "../06-setns/join.h"
 #include "fs.h"
 #include "state/state.h"
 
@@ -85,6 +86,10 @@ struct ctr_config {
 	uint64_t caps;                   /* this mask instead of the default,
 					  * as bounding, and the other sets: */
 	uint64_t caps_eff, caps_prm, caps_inh, caps_amb;
+	const char *ns_path[JOIN_NTYPES]; /* the OCI runtime's namespace
+					  * paths, by 06's join_types: joined,
+					  * not made (pid by create, the rest
+					  * by the init; never user) */
 	int nnp_off;                     /* the OCI runtime's noNewPrivileges
 					  * false (or absent): not set */
 	struct ctr_rlimit {

@@ -296,7 +296,8 @@ bad_config() { # bad_config SED-EXPRESSION EXPECTED-TEXT
 	bad_config '0,/"CAP_KILL"/s//"CAP_KILT"/' 'process.capabilities.bounding[1]: "CAP_KILT" is no capability'
 	bad_config 's/"effective": \[/"effective": ["CAP_SYS_ADMIN", /' 'process.capabilities.effective: more than permitted (the kernel refuses that)'
 	bad_config 's/"RLIMIT_NOFILE"/"RLIMIT_NOPE"/' 'process.rlimits[0].type: "RLIMIT_NOPE" is not a limit'
-	bad_config 's/"type": "ipc"/"type": "ipc", "path": "\/proc\/1\/ns\/ipc"/' 'linux.namespaces[2].path: joining a ipc namespace: not supported yet'
+	bad_config 's/"type": "ipc"/"type": "ipc", "path": "proc\/1\/ns\/ipc"/' 'linux.namespaces[2].path: "proc/1/ns/ipc" is not absolute'
+	bad_config 's/"type": "mount"/"type": "mount"}, {"type": "user", "path": "\/proc\/1\/ns\/user"/' 'linux.namespaces[5].path: joining a user namespace: not supported'
 	bad_config 's/"type": "uts"/"type": "utz"/' 'linux.namespaces[3].type: "utz": not a namespace nslab knows'
 	bad_config 's/"type": "pid"/"type": "cgroup"/' 'linux.namespaces: no "pid": nslab always gives a container its own'
 	bad_config 's/"destination": "\/sys\/fs\/cgroup"/"destination": "\/scratch"/' 'a cgroup at /scratch: not supported yet'
@@ -594,5 +595,48 @@ SECCOMP_PROFILE='{"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARC
 	# The command's stderr is the runtime's: only the shell's word on
 	# its child's SIGSYS.
 	assert_equal "$(cat "$T/err")" "Bad system call"
+	assert_host_unchanged
+}
+
+@test "07o.13 linux.namespaces[].path: the container joins a holder's network, IPC, UTS, mount and PID namespaces instead of making its own; the host sees the same ids" {
+	need_root
+	local b=$T/bundle h holder ns
+	oci_bundle "$b" "$ROOTFS"
+	# The holder: a process in namespaces of its own (unshare(1)), waiting
+	# on a fifo; sh is pid 1 of its PID namespace.
+	mkfifo "$T/hup" "$T/hdown"
+	unshare --net --ipc --uts --mount --pid --fork sh -c 'echo up >"$1"; cat "$2" >/dev/null' _ \
+		"$T/hup" "$T/hdown" &
+	holder=$!
+	fifo_read h "$T/hup"
+	h=$(child_with_nspid "$holder" 1)
+	[ -n "$h" ]
+	for ns in network:net ipc:ipc uts:uts mount:mnt pid:pid; do
+		sed -i "s|\"type\": \"${ns%%:*}\"|\"type\": \"${ns%%:*}\", \"path\": \"/proc/$h/ns/${ns#*:}\"|" "$b/config.json"
+	done
+	# shellcheck disable=SC2016
+	echo 'echo $$ >/mnt/up; cat /mnt/down' >"$T/io/cmd.sh"
+	"${OCI[@]}" create --bundle "$b" j1 >/dev/null 2>"$T/err" </dev/null
+	init=$(oci_pid j1)
+	"${OCI[@]}" start j1
+	fifo_read inside "$T/io/up"
+	# From the host: the init's namespaces are the holder's, not new
+	# ones, and not the host's; born in the holder's PID namespace, the
+	# init is not its pid 1 (the holder's sh is).
+	for ns in net ipc uts mnt pid; do
+		assert_equal "$(readlink "/proc/$init/ns/$ns")" "$(readlink "/proc/$h/ns/$ns")"
+		[ "$(readlink "/proc/$init/ns/$ns")" != "$(readlink "/proc/self/ns/$ns")" ]
+	done
+	[ "$(awk '$1 == "NSpid:" { print NF - 1 }' "/proc/$init/status")" -eq 2 ]
+	[ "$(awk '$1 == "NSpid:" { print $NF }' "/proc/$init/status")" -gt 1 ]
+	[ "$inside" -gt 2 ]
+	# The config's hostname went to the joined UTS namespace.
+	assert_equal "$(nsenter -t "$h" -u hostname)" runc
+	resume
+	wait_for stopped j1
+	"${OCI[@]}" delete j1
+	echo released >"$T/hdown"
+	wait "$holder"
+	assert_equal "$(cat "$T/err")" ""
 	assert_host_unchanged
 }

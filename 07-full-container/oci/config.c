@@ -473,6 +473,32 @@ static int read_mounts(const struct json *cfg, const char *bundle, struct oci_co
 /* linux.namespaces: nslab's init always has its own PID, mount, UTS,
  * IPC and cgroup namespaces; the network one when asked for (else the
  * host's network); the user one when asked for. */
+/* linux.namespaces[I].path, of a namespace of TYPE: the namespace to
+ * join instead of a new one (a /proc/PID/ns/TYPE file, or a bind mount
+ * of one, as `ip netns` makes). The user namespace is not joined: the
+ * maps and the capabilities would be someone else's. */
+static int read_ns_path(const struct json *e, size_t i, const char *type, struct oci_config *o)
+{
+	static const char *const names[][2] = {
+		{ "pid", "pid" }, { "network", "net" }, { "mount", "mnt" },
+		{ "ipc", "ipc" }, { "uts", "uts" }, { "cgroup", "cgroup" },
+	};
+	const struct json *p;
+	int n;
+
+	if ((n = member(e, "linux.namespaces[]", "path", JSON_STRING, 0, &p)) <= 0)
+		return n;
+	if (p->str[0] != '/')
+		return refuse("linux.namespaces[%zu].path: \"%s\" is not absolute", i, p->str);
+	for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++)
+		if (strcmp(type, names[k][0]) == 0) {
+			o->c.ns_path[join_type_index(names[k][1])] = p->str;
+			return 0;
+		}
+	return refuse("linux.namespaces[%zu].path: joining a %s namespace: not supported "
+		      "(nslab makes a user namespace, or none)", i, type);
+}
+
 static int read_namespaces(const struct json *lx, struct oci_config *o)
 {
 	static const char *const always[] = { "pid", "mount", "uts", "ipc" };
@@ -488,11 +514,9 @@ static int read_namespaces(const struct json *lx, struct oci_config *o)
 		if (e->type != JSON_OBJECT)
 			return refuse("linux.namespaces[%zu]: %s, not an object", i,
 				      json_type_name(e->type));
-		if (member(e, "linux.namespaces[]", "type", JSON_STRING, 1, &v) == -1)
+		if (member(e, "linux.namespaces[]", "type", JSON_STRING, 1, &v) == -1 ||
+		    read_ns_path(e, i, v->str, o) == -1)
 			return -1;
-		if (json_get(e, "path") != NULL)
-			return refuse("linux.namespaces[%zu].path: joining a %s namespace: not "
-				      "supported yet", i, v->str);
 		for (k = 0; k < 4 && strcmp(v->str, always[k]) != 0; k++)
 			;
 		if (k < 4)
@@ -509,7 +533,9 @@ static int read_namespaces(const struct json *lx, struct oci_config *o)
 		if (!seen[k])
 			return refuse("linux.namespaces: no \"%s\": nslab always gives a container "
 				      "its own", always[k]);
-	o->c.net = net ? CTR_NET_NONE : CTR_NET_HOST;
+	/* A network namespace joined is not set up: it is someone's. */
+	o->c.net = net && o->c.ns_path[join_type_index("net")] == NULL ? CTR_NET_NONE :
+									 CTR_NET_HOST;
 	if (getuid() != 0 && !o->c.userns)
 		return refuse("linux.namespaces: no \"user\": without root, a container needs "
 			      "a user namespace (runc spec --rootless makes one)");

@@ -445,6 +445,30 @@ static int hand_console(int go, const char *console)
 /* Clone the init as run does, maps and all, and wait for its "ready"
  * (with the pty's master, for CONSOLE, when the config asks for a
  * terminal). The init's pid, or -1 after the report (the init reaped). */
+/* linux.namespaces' pid path: setns() here, so that the init is born in
+ * that PID namespace (/proc/self/ns/pid_for_children); this process
+ * stays where it is, and forks nothing else before it exits. */
+static int join_pid_path(const struct ctr_config *c)
+{
+	const char *path = c->ns_path[join_type_index("pid")];
+	int fd;
+
+	if (path == NULL)
+		return 0;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		nsl_error(errno, "open(\"%s\") (linux.namespaces: pid)", path);
+		return -1;
+	}
+	if (setns(fd, CLONE_NEWPID) == -1) {
+		nsl_error(errno, "setns(\"%s\", CLONE_NEWPID)", path);
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	say("setns(\"%s\", CLONE_NEWPID): the init is born in that PID namespace", path);
+	return 0;
+}
+
 static pid_t start_init(const struct oci_config *o, struct ctr_child *k, const char *console,
 			int *last)
 {
@@ -456,6 +480,14 @@ static pid_t start_init(const struct oci_config *o, struct ctr_child *k, const c
 		flags |= CLONE_NEWNET;
 	if (o->c.userns)
 		flags |= CLONE_NEWUSER;
+	/* Namespaces joined by path are not made: the init joins them
+	 * (container.c), but for the PID namespace, which only a child can
+	 * be born into: joined here, it is where the init is born. */
+	for (int i = 0; i < JOIN_NTYPES; i++)
+		if (o->c.ns_path[i] != NULL)
+			flags &= ~join_types[i].flag;
+	if (join_pid_path(&o->c) == -1)
+		return -1;
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, go) == -1) {
 		nsl_error(errno, "socketpair(AF_UNIX, SOCK_STREAM|SOCK_CLOEXEC)");
 		return -1;

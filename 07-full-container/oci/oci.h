@@ -23,13 +23,14 @@
  * /dev, /dev/pts, /dev/shm, /sys) are taken as asked for; /dev/mqueue
  * and /sys/fs/cgroup are not mounted yet, and `create --debug` names
  * them. linux.seccomp is compiled to BPF (seccomp_bpf.h) and replaces
- * run's filter, for the command and for every exec. Everything else the
- * spec has (cgroupsPath and resources, sysctl, devices, oomScoreAdj,
- * noNewPrivileges: false) is not read yet: the container gets run's
+ * run's filter, for the command and for every exec; the five capability
+ * sets and noNewPrivileges are honored; a namespace "path" is joined
+ * (pid by create, the rest by the init), but a user namespace's.
+ * Everything else the spec has (cgroupsPath and resources, sysctl,
+ * devices, oomScoreAdj) is not read yet: the container gets run's
  * hardening, the spec's defaults or stricter (docs/deeper/07-oci.md).
- * A namespace
- * "path", another mount type, an unknown namespace type, hooks and
- * additionalGids are refused. CAP_MKNOD is left out as root without a
+ * A user namespace "path", another mount type, an unknown namespace
+ * type, hooks and additionalGids are refused. CAP_MKNOD is left out as root without a
  * user namespace (config.c says why).
  */
 #ifndef NSLAB_OCI_H
