@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "container.h"
@@ -60,8 +61,9 @@ static char **build_env(const struct ctr_config *c)
 }
 
 /* No supplementary groups (a host group kept by the container could open
- * host files: credentials(7)), then the gid, then the uid - in that
- * order, since each needs the privilege the next one drops. A rootless
+ * host files: credentials(7)) but the OCI runtime's additionalGids, then
+ * the gid, then the uid - in that order, since each needs the privilege
+ * the next one drops. A rootless
  * container cannot call setgroups(2) at all: the runtime wrote "deny"
  * (user_namespaces(7)), which is also why its groups cannot be dropped
  * to get past a file's group permissions. */
@@ -69,9 +71,13 @@ static int set_user(const struct ctr_config *c)
 {
 	int rootless = c->userns && c->host_uid != 0;
 
-	if (setgroups(0, NULL) == -1) {
-		if (!rootless || errno != EPERM) {
-			nsl_error(errno, "setgroups(0, NULL)");
+	if (setgroups(c->ngroups, c->groups) == -1) {
+		if (!rootless || errno != EPERM || c->ngroups > 0) {
+			nsl_error(errno, "setgroups(%zu, %s)", c->ngroups,
+				  c->ngroups > 0 ? "additionalGids" : "NULL");
+			if (rootless)
+				nsl_hint("a rootless container cannot have supplementary groups: "
+					 "/proc/self/setgroups is \"deny\" (user_namespaces(7))");
 			return -1;
 		}
 		say_more("setgroups(0, NULL): EPERM, as /proc/self/setgroups is \"deny\" "
@@ -214,6 +220,8 @@ int ctr_cmd_main(void *arg)
 	    set_caps_after(c) == -1)
 		return EXIT_RUNTIME;
 	environ = build_env(c);
+	if (c->umask_set)
+		umask(c->umask);
 	if (harden_close_fds() == -1) {
 		nsl_error(errno, "%s", nsl_failed_call());
 		return EXIT_RUNTIME;

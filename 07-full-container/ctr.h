@@ -32,6 +32,7 @@ struct harden_filter;               /* harden.h */
 #define CTR_MAX_ENV 128
 #define CTR_MAX_NEWFS 8
 #define CTR_MAX_PATHS 64
+#define CTR_MAX_GROUPS 64
 
 struct ctr_config {
 	char name[CTR_NAME_MAX + 1];     /* --name, or generated */
@@ -54,6 +55,11 @@ struct ctr_config {
 	const char *workdir;             /* -w; default "/" */
 	uid_t uid;                       /* -u UID[:GID]; default 0:0 */
 	gid_t gid;
+	gid_t groups[CTR_MAX_GROUPS];    /* the OCI runtime's additionalGids;
+					  * run: none */
+	size_t ngroups;
+	int umask_set;                   /* the OCI runtime's user.umask */
+	mode_t umask;                    /* (run: left as inherited) */
 	int userns;                      /* a new user namespace: rootless,
 					  * or --userns as root */
 	uid_t host_uid;                  /* who ran us: mapped to 0 inside */

@@ -228,6 +228,9 @@ assert_container() { # assert_container NAME MAP HOSTID
 					ok=1 # a file of this folder
 				elif [[ $inc != */* ]] && [ -f "$NSLAB_ROOT/common/$inc" ]; then
 					[[ " $allowed " != *" common/ "* ]] || ok=1
+				elif [[ $inc != */* ]] && [ -f "$NSLAB_BIN/gen/$inc" ]; then
+					# generated at build time (oci/syscalls.sh)
+					[[ " $allowed " != *" bin/gen/ "* ]] || ok=1
 				else
 					path=$(realpath -m "$d/$inc")
 					for a in $allowed; do

@@ -308,7 +308,7 @@ bad_config() { # bad_config SED-EXPRESSION EXPECTED-TEXT
 	bad_config 's/"destination": "\/dev\/shm"/"destination": "\/scratch"/; s/"size=65536k"/"size=65536k", "huge=always"/' '"huge=always": not a tmpfs option nslab knows'
 	bad_config 's/"path": "\/[^"]*"/"path": "\/no\/such\/rootfs"/' 'realpath("/no/such/rootfs") (root.path): No such file or directory'
 	bad_config 's/"ociVersion": "[^"]*"/"ociVersion": "2.0.0"/' 'ociVersion "2.0.0": nslab reads 1.x'
-	bad_config 's/"gid": 0/"gid": 0, "additionalGids": [5]/' 'process.user.additionalGids: not supported yet'
+	bad_config 's/"gid": 0/"gid": 0, "additionalGids": ["five"]/' 'process.user.additionalGids[0]: a string is not a gid'
 	bad_config 's/"hostname": "runc",/"hostname": "runc", "hooks": {"prestart": [{"path": "\/bin\/true"}]},/' 'hooks.prestart: hooks are not supported yet'
 	bad_config 's/"type": "mount"/"type": "mount"}, {"type": "user"/; s/"namespaces": \[/"uidMappings": [{"containerID": 0, "hostID": 1000, "size": 1}], "namespaces": [/' 'linux.uidMappings: nslab writes one map, "0 100000 65536"'
 	# linux.seccomp: what the compiler refuses, and where.
@@ -484,12 +484,13 @@ oci_process() { # oci_process FILE ARGS [EXTRA]
 	# The other two sets, and noNewPrivileges false: as uid 65534, only
 	# what is ambient survives execve(2), into permitted and effective
 	# (CAP_KILL, bit 5); the inheritable set stays as given (CAP_CHOWN,
-	# bit 0, too). The kernel's record of grep, exec'd by sh.
-	printf '{"terminal": false, "user": {"uid": 65534, "gid": 65534}, "args": ["sh", "-c", "grep -E \\"^(Cap(Inh|Prm|Eff|Amb)|NoNewPrivs):\\" /proc/self/status"], "cwd": "/", "capabilities": {"bounding": ["CAP_KILL", "CAP_CHOWN"], "effective": ["CAP_KILL"], "permitted": ["CAP_KILL", "CAP_CHOWN"], "inheritable": ["CAP_KILL", "CAP_CHOWN"], "ambient": ["CAP_KILL"]}, "noNewPrivileges": false}\n' >"$T/p4.json"
+	# bit 0, too). And the user's umask (23 is 027) and supplementary
+	# groups. The kernel's record of grep, exec'd by sh.
+	printf '{"terminal": false, "user": {"uid": 65534, "gid": 65534, "additionalGids": [5, 100], "umask": 23}, "args": ["sh", "-c", "grep -E \\"^(Umask|Groups|Cap(Inh|Prm|Eff|Amb)|NoNewPrivs):\\" /proc/self/status"], "cwd": "/", "capabilities": {"bounding": ["CAP_KILL", "CAP_CHOWN"], "effective": ["CAP_KILL"], "permitted": ["CAP_KILL", "CAP_CHOWN"], "inheritable": ["CAP_KILL", "CAP_CHOWN"], "ambient": ["CAP_KILL"]}, "noNewPrivileges": false}\n' >"$T/p4.json"
 	run --separate-stderr "${OCI[@]}" exec --process "$T/p4.json" e1
 	assert_success
-	assert_equal "$output" "$(printf '%s:\t%s\n' CapInh 0000000000000021 CapPrm 0000000000000020 \
-		CapEff 0000000000000020 CapAmb 0000000000000020 NoNewPrivs 0)"
+	assert_equal "$output" "$(printf '%s:\t%s\n' Umask 0027 Groups '5 100 ' CapInh 0000000000000021 \
+		CapPrm 0000000000000020 CapEff 0000000000000020 CapAmb 0000000000000020 NoNewPrivs 0)"
 	# Detached, as podman exec and the shim call it.
 	mkfifo -m 666 "$T/io/eup" "$T/io/edown"
 	# shellcheck disable=SC2016

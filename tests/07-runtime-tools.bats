@@ -18,7 +18,7 @@ load helpers
 # The tests run here: the lifecycle, the default config, the process,
 # mounts, namespaces, masked and read-only paths, the hostname, seccomp,
 # the five capability sets.
-TESTS=(create start state kill killsig kill_no_effect delete delete_only_create_resources
+TESTS=(create start state kill kill_no_effect delete delete_only_create_resources
 	misc_props config_updates_without_affect default process process_rlimits process_user
 	root_readonly_true hostname mounts linux_masked_paths linux_readonly_paths
 	linux_ns_path linux_ns_path_type linux_ns_itype linux_ns_nopath
@@ -92,8 +92,12 @@ suite() { # suite NAME
 	assert_host_unchanged
 }
 
-@test "07r.1 runtime-tools, the lifecycle: create, start, state, kill, killsig, kill_no_effect, delete, delete_only_create_resources, misc_props, config_updates_without_affect" {
-	for t in create start state kill killsig kill_no_effect delete delete_only_create_resources \
+# killsig is not run: it sends its signal as soon as `state` says
+# running, which can be before the container's shell has set its trap
+# (runc has the same window); a loaded machine lost that race twice.
+# 07o.1 and 07o.2 check kill with the trap known to be set.
+@test "07r.1 runtime-tools, the lifecycle: create, start, state, kill, kill_no_effect, delete, delete_only_create_resources, misc_props, config_updates_without_affect" {
+	for t in create start state kill kill_no_effect delete delete_only_create_resources \
 		misc_props config_updates_without_affect; do
 		suite "$t"
 	done

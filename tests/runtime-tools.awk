@@ -27,13 +27,12 @@ BEGIN {
 	# RLIMIT_NOFILE to the hard limit when it starts (runc fails it too).
 	reason[3] = "^process_rlimits: not ok [0-9]+ - has expected soft RLIMIT_NOFILE"
 	# What config.c refuses, not supported yet: propagation flags on a
-	# mount, supplementary groups, maps other than run's, a container
-	# with no namespaces of its own.
+	# mount, maps other than run's, a container with no namespaces of
+	# its own.
 	reason[4] = "\"r?(shared|slave|private|unbindable)\": not a tmpfs option nslab knows"
-	reason[5] = "process\\.user\\.additionalGids: not supported yet"
-	reason[6] = "linux\\.[ug]idMappings: nslab writes one map"
-	reason[7] = "config\\.json: linux\\.namespaces: missing"
-	nreason = 7
+	reason[5] = "linux\\.[ug]idMappings: nslab writes one map"
+	reason[6] = "config\\.json: linux\\.namespaces: missing"
+	nreason = 6
 	# -v lacking=CAP_A|CAP_B: capabilities the caller's root does not
 	# hold (a CI sandbox's may lack CAP_SYS_RESOURCE), which no runtime
 	# can give the container.

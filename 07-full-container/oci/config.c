@@ -277,10 +277,27 @@ static int read_process(const struct json *p, struct oci_config *o)
 		if (json_uint(v, UINT32_MAX - 1, &id) == -1)
 			return refuse("process.user.gid: %s is not a gid", v->str);
 		c->gid = (gid_t)id;
-		if (member(user, "process.user", "additionalGids", JSON_ARRAY, 0, &v) == 1 &&
-		    v->len > 0)
-			return refuse("process.user.additionalGids: not supported yet (the command "
-				      "has no supplementary groups)");
+		if ((n = member(user, "process.user", "additionalGids", JSON_ARRAY, 0, &v)) == -1)
+			return -1;
+		if (n == 1 && v->len > CTR_MAX_GROUPS)
+			return refuse("process.user.additionalGids: %zu groups, at most %d", v->len,
+				      CTR_MAX_GROUPS);
+		for (v = n == 1 ? v->child : NULL; v != NULL; v = v->next) {
+			if (json_uint(v, UINT32_MAX - 1, &id) == -1)
+				return refuse("process.user.additionalGids[%zu]: %s is not a gid",
+					      c->ngroups, v->type == JSON_NUMBER ? v->str :
+					      json_type_name(v->type));
+			c->groups[c->ngroups++] = (gid_t)id;
+		}
+		if ((n = member(user, "process.user", "umask", JSON_NUMBER, 0, &v)) == -1)
+			return -1;
+		if (n == 1) {
+			if (json_uint(v, 0777, &id) == -1)
+				return refuse("process.user.umask: %s is not a mode from 0 to 0777",
+					      v->str);
+			c->umask = (mode_t)id;
+			c->umask_set = 1;
+		}
 	}
 	/* Absent: false, as the spec has it. */
 	if ((n = member(p, "process", "noNewPrivileges", JSON_TRUE, 0, &v)) == -1)

@@ -264,10 +264,10 @@ static int read_rule(struct compiler *cc, const struct json *s, size_t r, struct
 		return ret == 0 ? refuse("%s.names: missing", where) : -1;
 	if ((ret = member(s, where, "action", JSON_STRING, &act)) <= 0)
 		return ret == 0 ? refuse("%s.action: missing", where) : -1;
+	if (member(s, where, "args", JSON_ARRAY, &args) == -1)
+		return -1;
 	snprintf(where, sizeof(where), ".syscalls[%zu].action", r);
 	if (read_action(act, json_get(s, "errnoRet"), where, &rule->ret) == -1)
-		return -1;
-	if (member(s, where, "args", JSON_ARRAY, &args) == -1)
 		return -1;
 	if (args != NULL) {
 		if (args->len > MAX_CONDS)
