@@ -72,10 +72,12 @@ static int set_user(const struct ctr_config *c)
 	int rootless = c->userns && c->host_uid != 0;
 
 	if (setgroups(c->ngroups, c->groups) == -1) {
-		if (!rootless || errno != EPERM || c->ngroups > 0) {
-			nsl_error(errno, "setgroups(%zu, %s)", c->ngroups,
+		int err = errno; /* printing may change errno */
+
+		if (!rootless || err != EPERM || c->ngroups > 0) {
+			nsl_error(err, "setgroups(%zu, %s)", c->ngroups,
 				  c->ngroups > 0 ? "additionalGids" : "NULL");
-			if (rootless)
+			if (rootless && err == EPERM)
 				nsl_hint("a rootless container cannot have supplementary groups: "
 					 "/proc/self/setgroups is \"deny\" (user_namespaces(7))");
 			return -1;

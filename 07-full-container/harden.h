@@ -31,8 +31,8 @@ int harden_bounding(uint64_t keep);
 
 /* The OCI runtime's five sets, each as config.json gives it (a mask of
  * 1ULL << CAP_*), with effective within permitted within bounding,
- * inheritable within bounding and ambient within permitted and
- * inheritable (config.c refuses the rest). Bounding is dropped to its
+ * inheritable within bounding (config.c refuses the rest) and ambient
+ * within permitted and inheritable (config.c trims the rest). Bounding is dropped to its
  * set, ambient cleared, capset(), then each ambient capability raised.
  * Needs no capability when the bounding set is already that (as after
  * harden_bounding()): it can follow a change of user. */

@@ -298,6 +298,8 @@ bad_config() { # bad_config SED-EXPRESSION EXPECTED-TEXT
 	bad_config 's/"RLIMIT_NOFILE"/"RLIMIT_NOPE"/' 'process.rlimits[0].type: "RLIMIT_NOPE" is not a limit'
 	bad_config 's/"type": "ipc"/"type": "ipc", "path": "proc\/1\/ns\/ipc"/' 'linux.namespaces[2].path: "proc/1/ns/ipc" is not absolute'
 	bad_config 's/"type": "mount"/"type": "mount"}, {"type": "user", "path": "\/proc\/1\/ns\/user"/' 'linux.namespaces[5].path: joining a user namespace: not supported'
+	# The host's own mount namespace: the container would pivot it.
+	bad_config "s|\"type\": \"mount\"|\"type\": \"mount\", \"path\": \"/proc/$$/ns/mnt\"|" "linux.namespaces[4].path: \"/proc/$$/ns/mnt\" is the mount namespace this runtime runs in: the container would change it"
 	bad_config 's/"type": "uts"/"type": "utz"/' 'linux.namespaces[3].type: "utz": not a namespace nslab knows'
 	bad_config 's/"type": "pid"/"type": "cgroup"/' 'linux.namespaces: no "pid": nslab always gives a container its own'
 	bad_config 's/"destination": "\/sys\/fs\/cgroup"/"destination": "\/scratch"/' 'a cgroup at /scratch: not supported yet'
@@ -481,16 +483,17 @@ oci_process() { # oci_process FILE ARGS [EXTRA]
 	assert_failure 7
 	assert_equal "$output" "$(printf '%s\n' 65534 65534 /tmp ONLY=this PATH=/bin:/usr/bin)"
 	assert_equal "$stderr" ""
-	# The other two sets, and noNewPrivileges false: as uid 65534, only
-	# what is ambient survives execve(2), into permitted and effective
-	# (CAP_KILL, bit 5); the inheritable set stays as given (CAP_CHOWN,
-	# bit 0, too). And the user's umask (23 is 027) and supplementary
-	# groups. The kernel's record of grep, exec'd by sh.
+	# The other two sets: as uid 65534, only what is ambient survives
+	# execve(2), into permitted and effective (CAP_KILL, bit 5); the
+	# inheritable set stays as given (CAP_CHOWN, bit 0, too). The user's
+	# umask (23 is 027) and supplementary groups. noNewPrivileges false
+	# does not take no_new_privs from a container that has it (runc
+	# spec's). The kernel's record of grep, exec'd by sh.
 	printf '{"terminal": false, "user": {"uid": 65534, "gid": 65534, "additionalGids": [5, 100], "umask": 23}, "args": ["sh", "-c", "grep -E \\"^(Umask|Groups|Cap(Inh|Prm|Eff|Amb)|NoNewPrivs):\\" /proc/self/status"], "cwd": "/", "capabilities": {"bounding": ["CAP_KILL", "CAP_CHOWN"], "effective": ["CAP_KILL"], "permitted": ["CAP_KILL", "CAP_CHOWN"], "inheritable": ["CAP_KILL", "CAP_CHOWN"], "ambient": ["CAP_KILL"]}, "noNewPrivileges": false}\n' >"$T/p4.json"
 	run --separate-stderr "${OCI[@]}" exec --process "$T/p4.json" e1
 	assert_success
 	assert_equal "$output" "$(printf '%s:\t%s\n' Umask 0027 Groups '5 100 ' CapInh 0000000000000021 \
-		CapPrm 0000000000000020 CapEff 0000000000000020 CapAmb 0000000000000020 NoNewPrivs 0)"
+		CapPrm 0000000000000020 CapEff 0000000000000020 CapAmb 0000000000000020 NoNewPrivs 1)"
 	# Detached, as podman exec and the shim call it.
 	mkfifo -m 666 "$T/io/eup" "$T/io/edown"
 	# shellcheck disable=SC2016
@@ -606,7 +609,9 @@ SECCOMP_PROFILE='{"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARC
 	# The holder: a process in namespaces of its own (unshare(1)), waiting
 	# on a fifo; sh is pid 1 of its PID namespace.
 	mkfifo "$T/hup" "$T/hdown"
-	unshare --net --ipc --uts --mount --pid --fork sh -c 'echo up >"$1"; cat "$2" >/dev/null' _ \
+	# Its fifo is opened before it says "up": once the container has
+	# pivoted the holder's mount namespace, that path is gone for it.
+	unshare --net --ipc --uts --mount --pid --fork sh -c 'exec 3<>"$2"; echo up >"$1"; read -r _ <&3' _ \
 		"$T/hup" "$T/hdown" &
 	holder=$!
 	fifo_read h "$T/hup"
@@ -615,6 +620,8 @@ SECCOMP_PROFILE='{"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARC
 	for ns in network:net ipc:ipc uts:uts mount:mnt pid:pid; do
 		sed -i "s|\"type\": \"${ns%%:*}\"|\"type\": \"${ns%%:*}\", \"path\": \"/proc/$h/ns/${ns#*:}\"|" "$b/config.json"
 	done
+	# And no_new_privs left off, as the config says.
+	sed -i 's/"noNewPrivileges": true/"noNewPrivileges": false/' "$b/config.json"
 	# shellcheck disable=SC2016
 	echo 'echo $$ >/mnt/up; cat /mnt/down' >"$T/io/cmd.sh"
 	"${OCI[@]}" create --bundle "$b" j1 >/dev/null 2>"$T/err" </dev/null
@@ -633,6 +640,8 @@ SECCOMP_PROFILE='{"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARC
 	[ "$inside" -gt 2 ]
 	# The config's hostname went to the joined UTS namespace.
 	assert_equal "$(nsenter -t "$h" -u hostname)" runc
+	cmd=$(child_with_nspid "$init" "$inside")
+	assert_equal "$(awk '$1 == "NoNewPrivs:" { print $2 }' "/proc/$cmd/status")" 0
 	resume
 	wait_for stopped j1
 	"${OCI[@]}" delete j1

@@ -17,8 +17,9 @@
 BEGIN {
 	# The patterns of the reasons docs/deeper/07-oci.md lists (its
 	# numbers: 1 MKNOD, 2 start's config with no process, 3 Go's
-	# RLIMIT_NOFILE, 4 what config.json may not say yet, 5 a capability
-	# the runtime's root does not hold).
+	# RLIMIT_NOFILE, 4 what config.json may not say yet (patterns 4 to
+	# 6 here), 5 a capability the runtime's root does not hold (the
+	# last pattern, with -v lacking)).
 	reason[1] = "expected (bounding|effective|permitted|inheritable|ambient) capability CAP_MKNOD set"
 	# start's last check gives a config with no process: create refuses
 	# it already (the suite wants start to), as runc does.

@@ -8,7 +8,7 @@
  * not what its config says is worse than none. The fields it does not
  * read yet are listed in oci.h and docs/deeper/07-oci.md; the container
  * then gets run's default, which is the spec's default too (the masked
- * paths) or stricter (no_new_privs, run's seccomp filter).
+ * paths) or stricter.
  *
  * Read: the runtime spec's config.md and config-linux.md.
  */
@@ -289,6 +289,10 @@ static int read_process(const struct json *p, struct oci_config *o)
 					      json_type_name(v->type));
 			c->groups[c->ngroups++] = (gid_t)id;
 		}
+		if (c->ngroups > 0 && c->userns && getuid() != 0)
+			return refuse("process.user.additionalGids: a rootless container cannot "
+				      "have supplementary groups (setgroups(2) is denied in its user "
+				      "namespace)");
 		if ((n = member(user, "process.user", "umask", JSON_NUMBER, 0, &v)) == -1)
 			return -1;
 		if (n == 1) {
@@ -487,13 +491,15 @@ static int read_mounts(const struct json *cfg, const char *bundle, struct oci_co
 	return 0;
 }
 
-/* linux.namespaces: nslab's init always has its own PID, mount, UTS,
- * IPC and cgroup namespaces; the network one when asked for (else the
- * host's network); the user one when asked for. */
 /* linux.namespaces[I].path, of a namespace of TYPE: the namespace to
  * join instead of a new one (a /proc/PID/ns/TYPE file, or a bind mount
- * of one, as `ip netns` makes). The user namespace is not joined: the
- * maps and the capabilities would be someone else's. */
+ * of one, as `ip netns` makes). The container then changes it as it
+ * would its own: it sets its hostname, mounts its /dev/mqueue, and in
+ * a mount namespace makes every mount private and pivots the root of
+ * every process there. So the namespaces this runtime runs in (the
+ * host's, most of the time) are refused: the host would be changed.
+ * The user namespace is not joined: the maps and the capabilities
+ * would be someone else's. */
 static int read_ns_path(const struct json *e, size_t i, const char *type, struct oci_config *o)
 {
 	static const char *const names[][2] = {
@@ -507,15 +513,30 @@ static int read_ns_path(const struct json *e, size_t i, const char *type, struct
 		return n;
 	if (p->str[0] != '/')
 		return refuse("linux.namespaces[%zu].path: \"%s\" is not absolute", i, p->str);
-	for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++)
-		if (strcmp(type, names[k][0]) == 0) {
-			o->c.ns_path[join_type_index(names[k][1])] = p->str;
-			return 0;
-		}
+	for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+		char own[64];
+		struct stat a, b;
+
+		if (strcmp(type, names[k][0]) != 0)
+			continue;
+		snprintf(own, sizeof(own), "/proc/self/ns/%s", names[k][1]);
+		if (stat(p->str, &a) == -1)
+			return refuse("linux.namespaces[%zu].path: \"%s\": %s", i, p->str,
+				      strerror(errno));
+		if (stat(own, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+			return refuse("linux.namespaces[%zu].path: \"%s\" is the %s namespace this "
+				      "runtime runs in: the container would change it", i, p->str, type);
+		o->c.ns_path[join_type_index(names[k][1])] = p->str;
+		return 0;
+	}
 	return refuse("linux.namespaces[%zu].path: joining a %s namespace: not supported "
 		      "(nslab makes a user namespace, or none)", i, type);
 }
 
+/* linux.namespaces: nslab's init always has its own PID, mount, UTS,
+ * IPC and cgroup namespaces, or joins the ones given by path; the
+ * network one when asked for (else the host's network); the user one
+ * when asked for. */
 static int read_namespaces(const struct json *lx, struct oci_config *o)
 {
 	static const char *const always[] = { "pid", "mount", "uts", "ipc" };
@@ -549,7 +570,12 @@ static int read_namespaces(const struct json *lx, struct oci_config *o)
 	for (size_t k = 0; k < 4; k++)
 		if (!seen[k])
 			return refuse("linux.namespaces: no \"%s\": nslab always gives a container "
-				      "its own", always[k]);
+				      "its own, or joins one by path", always[k]);
+	for (size_t k = 0; o->c.userns && k < JOIN_NTYPES; k++)
+		if (o->c.ns_path[k] != NULL)
+			return refuse("linux.namespaces: a %s path with a user namespace: the init, "
+				      "in a user namespace of its own, may not join it (not supported)",
+				      join_types[k].name);
 	/* A network namespace joined is not set up: it is someone's. */
 	o->c.net = net && o->c.ns_path[join_type_index("net")] == NULL ? CTR_NET_NONE :
 									 CTR_NET_HOST;
@@ -763,21 +789,6 @@ int oci_process_load(const char *path, int userns, struct oci_config *o)
 		return -1;
 	finish(o);
 	return 0;
-}
-
-int oci_seccomp_load(const char *bundle, struct oci_config *o)
-{
-	char path[PATH_MAX + 16];
-	struct json_doc doc;
-	const struct json *cfg;
-	int ret = -1;
-
-	snprintf(path, sizeof(path), "%s/config.json", bundle);
-	memset(&doc, 0, sizeof(doc));
-	if ((cfg = load(path, "config.json", &doc)) != NULL)
-		ret = read_seccomp(json_get(cfg, "linux"), o);
-	json_free(&doc);
-	return ret;
 }
 
 void oci_config_free(struct oci_config *o)

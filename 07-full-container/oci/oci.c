@@ -76,6 +76,7 @@ struct oci_state {
 	pid_t pid;
 	unsigned long long start;
 	int userns;         /* 1: the container has its own user namespace */
+	int nnp;            /* 1: its command has no_new_privs; exec's too */
 };
 
 /* One error line, and with --log the same as a JSON line in that file,
@@ -178,8 +179,8 @@ static int save_state(const char *dir, const struct oci_state *s)
 		return fail_with("open(\"%s\")", tmp);
 	fputs("{\"id\":", f);
 	json_put_string(f, s->id);
-	fprintf(f, ",\"pid\":%d,\"start\":%llu,\"userns\":%s,\"bundle\":", (int)s->pid,
-		s->start, s->userns ? "true" : "false");
+	fprintf(f, ",\"pid\":%d,\"start\":%llu,\"userns\":%s,\"nnp\":%s,\"bundle\":",
+		(int)s->pid, s->start, s->userns ? "true" : "false", s->nnp ? "true" : "false");
 	json_put_string(f, s->bundle);
 	fputs(",\"created\":", f);
 	json_put_string(f, s->created);
@@ -282,6 +283,9 @@ static int load_state(const char *dir, struct oci_state *s)
 		s->start = start;
 		s->userns = json_get(doc.root, "userns") != NULL &&
 			    json_get(doc.root, "userns")->type == JSON_TRUE;
+		/* Absent (an older record): on, the stricter. */
+		s->nnp = json_get(doc.root, "nnp") == NULL ||
+			 json_get(doc.root, "nnp")->type == JSON_TRUE;
 		ret = 0;
 	} else {
 		errno = EINVAL;
@@ -442,9 +446,6 @@ static int hand_console(int go, const char *console)
 	return ret;
 }
 
-/* Clone the init as run does, maps and all, and wait for its "ready"
- * (with the pty's master, for CONSOLE, when the config asks for a
- * terminal). The init's pid, or -1 after the report (the init reaped). */
 /* linux.namespaces' pid path: setns() here, so that the init is born in
  * that PID namespace (/proc/self/ns/pid_for_children); this process
  * stays where it is, and forks nothing else before it exits. */
@@ -469,6 +470,9 @@ static int join_pid_path(const struct ctr_config *c)
 	return 0;
 }
 
+/* Clone the init as run does, maps and all, and wait for its "ready"
+ * (with the pty's master, for CONSOLE, when the config asks for a
+ * terminal). The init's pid, or -1 after the report (the init reaped). */
 static pid_t start_init(const struct oci_config *o, struct ctr_child *k, const char *console,
 			int *last)
 {
@@ -572,6 +576,9 @@ static int cmd_create(const struct oci_global *g, int argc, char **argv)
 	if (o.ambient_dropped)
 		say("process.capabilities.ambient: only what is permitted and inheritable is "
 		    "raised, as the kernel allows");
+	if (o.filter.unknown > 0)
+		say("linux.seccomp: %zu names this build's headers do not know, skipped (calls "
+		    "of other architectures, or newer than the headers)", o.filter.unknown);
 	snprintf(o.c.name, sizeof(o.c.name), "%.64s", argv[optind]);
 	if (mkdir_root(g->root) == -1) {
 		int err = errno;
@@ -613,6 +620,7 @@ static int cmd_create(const struct oci_global *g, int argc, char **argv)
 	snprintf(s.id, sizeof(s.id), "%s", argv[optind]);
 	snprintf(s.bundle, sizeof(s.bundle), "%s", o.bundle);
 	s.userns = o.c.userns;
+	s.nnp = !o.c.nnp_off;
 	saved = o.c.seccomp == NULL || save_filter(dir, &o.filter) == 0;
 	oci_config_free(&o);
 	strftime(s.created, sizeof(s.created), "%Y-%m-%dT%H:%M:%SZ",
@@ -747,6 +755,10 @@ static int cmd_exec(const struct oci_global *g, int argc, char **argv)
 	}
 	if (a.o.filter.len > 0)
 		a.o.c.seccomp = &a.o.filter;
+	/* no_new_privs as process.json says, or as the container has it:
+	 * an exec never takes it away from a container that has it. */
+	if (s.nnp)
+		a.o.c.nnp_off = 0;
 	if (a.o.mknod_dropped)
 		say("process.capabilities: CAP_MKNOD left out, as create left it out");
 	if (a.o.ambient_dropped)

@@ -29,8 +29,9 @@
  * Everything else the spec has (cgroupsPath and resources, sysctl,
  * devices, oomScoreAdj) is not read yet: the container gets run's
  * hardening, the spec's defaults or stricter (docs/deeper/07-oci.md).
- * A user namespace "path", another mount type, an unknown namespace
- * type, hooks and additionalGids are refused. CAP_MKNOD is left out as root without a
+ * A user namespace "path", a path to a namespace the runtime itself
+ * runs in, another mount type, an unknown namespace type and hooks are
+ * refused. CAP_MKNOD is left out as root without a
  * user namespace (config.c says why).
  */
 #ifndef NSLAB_OCI_H
@@ -65,10 +66,6 @@ void oci_config_free(struct oci_config *o);
  * "process") into O's c, for a container with a user namespace of its
  * own when USERNS. 0, or -1 as for oci_config_load(). */
 int oci_process_load(const char *path, int userns, struct oci_config *o);
-
-/* config.c: BUNDLE/config.json's linux.seccomp into O (exec's command
- * gets the container's filter, as runc gives it). 0, or -1 as above. */
-int oci_seccomp_load(const char *bundle, struct oci_config *o);
 
 /* oci_exec.c: `exec --process FILE ID`, once oci.c has read its options,
  * found the container running and read FILE. Its status: EXIT_OK once a

@@ -11,7 +11,6 @@
  *     ld  nr
  *     jge 0x40000000, x32, 0    ; x32's numbers: kill (but -1)
  *     jge 16, right, 0          ; a binary search on the call's number
- *     jge 0, 0, dflt            ;   (the first leaf checks its bottom)
  *     jgt 3, dflt, 0            ; a leaf: a run of numbers, 0..3, that
  *     ret ALLOW                 ;   share one answer
  *     ...
@@ -376,7 +375,8 @@ static size_t and(struct compiler *cc, uint32_t k)
 /* if (A OP K) goto T else goto F: OP is BPF_JEQ, _JGT, _JGE. */
 static size_t jump(struct compiler *cc, uint16_t op, uint32_t k, size_t t, size_t f)
 {
-	if (dist(cc, t) > 255)
+	/* T's ja first: F's, if it needs one, would put T one further. */
+	if (dist(cc, t) > 255 || (dist(cc, t) == 255 && dist(cc, f) > 255))
 		t = put(cc, (struct sock_filter)BPF_STMT(BPF_JMP | BPF_JA, (uint32_t)dist(cc, t)));
 	if (dist(cc, f) > 255)
 		f = put(cc, (struct sock_filter)BPF_STMT(BPF_JMP | BPF_JA, (uint32_t)dist(cc, f)));

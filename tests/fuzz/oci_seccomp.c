@@ -166,7 +166,7 @@ static uint32_t expected(const struct json *sc, const struct seccomp_data *d)
 	if (d->arch != oci_seccomp_arch(&arch))
 		return SECCOMP_RET_KILL_PROCESS;
 #ifdef __x86_64__
-	if ((uint32_t)d->nr & __X32_SYSCALL_BIT)
+	if ((uint32_t)d->nr >= __X32_SYSCALL_BIT) /* x32's, and beyond */
 		return d->nr == -1 ? dflt : SECCOMP_RET_KILL_PROCESS;
 #endif
 	for (r = rules != NULL ? rules->child : NULL; r != NULL; r = r->next) {
@@ -263,6 +263,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	agree(&f, doc.root, &d);
 #ifdef __x86_64__
 	d.nr = (int)(__X32_SYSCALL_BIT | 1);
+	agree(&f, doc.root, &d);
+	d.nr = (int)0x80000000U;
+	agree(&f, doc.root, &d);
+	d.nr = 0x3fffffff;
 	agree(&f, doc.root, &d);
 #endif
 	d.arch = AUDIT_ARCH_I386;
