@@ -37,7 +37,10 @@
 #                     usable and the VM reaches its /init within 30 s,
 #                     else tcg. Some nested KVMs (kvm_pvm) cannot boot a
 #                     stock kernel: it aborts or hangs, so tcg is the default.
-#   NSLAB_VM_TIMEOUT  seconds before the VM is stopped (1800; full: 7200).
+#   NSLAB_VM_TIMEOUT  seconds before the VM is stopped (2700; full: 7200).
+#                     Software emulation is slow, and slower still while
+#                     CI's lab-verify keeps both cores busy: 1800 was
+#                     crossed in 07o.9 once 07-oci had 13 checks.
 #                     Under emulation a check costs 2-15 s: the default
 #                     files take about 12 minutes.
 #   NSLAB_VM_MEM      MB of memory (2048)
@@ -52,7 +55,7 @@ cache=${NSLAB_VM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/nslab/vm}
 suite=${NSLAB_VM_SUITE:-}
 accel=${NSLAB_VM_ACCEL:-tcg}
 mem=${NSLAB_VM_MEM:-2048}
-limit=${NSLAB_VM_TIMEOUT:-$([ "$suite" = full ] && echo 7200 || echo 1800)}
+limit=${NSLAB_VM_TIMEOUT:-$([ "$suite" = full ] && echo 7200 || echo 2700)}
 # Where the project lies inside the VM. The checks find everything
 # relative to their own directory, so any path does.
 vm_top=/nslab
