@@ -448,26 +448,47 @@ static int hand_console(int go, const char *console)
 
 /* linux.namespaces' pid path: setns() here, so that the init is born in
  * that PID namespace (/proc/self/ns/pid_for_children); this process
- * stays where it is, and forks nothing else before it exits. */
-static int join_pid_path(const struct ctr_config *c)
+ * stays where it is. *OWN: our own PID namespace, opened first, for
+ * back_home() once the init is born (-1: no path). 0, or -1 after the
+ * report. */
+static int join_pid_path(const struct ctr_config *c, int *own)
 {
 	const char *path = c->ns_path[join_type_index("pid")];
 	int fd;
 
+	*own = -1;
 	if (path == NULL)
 		return 0;
+	if ((*own = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC)) == -1) {
+		nsl_error(errno, "open(\"/proc/self/ns/pid\")");
+		return -1;
+	}
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
 		nsl_error(errno, "open(\"%s\") (linux.namespaces: pid)", path);
+		close(*own);
 		return -1;
 	}
 	if (setns(fd, CLONE_NEWPID) == -1) {
 		nsl_error(errno, "setns(\"%s\", CLONE_NEWPID)", path);
 		close(fd);
+		close(*own);
 		return -1;
 	}
 	close(fd);
 	say("setns(\"%s\", CLONE_NEWPID): the init is born in that PID namespace", path);
 	return 0;
+}
+
+/* Our children are born in our own PID namespace again (a sanitizer's
+ * helper at exit, LeakSanitizer's, is one: born elsewhere it waits for
+ * us forever). */
+static void back_home(int own)
+{
+	if (own == -1)
+		return;
+	if (setns(own, CLONE_NEWPID) == -1)
+		nsl_error(errno, "setns(our own PID namespace, CLONE_NEWPID)");
+	close(own);
 }
 
 /* Clone the init as run does, maps and all, and wait for its "ready"
@@ -477,7 +498,7 @@ static pid_t start_init(const struct oci_config *o, struct ctr_child *k, const c
 			int *last)
 {
 	int flags = CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWNS;
-	int go[2];
+	int go[2], own;
 	pid_t pid;
 
 	if (o->c.net != CTR_NET_HOST)
@@ -490,14 +511,16 @@ static pid_t start_init(const struct oci_config *o, struct ctr_child *k, const c
 	for (int i = 0; i < JOIN_NTYPES; i++)
 		if (o->c.ns_path[i] != NULL)
 			flags &= ~join_types[i].flag;
-	if (join_pid_path(&o->c) == -1)
+	if (join_pid_path(&o->c, &own) == -1)
 		return -1;
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, go) == -1) {
 		nsl_error(errno, "socketpair(AF_UNIX, SOCK_STREAM|SOCK_CLOEXEC)");
+		back_home(own);
 		return -1;
 	}
 	k->go = go[0];
 	pid = proc_clone(ctr_init_main, k, flags);
+	back_home(own);
 	close(go[0]);
 	if (pid == -1) {
 		nsl_error(errno, "clone(%#x)", (unsigned)flags);
