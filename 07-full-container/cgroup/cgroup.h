@@ -76,7 +76,9 @@ struct cgroup_dir {
 				* on v2 as root ("" when the hierarchy is
 				* not there) */
 	char path[PATH_MAX];   /* PARENT/LEAF, the container's */
-	int made;              /* 1 once we made PATH (and must remove it) */
+	int made;              /* 1 once we made PATH (and must remove it);
+				* cgroup_make_at(): how many levels, PATH
+				* and the parents it had to make */
 };
 
 struct cgroup {
@@ -129,6 +131,30 @@ int cgroup_create(struct cgroup *cg, unsigned limits);
  * "QUOTA PERIOD" or cpu.cfs_period_us and cpu.cfs_quota_us. */
 int cgroup_set_limits(struct cgroup *cg, unsigned long long memory,
 		      unsigned long long pids, unsigned long long cpu_quota);
+
+/* Write VALUE into V2FILE of the container's cgroup v2 when v2 serves
+ * CTRL, else into V1FILE of its v1 cgroup for CTRL. */
+int cgroup_set(const struct cgroup *cg, enum cgroup_ctrl ctrl, const char *v2file,
+	       const char *v1file, const char *value);
+
+/* cgroup_path.c, the OCI runtime's (../oci/): the container's cgroups
+ * where the engine says (linux.cgroupsPath), not in run's home. After
+ * cgroup_detect(), CG->v2.path and CG->v1[].path become PATH in each
+ * hierarchy mounted here: "/a/b" below the hierarchy's root (as our
+ * cgroup namespace shows it), "a/b" below our own cgroup there.
+ * CG->*.parent is then where PATH starts. Makes nothing. */
+int cgroup_at(struct cgroup *cg, const char *path);
+
+/* Make them, parents and all (mkdir -p, as runc does): the v2 one, and
+ * the v1 one of each controller of LIMITS that v1 serves, as
+ * cgroup_create() does. With the controllers of LIMITS that v2 serves
+ * enabled in each cgroup above it (cgroup.subtree_control), as they
+ * must be for it to have them, but in one that holds processes (the
+ * root apart). A cgroup a limit needs must be made; a v2 one no limit
+ * needs that cannot be (not delegated: rootless) is left out, its path
+ * "". CG->*.made counts the levels made, which cgroup_destroy() removes
+ * again when empty; a cgroup that was there already is used and left. */
+int cgroup_make_at(struct cgroup *cg, unsigned limits);
 
 /* Move PID into every cgroup made (cgroup.procs); SKIP_V2: but the v2
  * one, where PID was born (clone3 CLONE_INTO_CGROUP). */

@@ -31,4 +31,13 @@ int cgroup_resolve(int ctrl, const char *cgpath, char *out, size_t len);
  * hierarchy the process is not in. */
 int cgroup_paths_of(const char *pid, char v2[PATH_MAX], char v1[CG_NCTRL][PATH_MAX]);
 
+/* cgroup_make.c: the controllers of LIMITS (1 << CG_*) checked, each
+ * served by a hierarchy mounted here (else -1, ENOENT, with a hint);
+ * those that v2 serves into *ON_V2. */
+int cgroup_served(const struct cgroup *cg, unsigned limits, unsigned *on_v2);
+
+/* cgroup_path.c: the MADE - 1 cgroups above PATH that cgroup_make_at()
+ * made with it, removed while they are empty (PATH itself is gone). */
+void cgroup_remove_parents(const char *path, int made);
+
 #endif

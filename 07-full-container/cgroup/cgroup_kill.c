@@ -220,12 +220,16 @@ int cgroup_destroy(struct cgroup *cg)
 
 	if (cg->v2.made && remove_tree(cg->v2.path, 2, 0) == -1)
 		ret = -1;
+	else if (cg->v2.made > 1)
+		cgroup_remove_parents(cg->v2.path, cg->v2.made);
 	cg->v2.made = 0;
 	if (leave_home(cg) == -1)
 		ret = -1;
 	for (int i = 0; i < CG_NCTRL; i++) {
-		if (cg->v1[i].made && remove_tree(cg->v1[i].path, 1, 0) == -1 && ret == 0)
+		if (cg->v1[i].made && remove_tree(cg->v1[i].path, 1, 0) == -1)
 			ret = -1;
+		else if (cg->v1[i].made > 1)
+			cgroup_remove_parents(cg->v1[i].path, cg->v1[i].made);
 		cg->v1[i].made = 0;
 	}
 	return ret;

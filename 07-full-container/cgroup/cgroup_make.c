@@ -243,11 +243,9 @@ static int make_v1(struct cgroup *cg, int i)
 	return make_dir(d, cg->leaf, 1);
 }
 
-int cgroup_create(struct cgroup *cg, unsigned limits)
+int cgroup_served(const struct cgroup *cg, unsigned limits, unsigned *on_v2)
 {
-	struct nsl_failure failure;
-	unsigned on_v2 = 0;
-
+	*on_v2 = 0;
 	for (int i = 0; i < CG_NCTRL; i++) {
 		if (!(limits & (1u << i)))
 			continue;
@@ -258,8 +256,18 @@ int cgroup_create(struct cgroup *cg, unsigned limits)
 					     cgroup_ctrl_name(i));
 		}
 		if (cg->served[i] == 2)
-			on_v2 |= 1u << i;
+			*on_v2 |= 1u << i;
 	}
+	return 0;
+}
+
+int cgroup_create(struct cgroup *cg, unsigned limits)
+{
+	struct nsl_failure failure;
+	unsigned on_v2;
+
+	if (cgroup_served(cg, limits, &on_v2) == -1)
+		return -1;
 	/* The v2 cgroup: for the limits v2 serves, and for tracking and
 	 * cgroup.kill even without them - then it is optional. */
 	if (cg->v2.parent[0] != '\0') {
@@ -286,9 +294,8 @@ fail:
 	return nsl_fail_restore(&failure);
 }
 
-/* Write a limit of V into FILE of the cgroup that serves CTRL. */
-static int set(const struct cgroup *cg, int ctrl, const char *v2file, const char *v1file,
-	       const char *value)
+int cgroup_set(const struct cgroup *cg, enum cgroup_ctrl ctrl, const char *v2file,
+	       const char *v1file, const char *value)
 {
 	if (cg->served[ctrl] == 2)
 		return cgroup_write(cg->v2.path, v2file, value);
@@ -318,14 +325,14 @@ int cgroup_set_limits(struct cgroup *cg, unsigned long long memory, unsigned lon
 	if (memory > 0) {
 		/* v1 first memory, then memsw: memsw may not go below it. */
 		snprintf(v, sizeof(v), "%llu", memory);
-		if (set(cg, CG_MEMORY, "memory.max", "memory.limit_in_bytes", v) == -1 ||
+		if (cgroup_set(cg, CG_MEMORY, "memory.max", "memory.limit_in_bytes", v) == -1 ||
 		    no_swap(cg, v) == -1)
 			return -1;
 		cg->memory = memory;
 	}
 	if (pids > 0) {
 		snprintf(v, sizeof(v), "%llu", pids);
-		if (set(cg, CG_PIDS, "pids.max", "pids.max", v) == -1)
+		if (cgroup_set(cg, CG_PIDS, "pids.max", "pids.max", v) == -1)
 			return -1;
 		cg->pids = pids;
 	}
@@ -338,7 +345,7 @@ int cgroup_set_limits(struct cgroup *cg, unsigned long long memory, unsigned lon
 				return -1;
 			snprintf(v, sizeof(v), "%llu", cpu_quota);
 		}
-		if (set(cg, CG_CPU, "cpu.max", "cpu.cfs_quota_us", v) == -1)
+		if (cgroup_set(cg, CG_CPU, "cpu.max", "cpu.cfs_quota_us", v) == -1)
 			return -1;
 		cg->cpu_quota = cpu_quota;
 	}

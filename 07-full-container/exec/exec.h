@@ -6,7 +6,8 @@
  * Everything else is exec's: the namespaces opened on the host and
  * joined by a forked joiner, the command cloned with CLONE_PARENT as our
  * child, released by "go", its signals forwarded. The container's
- * cgroups are not entered: the OCI runtime makes none yet. */
+ * cgroups are the caller's to enter: the OCI runtime's `started`
+ * places the command in them, before its release. */
 #ifndef NSLAB_EXEC_H
 #define NSLAB_EXEC_H
 

@@ -651,6 +651,147 @@ static int read_seccomp(const struct json *lx, struct oci_config *o)
 	return 0;
 }
 
+/* linux.cgroupsPath: a path of names, absolute or relative, with no "."
+ * or ".." to climb out of where it is put; or systemd's
+ * "slice:prefix:name", which oci_cgroup.c maps. */
+static int read_cgroups_path(const struct json *lx, struct oci_config *o)
+{
+	const struct json *v;
+	const char *p;
+	int n;
+
+	if ((n = member(lx, "linux", "cgroupsPath", JSON_STRING, 0, &v)) <= 0 || v->str[0] == '\0')
+		return n == -1 ? -1 : 0;
+	if (strlen(v->str) > 1024)
+		return refuse("linux.cgroupsPath: longer than 1024 bytes");
+	for (p = v->str + (v->str[0] == '/');; p++) {
+		size_t len = strcspn(p, "/");
+
+		if (len == 0)
+			return refuse("linux.cgroupsPath \"%s\": an empty name in it", v->str);
+		if ((len == 1 && p[0] == '.') || (len == 2 && p[0] == '.' && p[1] == '.'))
+			return refuse("linux.cgroupsPath \"%s\": no \".\" or \"..\" in it", v->str);
+		p += len;
+		if (*p == '\0')
+			break;
+	}
+	o->cgroups_path = v->str;
+	return 0;
+}
+
+/* Member KEY of resources' SEC (NAME), an integer in MIN..MAX, into *OUT;
+ * 0 when absent or null. */
+static int res_int(const struct json *sec, const char *name, const char *key, long long min,
+		   long long max, long long *out)
+{
+	const struct json *v = json_get(sec, key);
+
+	*out = 0;
+	if (v == NULL || v->type == JSON_NULL)
+		return 0;
+	if (json_int(v, min, max, out) == -1)
+		return refuse("linux.resources.%s.%s: an integer from %lld to %lld", name, key,
+			      min, max);
+	return 0;
+}
+
+/* What resources' section SEC holds besides the members in KNOWN, named
+ * in o->res_skipped ("memory.swappiness"): asked for, not applied. */
+static void res_skip(const struct json *sec, const char *name, const char *const *known,
+		     struct oci_config *o)
+{
+	static char names[8][48];
+
+	for (const struct json *m = sec->child; m != NULL; m = m->next) {
+		int k = 0;
+
+		while (known[k] != NULL && strcmp(known[k], m->key) != 0)
+			k++;
+		if (known[k] != NULL || m->type == JSON_NULL || o->nres_skipped == 8)
+			continue;
+		snprintf(names[o->nres_skipped], sizeof(names[0]), "%s%s%.32s", name,
+			 name[0] != '\0' ? "." : "", m->key);
+		o->res_skipped[o->nres_skipped] = names[o->nres_skipped];
+		o->nres_skipped++;
+	}
+}
+
+/* linux.resources: memory (limit, swap), pids (limit) and cpu (shares,
+ * quota, period) for oci_cgroup.c; anything else is named, not applied.
+ * 0 is "not set" for each, as runc reads it; -1 is "no limit". */
+static int read_resources(const struct json *lx, struct oci_config *o)
+{
+	static const char *const mem_known[] = { "limit", "swap", "reservation", "swappiness",
+						 "disableOOMKiller", NULL };
+	static const char *const pids_known[] = { "limit", NULL };
+	static const char *const cpu_known[] = { "shares", "quota", "period", NULL };
+	static const char *const sections[] = { "memory", "pids", "cpu", NULL };
+	struct oci_resources *r = &o->res;
+	const struct json *res, *sec, *b;
+	long long v;
+	int n;
+
+	r->swappiness = -1;
+	if ((n = member(lx, "linux", "resources", JSON_OBJECT, 0, &res)) <= 0)
+		return n;
+	res_skip(res, "", sections, o);
+	if ((n = member(res, "linux.resources", "memory", JSON_OBJECT, 0, &sec)) == -1)
+		return -1;
+	if (n == 1) {
+		if (res_int(sec, "memory", "limit", -1, INT64_MAX, &r->memory) == -1 ||
+		    res_int(sec, "memory", "swap", -1, INT64_MAX, &r->swap) == -1 ||
+		    res_int(sec, "memory", "reservation", -1, INT64_MAX, &r->reservation) == -1 ||
+		    res_int(sec, "memory", "swappiness", -1, 100, &v) == -1 ||
+		    member(sec, "linux.resources.memory", "disableOOMKiller", JSON_TRUE, 0, &b) == -1)
+			return -1;
+		if (json_get(sec, "swappiness") != NULL && json_get(sec, "swappiness")->type != JSON_NULL)
+			r->swappiness = (int)v;
+		r->no_oom_kill = b != NULL && b->type == JSON_TRUE;
+		if (r->memory > 0 && r->memory < 4096)
+			return refuse("linux.resources.memory.limit: %lld bytes, less than a page",
+				      r->memory);
+		if (r->swap != 0 && r->memory <= 0)
+			return refuse("linux.resources.memory.swap: only with a memory.limit");
+		if (r->swap > 0 && r->swap < r->memory)
+			return refuse("linux.resources.memory.swap: %lld, less than memory.limit "
+				      "(%lld): swap is memory plus swap", r->swap, r->memory);
+		res_skip(sec, "memory", mem_known, o);
+	}
+	if ((n = member(res, "linux.resources", "pids", JSON_OBJECT, 0, &sec)) == -1)
+		return -1;
+	if (n == 1) {
+		if (res_int(sec, "pids", "limit", INT64_MIN, INT64_MAX, &r->pids) == -1)
+			return -1;
+		if (r->pids < 0)
+			r->pids = -1;
+		if (r->pids > 4194304)
+			return refuse("linux.resources.pids.limit: %lld, more than the kernel's "
+				      "4194304 pids", r->pids);
+		res_skip(sec, "pids", pids_known, o);
+	}
+	if ((n = member(res, "linux.resources", "cpu", JSON_OBJECT, 0, &sec)) == -1)
+		return -1;
+	if (n == 1) {
+		if (res_int(sec, "cpu", "quota", -1, INT64_MAX, &r->cpu_quota) == -1 ||
+		    res_int(sec, "cpu", "period", 0, 1000000, &v) == -1)
+			return -1;
+		r->cpu_period = (unsigned long long)v;
+		if (res_int(sec, "cpu", "shares", 0, 262144, &v) == -1)
+			return -1;
+		r->cpu_shares = (unsigned long long)v;
+		if (r->cpu_quota > 0 && r->cpu_quota < 1000)
+			return refuse("linux.resources.cpu.quota: %lld us, less than the kernel's "
+				      "1000", r->cpu_quota);
+		if (r->cpu_period > 0 && r->cpu_period < 1000)
+			return refuse("linux.resources.cpu.period: %llu us, less than the kernel's "
+				      "1000", r->cpu_period);
+		if (r->cpu_shares == 1)
+			return refuse("linux.resources.cpu.shares: 1, less than the kernel's 2");
+		res_skip(sec, "cpu", cpu_known, o);
+	}
+	return 0;
+}
+
 /* hooks: not run yet, so refused when there are any. */
 static int read_hooks(const struct json *cfg)
 {
@@ -761,7 +902,8 @@ int oci_config_load(const char *bundle, struct oci_config *o)
 	if (o->c.userns && (read_map(lx, "uidMappings", getuid()) == -1 ||
 			    read_map(lx, "gidMappings", getgid()) == -1))
 		return -1;
-	if (read_seccomp(lx, o) == -1)
+	if (read_seccomp(lx, o) == -1 || read_cgroups_path(lx, o) == -1 ||
+	    read_resources(lx, o) == -1)
 		return -1;
 	if (read_paths(lx, "maskedPaths", o->c.masked, &o->c.nmasked, &o->c.masked_set) == -1 ||
 	    read_paths(lx, "readonlyPaths", o->c.readonly, &o->c.nreadonly,

@@ -44,6 +44,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../cgroup/cgroup.h"
 #include "../cli.h"
 #include "../container.h"
 #include "../pause.h"
@@ -64,6 +65,8 @@ struct oci_global {
 	char root[PATH_MAX];
 	int default_root;  /* no --root: removed by delete once empty */
 	const char *log;
+	int systemd;       /* --systemd-cgroup: cgroupsPath is slice:prefix:name */
+	int no_cgroups;    /* --cgroup-manager disabled: none made */
 };
 
 /* What state.json keeps: all `state` needs, and the init's start time
@@ -376,6 +379,8 @@ static void remove_dir(const struct oci_global *g, const char *dir)
 	unlink(path);
 	snprintf(path, sizeof(path), "%s/seccomp.bpf", dir);
 	unlink(path);
+	snprintf(path, sizeof(path), "%s/cgroup", dir);
+	unlink(path);
 	rmdir(dir);
 	if (g->default_root)
 		rmdir(g->root); /* fails, and is left, while others are there */
@@ -491,14 +496,15 @@ static void back_home(int own)
 	close(own);
 }
 
-/* Clone the init as run does, maps and all, and wait for its "ready"
- * (with the pty's master, for CONSOLE, when the config asks for a
- * terminal). The init's pid, or -1 after the report (the init reaped). */
+/* Clone the init as run does, maps and all, put it in CG (NULL: none)
+ * before its "go", and wait for its "ready" (with the pty's master, for
+ * CONSOLE, when the config asks for a terminal). The init's pid, or -1
+ * after the report (the init reaped). */
 static pid_t start_init(const struct oci_config *o, struct ctr_child *k, const char *console,
-			int *last)
+			const struct cgroup *cg, int *last)
 {
 	int flags = CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWNS;
-	int go[2], own;
+	int go[2], own, placed;
 	pid_t pid;
 
 	if (o->c.net != CTR_NET_HOST)
@@ -528,7 +534,12 @@ static pid_t start_init(const struct oci_config *o, struct ctr_child *k, const c
 		return -1;
 	}
 	say("clone() = %d: the container's init", (int)pid);
-	if ((o->c.userns && ctr_write_maps(&o->c, pid) == -1) || sync_post(go[1]) == -1 ||
+	placed = cg == NULL || cgroup_place(cg, pid, 0) == 0;
+	if (!placed)
+		nsl_error(errno, "%s", nsl_failed_call());
+	else if (cg != NULL)
+		say("placed the init %d in its cgroups (cgroup.procs) before \"go\"", (int)pid);
+	if (!placed || (o->c.userns && ctr_write_maps(&o->c, pid) == -1) || sync_post(go[1]) == -1 ||
 	    (o->terminal ? hand_console(go[1], console) : sync_wait(go[1])) == -1) {
 		/* The init said why, on the same stderr, or we did. */
 		close(go[1]);
@@ -556,7 +567,8 @@ static int cmd_create(const struct oci_global *g, int argc, char **argv)
 	struct oci_state s = { 0 };
 	struct oci_config o;
 	struct ctr_child k = { .go = -1, .tty_slave = -1 };
-	int opt, zombie, saved, last = -1;
+	static struct cgroup cg; /* large */
+	int opt, zombie, saved, last = -1, have_cg = 0;
 
 	while ((opt = getopt_long(argc, argv, "+:b:", longopts, NULL)) != -1) {
 		switch (opt) {
@@ -629,11 +641,19 @@ static int cmd_create(const struct oci_global *g, int argc, char **argv)
 		oci_config_free(&o);
 		return failed(g, EXIT_RUNTIME, "mkfifo(\"%s\"): %s", fifo, strerror(err));
 	}
+	if (!g->no_cgroups && oci_cgroup_create(&o, argv[optind], g->systemd, &cg, &have_cg) == -1) {
+		remove_dir(g, dir);
+		oci_config_free(&o);
+		return failed(g, EXIT_RUNTIME, "create \"%s\": its cgroups could not be made",
+			      argv[optind]);
+	}
 	k.c = &o.c;
 	k.exec_fifo = fifo;
 	k.tty_size = (struct winsize){ .ws_row = o.rows, .ws_col = o.cols };
-	s.pid = start_init(&o, &k, console, &last);
+	s.pid = start_init(&o, &k, console, have_cg ? &cg : NULL, &last);
 	if (s.pid == -1) {
+		if (have_cg)
+			cgroup_destroy(&cg);
 		remove_dir(g, dir);
 		oci_config_free(&o);
 		return failed(g, EXIT_RUNTIME, "create \"%s\": the container could not be built",
@@ -655,13 +675,16 @@ static int cmd_create(const struct oci_global *g, int argc, char **argv)
 	}
 	/* The last byte, once the state is there for the others to find:
 	 * after it, the init waits for `start` on its own. */
-	if (!saved || zombie || save_state(dir, &s) == -1 ||
+	if (!saved || zombie || (have_cg && oci_cgroup_save(dir, &cg) == -1) ||
+	    save_state(dir, &s) == -1 ||
 	    (pid_file != NULL && oci_write_pid_file(pid_file, s.pid) == -1) || sync_post(last) == -1) {
 		int err = errno;
 
 		close(last);
 		kill(s.pid, SIGKILL);
 		waitpid(s.pid, NULL, 0);
+		if (have_cg)
+			cgroup_destroy(&cg);
 		remove_dir(g, dir);
 		return failed_call(g, err);
 	}
@@ -726,10 +749,11 @@ static int cmd_exec(const struct oci_global *g, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	static struct oci_exec_args a = { .console = -1 }; /* large; one exec per process */
+	static struct cgroup cg;
 	const char *console = NULL, *process = NULL;
 	char dir[PATH_MAX];
 	struct oci_state s;
-	int opt, tty = 0, status;
+	int opt, tty = 0, status, found;
 
 	while ((opt = getopt_long(argc, argv, "+:p:dt", longopts, NULL)) != -1) {
 		switch (opt) {
@@ -778,6 +802,13 @@ static int cmd_exec(const struct oci_global *g, int argc, char **argv)
 	}
 	if (a.o.filter.len > 0)
 		a.o.c.seccomp = &a.o.filter;
+	if (oci_cgroup_load(dir, &cg, &found) == -1) {
+		int err = errno;
+
+		oci_config_free(&a.o);
+		return failed_call(g, err);
+	}
+	a.cg = found > 0 ? &cg : NULL;
 	/* no_new_privs as process.json says, or as the container has it:
 	 * an exec never takes it away from a container that has it. */
 	if (s.nnp)
@@ -912,9 +943,10 @@ static int cmd_delete(const struct oci_global *g, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	char dir[PATH_MAX], path[PATH_MAX + 32];
+	static struct cgroup cg; /* large */
 	struct oci_state s;
 	enum status st;
-	int opt, force = 0, pfd;
+	int opt, force = 0, pfd, found;
 
 	while ((opt = getopt_long(argc, argv, "+:f", longopts, NULL)) != -1) {
 		if (opt != 'f')
@@ -951,6 +983,14 @@ static int cmd_delete(const struct oci_global *g, int argc, char **argv)
 		if (pfd != -1)
 			close(pfd);
 	}
+	/* What is left in its cgroups (a process that was put there, or
+	 * that outlived a joined PID namespace's init) killed, and they go:
+	 * the state stays until they are gone, for delete to try again. */
+	if (oci_cgroup_load(dir, &cg, &found) == -1 || (found > 0 && cgroup_destroy(&cg) == -1))
+		return failed(g, EXIT_RUNTIME, "delete \"%s\": its cgroups: %s: %s", argv[optind],
+			      nsl_failed_call(), strerror(errno));
+	if (found > 0)
+		say("the container's cgroups are emptied and removed");
 	remove_dir(g, dir);
 	say("deleted \"%s\"", argv[optind]);
 	return EXIT_OK;
@@ -1026,12 +1066,14 @@ int oci_main(int argc, char **argv)
 			if (strcmp(optarg, "json") != 0 && strcmp(optarg, "text") != 0)
 				return usage_error(PROG, "--log-format \"%s\": json or text", optarg);
 			break;
-		case 's': break; /* no cgroups of its own yet: nothing to name */
+		case 's': g.systemd = 1; break;
 		case 'm': /* crun's, which podman gives with --cgroups=disabled */
 			if (strcmp(optarg, "disabled") != 0 && strcmp(optarg, "cgroupfs") != 0 &&
 			    strcmp(optarg, "systemd") != 0)
 				return usage_error(PROG, "--cgroup-manager \"%s\": cgroupfs, systemd or "
 						   "disabled", optarg);
+			g.systemd = strcmp(optarg, "systemd") == 0;
+			g.no_cgroups = strcmp(optarg, "disabled") == 0;
 			break;
 		case 'd': say_level = 1; break;
 		case 'v':

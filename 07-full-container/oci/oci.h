@@ -9,7 +9,8 @@
  *     07-full-container [GLOBAL...] kill ID [SIGNAL]
  *     07-full-container [GLOBAL...] delete [--force] ID
  *     GLOBAL: --root DIR, --log FILE, --log-format text|json,
- *             --systemd-cgroup, --debug (each as --f V or --f=V)
+ *             --systemd-cgroup, --cgroup-manager cgroupfs|systemd|disabled,
+ *             --debug (each as --f V or --f=V)
  *
  * config.json, honored: ociVersion 1.x; process.args, env, cwd,
  * user.uid and user.gid, capabilities (bounding = effective = permitted),
@@ -26,9 +27,12 @@
  * run's filter, for the command and for every exec; the five capability
  * sets and noNewPrivileges are honored; a namespace "path" is joined
  * (pid by create, the rest by the init), but a user namespace's.
- * Everything else the spec has (cgroupsPath and resources, sysctl,
- * devices, oomScoreAdj) is not read yet: the container gets run's
- * hardening, the spec's defaults or stricter (docs/deeper/07-oci.md).
+ * linux.cgroupsPath (cgroupfs's path or systemd's slice:prefix:name)
+ * and resources' memory, pids and cpu make the container's cgroups
+ * (oci_cgroup.c); the rest of resources is named, not applied.
+ * Everything else the spec has (sysctl, devices, oomScoreAdj) is not
+ * read yet: the container gets run's hardening, the spec's defaults or
+ * stricter (docs/deeper/07-oci.md).
  * A user namespace "path", a path to a namespace the runtime itself
  * runs in, another mount type, an unknown namespace type and hooks are
  * refused. CAP_MKNOD is left out as root without a
@@ -43,6 +47,16 @@
 #include "../harden.h"
 #include "json.h"
 
+/* linux.resources, as far as nslab applies them (oci_cgroup.c): 0 not
+ * given, -1 "max" (no limit). SWAP is memory plus swap, as the spec and
+ * cgroup v1 count it. */
+struct oci_resources {
+	long long memory, swap, reservation, pids, cpu_quota;
+	unsigned long long cpu_period, cpu_shares;
+	int swappiness;          /* 0 to 100; -1 not given */
+	int no_oom_kill;         /* memory.disableOOMKiller */
+};
+
 struct oci_config {
 	struct ctr_config c;     /* what run's command line would have given */
 	char bundle[PATH_MAX];   /* absolute, resolved */
@@ -54,6 +68,11 @@ struct oci_config {
 	int mknod_dropped;       /* CAP_MKNOD asked for, left out (config.c) */
 	int ambient_dropped;     /* ambient beyond permitted and inheritable */
 	struct harden_filter filter; /* linux.seccomp, compiled (c.seccomp) */
+	const char *cgroups_path; /* linux.cgroupsPath; NULL: none given */
+	struct oci_resources res; /* linux.resources */
+	const char *res_skipped[8]; /* what else resources asks for, not
+				  * applied: "blockIO", "memory.swappiness" */
+	size_t nres_skipped;
 	struct json_doc doc;     /* every string above points into it */
 };
 
@@ -78,8 +97,22 @@ struct oci_exec_args {
 	pid_t init;              /* the container's init */
 	int console;             /* --console-socket, connected; else -1 */
 	int detach;              /* --detach: exit once it is released */
+	const struct cgroup *cg; /* the container's cgroups; NULL: none */
 };
 int oci_exec(struct oci_exec_args *a);
+
+/* oci_cgroup.c: the container's cgroups. oci_cgroup_create(): made
+ * where linux.cgroupsPath says (the systemd form "slice:prefix:name"
+ * mapped to its path when SYSTEMD), with O's limits written: 0 with
+ * *MADE 1, or 0 with *MADE 0 when the container gets none (no
+ * cgroupsPath and no limit), or -1 after the report, nothing left.
+ * _save() and _load(): the cgroups made, in DIR/cgroup, for exec and
+ * delete (*FOUND 0: none). 0, or -1 with the failure recorded. */
+struct cgroup;
+int oci_cgroup_create(const struct oci_config *o, const char *id, int systemd,
+		      struct cgroup *cg, int *made);
+int oci_cgroup_save(const char *dir, const struct cgroup *cg);
+int oci_cgroup_load(const char *dir, struct cgroup *cg, int *found);
 
 /* oci.c: PID into PATH (--pid-file), whole or not at all (rename(2)).
  * 0, or -1 with the failure recorded. */

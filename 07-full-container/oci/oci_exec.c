@@ -31,6 +31,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../cgroup/cgroup.h"
 #include "../container.h"
 #include "../exec/exec.h"
 #include "fail.h"
@@ -67,6 +68,12 @@ static int started(void *arg, pid_t pid)
 {
 	const struct oci_exec_args *a = arg;
 
+	/* Into the container's cgroups, while it waits for "go": its
+	 * limits count the command too. */
+	if (a->cg != NULL && cgroup_place(a->cg, pid, 0) == -1) {
+		nsl_error(errno, "%s", nsl_failed_call());
+		return -1;
+	}
 	if (a->pid_file == NULL)
 		return 0;
 	if (oci_write_pid_file(a->pid_file, pid) == -1) {
