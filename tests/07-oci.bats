@@ -319,6 +319,12 @@ bad_config() { # bad_config SED-EXPRESSION EXPECTED-TEXT
 	bad_config 's/"linux": {/"linux": {"seccomp": {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["read"], "action": "SCMP_ACT_ERRNO", "args": [{"index": 6, "value": 1, "op": "SCMP_CMP_EQ"}]}]},/' 'linux.seccomp.syscalls[0].args[0].index: a number from 0 to 5 is needed'
 	bad_config 's/"linux": {/"linux": {"seccomp": {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["read"], "action": "SCMP_ACT_ERRNO", "args": [{"index": 0, "value": 1, "op": "SCMP_CMP_ABOUT"}]}]},/' 'linux.seccomp.syscalls[0].args[0].op: unknown comparison "SCMP_CMP_ABOUT"'
 	bad_config 's/"linux": {/"linux": {"seccomp": {"defaultAction": "SCMP_ACT_NOTIFY", "listenerPath": "\/run\/agent.sock"},/' 'linux.seccomp.defaultAction: SCMP_ACT_NOTIFY: no seccomp agent yet'
+	# linux.cgroupsPath and resources: refused before anything is made.
+	bad_config 's/"linux": {/"linux": {"cgroupsPath": "nslab-x\/..\/..\/system.slice",/' 'linux.cgroupsPath "nslab-x/../../system.slice": no "." or ".." in it'
+	bad_config 's/"resources": {/"resources": {"memory": {"swap": 1048576},/' 'linux.resources.memory.swap: only with a memory.limit'
+	bad_config 's/"resources": {/"resources": {"memory": {"limit": 67108864, "swap": 1048576},/' 'linux.resources.memory.swap: 1048576, less than memory.limit (67108864)'
+	bad_config 's/"resources": {/"resources": {"pids": {"limit": "many"},/' 'linux.resources.pids.limit: an integer from'
+	bad_config 's/"resources": {/"resources": {"cpu": {"quota": 10},/' "linux.resources.cpu.quota: 10 us, less than the kernel's 1000"
 	# Too deep, too big.
 	local b=$T/bad
 	printf '%s' "$(printf '[%.0s' $(seq 100))" >"$b/config.json"
@@ -647,6 +653,143 @@ SECCOMP_PROFILE='{"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARC
 	"${OCI[@]}" delete j1
 	echo released >"$T/hdown"
 	wait "$holder"
+	assert_equal "$(cat "$T/err")" ""
+	assert_host_unchanged
+}
+
+# The cgroupsPath 07o.14 gives, below a cgroup of nslab's own: from the
+# cgroup2 root in nslab's home there, where v2 holds the controllers (a
+# systemd machine, the VM); else, on a hybrid or v1 host, relative:
+# below this shell's own cgroups, the only ones a check may make here.
+oci_cgroups_path() { # oci_cgroups_path NAME
+	if [ "$(served_by memory)" = 2 ]; then
+		echo "/nslab/oci-$$/$1"
+	else
+		echo "nslab-oci-$$/$1"
+	fi
+}
+
+@test "07o.14 linux.cgroupsPath and resources: the container's cgroups where the config says, its limits in their files and in force, the init and exec's commands in them from the start; delete removes them and the parents it made" {
+	need_root
+	local b=$T/bundle cg ctrl d dirs=() forked
+	oci_bundle "$b" "$ROOTFS"
+	cg=$(oci_cgroups_path c14)
+	sed -i -e "s|\"linux\": {|\"linux\": {\"cgroupsPath\": \"$cg\",|" \
+		-e 's|"resources": {|"resources": {"memory": {"limit": 67108864, "swap": 134217728}, "pids": {"limit": 16}, "cpu": {"quota": 50000, "period": 100000, "shares": 512}, "blockIO": {"weight": 10},|' \
+		"$b/config.json"
+	grep -q '"pids": {"limit": 16}' "$b/config.json"
+	# Once told to, the command's second shell forks sleeps until the
+	# pids limit stops it.
+	mkfifo -m 666 "$T/io/more"
+	# shellcheck disable=SC2016
+	echo 'echo $$ >/mnt/up; while read -r l; do echo "$l"; done </proc/self/cgroup >/mnt/cg; read -r _ </mnt/more; sh -c "i=0; while [ \$i -lt 30 ]; do sleep 1000 & i=\$((i + 1)); done" 2>/mnt/forkerr; echo forked >/mnt/up; read -r _ </mnt/down' >"$T/io/cmd.sh"
+	"${OCI[@]}" --debug create --bundle "$b" c14 >/dev/null 2>"$T/err" </dev/null
+	init=$(oci_pid c14)
+	# Created: the init is in them before it has run anything, in each
+	# hierarchy: the v2 one (where there is one) and v1's for memory,
+	# pids and cpu, wherever those are served.
+	for ctrl in memory pids cpu; do
+		d=$(cgroup_of "$init" "$([ "$(served_by $ctrl)" = 2 ] || echo $ctrl)")
+		[[ $d == *"/${cg#/}" ]] || fail "$ctrl: the init is in $d, not in $cg"
+		dirs+=("$d")
+	done
+	assert_equal "$(limit_file "$init" memory memory.max memory.limit_in_bytes | xargs cat)" 67108864
+	# Memory plus swap, 128M: v2 counts the swap alone.
+	if [ "$(served_by memory)" = 2 ]; then
+		assert_equal "$(cat "${dirs[0]}/memory.swap.max")" 67108864
+	elif [ -e "${dirs[0]}/memory.memsw.limit_in_bytes" ]; then
+		assert_equal "$(cat "${dirs[0]}/memory.memsw.limit_in_bytes")" 134217728
+	fi
+	assert_equal "$(cat "${dirs[1]}/pids.max")" 16
+	if [ "$(served_by cpu)" = 2 ]; then
+		assert_equal "$(cat "${dirs[2]}/cpu.max")" "50000 100000"
+		assert_equal "$(cat "${dirs[2]}/cpu.weight")" 20
+	else
+		assert_equal "$(cat "${dirs[2]}/cpu.cfs_quota_us") $(cat "${dirs[2]}/cpu.cfs_period_us")" "50000 100000"
+		assert_equal "$(cat "${dirs[2]}/cpu.shares")" 512
+	fi
+	# What is not applied is said (--debug), not silently dropped.
+	grep -q 'linux.resources.blockIO: not applied' "$T/err"
+	"${OCI[@]}" start c14
+	fifo_read inside "$T/io/up"
+	cmd=$(child_with_nspid "$init" "$inside")
+	# Inside, its cgroup namespace is rooted at its own cgroup.
+	grep -q '^0::/$' "$T/io/cg"
+	# exec's command joins them before it is released.
+	oci_process "$T/p.json" '["sh", "-c", "cat /proc/self/cgroup"]'
+	run --separate-stderr "${OCI[@]}" exec --process "$T/p.json" c14
+	assert_success
+	[[ $output == *"0::/"* ]]
+	# The pids limit in force: 16 tasks at most, the init, two shells
+	# and 13 sleeps, and the fork of a 14th refused by the kernel; the
+	# second shell is gone by now.
+	echo go >"$T/io/more"
+	fifo_read forked "$T/io/up"
+	assert_equal "$forked" forked
+	assert_equal "$(wc -l <"${dirs[1]}/cgroup.procs")" 15
+	assert_equal "$(while read -r p; do cat "/proc/$p/comm"; done <"${dirs[1]}/cgroup.procs" | grep -c '^sleep$')" 13
+	[ -s "$T/io/forkerr" ]
+	resume
+	wait_for stopped c14
+	"${OCI[@]}" delete c14
+	# Gone, with the parents create made: nslab-oci-PID (or
+	# nslab/oci-PID) in every hierarchy.
+	for d in "${dirs[@]}"; do
+		[ ! -e "$d" ] || fail "$d is left"
+		[ ! -e "${d%/c14}" ] || fail "${d%/c14} is left"
+	done
+	assert_host_unchanged
+}
+
+@test "07o.15 a cgroup that cannot be made fails create, with the call that failed, and leaves nothing; --cgroup-manager disabled makes none" {
+	need_root
+	local b=$T/bundle
+	oci_bundle "$b" "$ROOTFS"
+	# shellcheck disable=SC2016
+	echo 'echo $$ >/mnt/up; read -r _ </mnt/down' >"$T/io/cmd.sh"
+	# Below a file, with a memory limit, which must have its cgroup. (On
+	# cgroup v2 it fails sooner: this shell's cgroup holds processes, and
+	# no controller is enabled in it for a child.)
+	sed -i -e 's|"linux": {|"linux": {"cgroupsPath": "cgroup.procs/c15",|' \
+		-e 's|"resources": {|"resources": {"memory": {"limit": 67108864},|' "$b/config.json"
+	run --separate-stderr "${OCI[@]}" create --bundle "$b" c15
+	assert_failure 125
+	assert_equal "$output" ""
+	[[ $stderr == *'create "c15": its cgroups could not be made'* ]]
+	[[ $stderr == *'mkdir('*'/cgroup.procs/c15"): Not a directory'* || $stderr == *'which holds processes'* ]]
+	[ ! -e "$R/c15" ]
+	# What podman asks with --cgroups=disabled: the config's cgroups are
+	# not made, and the container stays in ours.
+	"${OCI[@]}" --cgroup-manager=disabled create --bundle "$b" c15 >/dev/null 2>"$T/err" </dev/null
+	init=$(oci_pid c15)
+	assert_equal "$(cat "/proc/$init/cgroup")" "$(cat /proc/self/cgroup)"
+	[ ! -e "$R/c15/cgroup" ]
+	"${OCI[@]}" delete --force c15
+	assert_equal "$(cat "$T/err")" ""
+	assert_host_unchanged
+}
+
+@test "07o.16 --systemd-cgroup: slice:prefix:name is the scope's cgroup in its slices, as systemd lays them out; delete removes the slices it made" {
+	need_root
+	[ "$(served_by pids)" = 2 ] || skip "cgroup v1 holds the controllers here, and the systemd form's path, absolute, would be made outside this shell's own v1 cgroups"
+	local b=$T/bundle top
+	top=$(cgroup_dir '' /)
+	[ ! -e "$top/nslab.slice" ] || skip "$top/nslab.slice is there already"
+	oci_bundle "$b" "$ROOTFS"
+	# shellcheck disable=SC2016
+	echo 'echo $$ >/mnt/up; read -r _ </mnt/down' >"$T/io/cmd.sh"
+	sed -i -e "s|\"linux\": {|\"linux\": {\"cgroupsPath\": \"nslab-oci$$.slice:nslab:c16\",|" \
+		-e 's|"resources": {|"resources": {"pids": {"limit": 20},|' "$b/config.json"
+	"${OCI[@]}" --systemd-cgroup create --bundle "$b" c16 >/dev/null 2>"$T/err" </dev/null
+	init=$(oci_pid c16)
+	assert_equal "$(cgroup_of "$init" '')" "$top/nslab.slice/nslab-oci$$.slice/nslab-c16.scope"
+	assert_equal "$(cat "$top/nslab.slice/nslab-oci$$.slice/nslab-c16.scope/pids.max")" 20
+	"${OCI[@]}" start c16
+	fifo_read inside "$T/io/up"
+	resume
+	wait_for stopped c16
+	"${OCI[@]}" delete c16
+	[ ! -e "$top/nslab.slice" ]
 	assert_equal "$(cat "$T/err")" ""
 	assert_host_unchanged
 }

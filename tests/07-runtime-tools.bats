@@ -17,12 +17,13 @@ load helpers
 
 # The tests run here: the lifecycle, the default config, the process,
 # mounts, namespaces, masked and read-only paths, the hostname, seccomp,
-# the five capability sets.
+# the five capability sets, cgroups (pids and memory).
 TESTS=(create start state kill kill_no_effect delete delete_only_create_resources
 	misc_props config_updates_without_affect default process process_rlimits process_user
 	root_readonly_true hostname mounts linux_masked_paths linux_readonly_paths
 	linux_ns_path linux_ns_path_type linux_ns_itype linux_ns_nopath
-	linux_seccomp process_capabilities)
+	linux_seccomp process_capabilities
+	delete_resources linux_cgroups_pids linux_cgroups_relative_pids linux_cgroups_relative_memory)
 
 setup_file() {
 	local tarball=$NSLAB_ROOT/../shared/third_party/runtime-tools-260e151.tar.gz targets=(runtimetest) t
@@ -123,6 +124,23 @@ suite() { # suite NAME
 
 @test "07r.5 runtime-tools, seccomp and the five capability sets: linux_seccomp, process_capabilities" {
 	for t in linux_seccomp process_capabilities; do
+		suite "$t"
+	done
+}
+
+# The cgroups tests make theirs at /cgrouptest from the root of each
+# hierarchy, or below this shell's own cgroup (relative): only where that
+# is this shell's own, and where a cgroup v2 that holds processes (a
+# login's scope) is not asked to give memory to a child.
+@test "07r.6 runtime-tools, cgroups: delete_resources, linux_cgroups_pids, linux_cgroups_relative_pids, linux_cgroups_relative_memory" {
+	local own
+	own=$(awk -F: '$2 ~ /(^|,)pids(,|$)/ { print $3 }' /proc/self/cgroup)
+	[ "$(served_by pids)" = 2 ] || [ "$own" = / ] ||
+		skip "this shell's v1 pids cgroup is $own, not the root: /cgrouptest would be outside it"
+	[ "$(served_by memory)" = 1 ] ||
+		skip "cgroup v2 holds memory here, and this shell's cgroup holds processes: a relative cgroupsPath below it cannot have memory"
+	for t in delete_resources linux_cgroups_pids linux_cgroups_relative_pids \
+		linux_cgroups_relative_memory; do
 		suite "$t"
 	done
 }

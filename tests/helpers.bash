@@ -135,6 +135,42 @@ cgroup_dir() { # cgroup_dir CTRL PATH
 	}' /proc/self/mountinfo
 }
 
+# Which hierarchy serves CONTROLLER: 2 when the cgroup2 root lists it in
+# cgroup.controllers, 1 when a v1 mount holds it, 0 neither.
+served_by() { # served_by CONTROLLER
+	local v2
+	v2=$(cgroup_dir '' /)
+	if [ -n "$v2" ] && grep -qw "$1" "$v2/cgroup.controllers" 2>/dev/null; then
+		echo 2
+	elif [ -n "$(cgroup_dir "$1" /)" ]; then
+		echo 1
+	else
+		echo 0
+	fi
+}
+
+# The host directory of the cgroup of PID that serves CONTROLLER ("" for
+# the cgroup2 one), from the host's /proc/PID/cgroup.
+cgroup_of() { # cgroup_of PID CONTROLLER
+	local id ctrls path
+	while IFS=: read -r id ctrls path; do
+		if [ -z "$2" ] && [ "$id" = 0 ]; then
+			cgroup_dir '' "$path"
+		elif [ -n "$2" ] && [[ ,$ctrls, == *",$2,"* ]]; then
+			cgroup_dir "$2" "$path"
+		fi
+	done <"/proc/$1/cgroup"
+}
+
+# The file FILE of PID's cgroup for CONTROLLER, wherever it is served.
+limit_file() { # limit_file PID CONTROLLER V2FILE V1FILE
+	if [ "$(served_by "$2")" = 2 ]; then
+		echo "$(cgroup_of "$1" '')/$3"
+	else
+		echo "$(cgroup_of "$1" "$2")/$4"
+	fi
+}
+
 # 07's cgroups, in every hierarchy this shell is in: nslab-NAME.PID (and a
 # rootless runtime's leaf, nslab.PID) under its own cgroup, and on cgroup
 # v2 "nslab", the runtime's home as root, below the root, with what it
