@@ -147,13 +147,14 @@ int cgroup_at(struct cgroup *cg, const char *path);
 
 /* Make them, parents and all (mkdir -p, as runc does): the v2 one, and
  * the v1 one of each controller of LIMITS that v1 serves, as
- * cgroup_create() does. With the controllers of LIMITS that v2 serves
- * enabled in each cgroup above it (cgroup.subtree_control), as they
- * must be for it to have them, but in one that holds processes (the
- * root apart). A cgroup a limit needs must be made; a v2 one no limit
- * needs that cannot be (not delegated: rootless) is left out, its path
- * "". CG->*.made counts the levels made, which cgroup_destroy() removes
- * again when empty; a cgroup that was there already is used and left. */
+ * cgroup_create() does. The controllers of LIMITS that v2 serves are
+ * enabled (cgroup.subtree_control) in each parent made; a parent that
+ * was there must give them already, or it is refused: it is not ours to
+ * change. The container's own cgroup must be new (EEXIST otherwise). A
+ * cgroup a limit needs must be made; a v2 one no limit needs that
+ * cannot be (not delegated: rootless) is left out, its path "", its
+ * errno in CG->v2_err. CG->*.made counts the levels made, which
+ * cgroup_destroy() removes again when empty. */
 int cgroup_make_at(struct cgroup *cg, unsigned limits);
 
 /* Move PID into every cgroup made (cgroup.procs); SKIP_V2: but the v2

@@ -31,6 +31,11 @@ int cgroup_resolve(int ctrl, const char *cgpath, char *out, size_t len);
  * hierarchy the process is not in. */
 int cgroup_paths_of(const char *pid, char v2[PATH_MAX], char v1[CG_NCTRL][PATH_MAX]);
 
+/* cgroup_make.c: refuse (EOPNOTSUPP, with HINT) unless DIR/FILE lists
+ * every controller of MASK (1 << CG_*): the cgroup above cannot give what
+ * it does not have. */
+int cgroup_need_listed(const char *dir, const char *file, unsigned mask, const char *hint);
+
 /* cgroup_make.c: the controllers of LIMITS (1 << CG_*) checked, each
  * served by a hierarchy mounted here (else -1, ENOENT, with a hint);
  * those that v2 serves into *ON_V2. */

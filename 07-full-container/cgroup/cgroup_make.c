@@ -118,9 +118,7 @@ static int missing_in(const char *dir, const char *file, unsigned mask, unsigned
 	return 0;
 }
 
-/* Refuse (EOPNOTSUPP, with HINT) unless DIR/FILE lists every controller
- * of MASK: the cgroup above cannot give what it does not have. */
-static int need_listed(const char *dir, const char *file, unsigned mask, const char *hint)
+int cgroup_need_listed(const char *dir, const char *file, unsigned mask, const char *hint)
 {
 	char words[64];
 	unsigned missing;
@@ -144,7 +142,7 @@ static int make_in_nslab(struct cgroup *cg, unsigned on_v2)
 	char want[64];
 	unsigned missing;
 
-	if (need_listed(cg->top, "cgroup.subtree_control", on_v2, HINT_ROOT_OFF) == -1)
+	if (cgroup_need_listed(cg->top, "cgroup.subtree_control", on_v2, HINT_ROOT_OFF) == -1)
 		return -1;
 	ctrl_words(on_v2, "+", want, sizeof(want));
 	for (int try = 0;; try++) {
@@ -184,7 +182,7 @@ static int make_in_own(struct cgroup *cg, unsigned on_v2)
 			errno = EACCES;
 		return nsl_fail_hint(HINT_V2_DELEGATE, "access(\"%s\", W_OK)", path);
 	}
-	if (need_listed(cg->own, "cgroup.controllers", on_v2, HINT_NOT_ENABLED) == -1)
+	if (cgroup_need_listed(cg->own, "cgroup.controllers", on_v2, HINT_NOT_ENABLED) == -1)
 		return -1;
 	if (missing_in(cg->own, "cgroup.subtree_control", on_v2, &missing) == -1)
 		return -1;

@@ -11,12 +11,14 @@
  *
  * Controllers on the way down. A cgroup v2 has a controller only when
  * its parent lists it in cgroup.subtree_control, and that parent only
- * when its own parent does, up to the root. So for each controller a
- * limit needs, every cgroup from the top of the path down to the
- * container's parent enables it ("+memory"), where it does not already,
- * as runc's and crun's cgroupfs drivers do; those stay enabled. A cgroup
- * that holds processes refuses (EBUSY: the no-internal-process rule,
- * cgroup_make.c).
+ * when its own parent does, up to the root. In the cgroups it makes,
+ * nslab enables what a limit needs ("+memory"); a cgroup that was there
+ * must give it already, or the container is refused: nslab writes no
+ * cgroup it did not make (cgroup.h), where runc and crun would enable
+ * it on the way. So a relative path with a memory limit, below the
+ * runtime's own cgroup, which holds processes, is refused on v2: such a
+ * cgroup may give no memory to its children (the no-internal-process
+ * rule, cgroup_make.c).
  *
  * Read: cgroup-v2.rst ("Controlling Controllers", "No Internal Process
  * Constraint"), the runtime spec's config-linux.md ("Cgroups").
@@ -32,13 +34,14 @@
 
 #include "fail.h"
 
-#define HINT_BUSY \
-	"cgroup v2 gives a controller only to the children of a cgroup that holds no " \
-	"process (the no-internal-process rule), and this one holds some: give the " \
-	"container a cgroupsPath below one that holds none"
 #define HINT_ABOVE \
-	"the cgroup above does not have this controller to give: enable it higher up " \
-	"(cgroup.subtree_control), or give a cgroupsPath where it is"
+	"nslab enables a controller only in the cgroups it makes, and this one, which " \
+	"was there, does not give it to its children. Enable it there (echo +CONTROLLER " \
+	">DIR/cgroup.subtree_control), or give a cgroupsPath below a cgroup that does: " \
+	"a cgroup that holds processes gives no memory (the no-internal-process rule)"
+#define HINT_EXISTS \
+	"another container's cgroup, or one a runtime that was killed left: remove it " \
+	"(rmdir), or give another cgroupsPath"
 
 /* BASE/PATH (PATH without its leading "/") into OUT. */
 static int join_path(char out[PATH_MAX], const char *base, const char *path)
@@ -77,42 +80,23 @@ int cgroup_at(struct cgroup *cg, const char *path)
 	return 0;
 }
 
-/* Enable the controllers of ON_V2 in DIR's cgroup.subtree_control, those
- * it does not list yet; unless DIR holds processes and is not ROOT. The
- * kernel refuses memory there, but would take pids and cpu and turn DIR
- * threaded: a change to a cgroup that is someone else's (a login's
- * session scope), which nslab does not make. */
-static int enable_in(const char *dir, const char *root, unsigned on_v2)
+/* The controllers of ON_V2 for the children of DIR: enabled in its
+ * cgroup.subtree_control when we made DIR (MINE), else required there
+ * already - a cgroup nslab did not make is never written. */
+static int give(const char *dir, int mine, unsigned on_v2)
 {
-	char want[16], path[PATH_MAX + 16], procs[16];
+	char want[64];
+	size_t n = 0;
 
-	for (int i = 0; i < CG_NCTRL; i++) {
-		long got;
-		int r;
-
-		if (!(on_v2 & (1u << i)))
-			continue;
-		r = cgroup_listed(dir, "cgroup.subtree_control", cgroup_ctrl_name(i));
-		if (r == -1)
-			return -1;
-		if (r == 1)
-			continue;
-		snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
-		got = strcmp(dir, root) == 0 ? 0 : cgroup_read(path, procs, sizeof(procs));
-		if (got == -1)
-			return -1;
-		if (got > 0) {
-			errno = EBUSY;
-			return nsl_fail_hint(HINT_BUSY, "enabling \"%s\" in %s, which holds processes",
-					     cgroup_ctrl_name(i), dir);
-		}
-		snprintf(want, sizeof(want), "+%s", cgroup_ctrl_name(i));
-		if (cgroup_write(dir, "cgroup.subtree_control", want) == -1)
-			return nsl_fail_hint(errno == EBUSY ? HINT_BUSY : errno == ENOENT ? HINT_ABOVE :
-					     NULL, "write(\"%s/cgroup.subtree_control\", \"%s\")",
-					     dir, want);
-	}
-	return 0;
+	if (on_v2 == 0)
+		return 0;
+	if (!mine)
+		return cgroup_need_listed(dir, "cgroup.subtree_control", on_v2, HINT_ABOVE);
+	for (int i = 0; i < CG_NCTRL; i++)
+		if (on_v2 & (1u << i))
+			n += (size_t)snprintf(want + n, sizeof(want) - n, "%s+%s", n > 0 ? " " : "",
+					      cgroup_ctrl_name(i));
+	return cgroup_write(dir, "cgroup.subtree_control", want);
 }
 
 /* The last LEVELS directories of PATH removed, deepest first, while they
@@ -131,12 +115,16 @@ static void remove_levels(const char *path, int levels)
 	}
 }
 
-/* D->path made, with what it lacks below D->parent; ON_V2 enabled in
- * each cgroup above it. D->made: the levels made. On failure, none. */
-static int make_levels(struct cgroup_dir *d, const char *root, unsigned on_v2)
+/* D->path made, with what it lacks below D->parent, and ON_V2 given to
+ * it by each cgroup above. The container's own must be new: one that is
+ * there already is someone else's. D->made: the levels made; on failure,
+ * they are removed again, and it is 0. */
+static int make_levels(struct cgroup_dir *d, unsigned on_v2)
 {
-	char dir[PATH_MAX];
+	char dir[PATH_MAX], last[PATH_MAX] = "";
 	size_t at = strlen(d->parent);
+	struct nsl_failure failure;
+	int mine = 0; /* we made DIR, the level above the next */
 
 	d->made = 0;
 	snprintf(dir, sizeof(dir), "%s", d->path);
@@ -144,15 +132,18 @@ static int make_levels(struct cgroup_dir *d, const char *root, unsigned on_v2)
 		char *next = strchr(dir + at + 1, '/');
 
 		dir[at] = '\0';
-		if (on_v2 != 0 && enable_in(dir, root, on_v2) == -1)
+		if (give(dir, mine, on_v2) == -1)
 			goto undo;
 		dir[at] = '/';
 		if (next != NULL)
 			*next = '\0';
-		if (mkdir(dir, 0755) == 0) {
+		mine = mkdir(dir, 0755) == 0;
+		if (mine) {
 			d->made++;
-		} else if (errno != EEXIST) {
-			nsl_fail_hint(errno == EACCES || errno == EPERM || errno == EROFS ?
+			snprintf(last, sizeof(last), "%s", dir);
+		} else if (errno != EEXIST || next == NULL) {
+			nsl_fail_hint(errno == EEXIST ? HINT_EXISTS :
+				      errno == EACCES || errno == EPERM || errno == EROFS ?
 				      "this cgroup is not delegated to you: as an ordinary user, "
 				      "only a subtree chowned to you may be written" : NULL,
 				      "mkdir(\"%s\")", dir);
@@ -165,16 +156,10 @@ static int make_levels(struct cgroup_dir *d, const char *root, unsigned on_v2)
 	}
 	return 0;
 undo:
-	/* DIR ends at the level that failed; what was made is above it. */
-	if (d->made > 0) {
-		char *slash = strrchr(dir, '/');
-
-		if (slash != NULL)
-			*slash = '\0';
-		remove_levels(dir, d->made);
-	}
+	nsl_fail_save(&failure);
+	remove_levels(last, d->made); /* what we made: LAST and those above it */
 	d->made = 0;
-	return -1;
+	return nsl_fail_restore(&failure);
 }
 
 int cgroup_make_at(struct cgroup *cg, unsigned limits)
@@ -191,7 +176,7 @@ int cgroup_make_at(struct cgroup *cg, unsigned limits)
 		}
 	}
 	if (cg->v2.path[0] != '\0') {
-		if (make_levels(&cg->v2, cg->top, on_v2) == -1) {
+		if (make_levels(&cg->v2, on_v2) == -1) {
 			if (on_v2 != 0)
 				goto fail;
 			cg->v2_err = errno;
@@ -212,7 +197,7 @@ int cgroup_make_at(struct cgroup *cg, unsigned limits)
 			continue;
 		for (int j = 0; j < i; j++) /* "memory,pids": one hierarchy */
 			shared |= strcmp(cg->v1[j].path, d->path) == 0;
-		if (!shared && make_levels(d, "", 0) == -1)
+		if (!shared && make_levels(d, 0) == -1)
 			goto fail;
 	}
 	return 0;

@@ -19,6 +19,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/capability.h>
+#include <linux/magic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +27,7 @@
 #include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "../harden.h"
@@ -337,9 +339,25 @@ static int read_root(const struct json *cfg, const char *bundle, struct oci_conf
 }
 
 /* The mounts nslab makes in every container, as the runtime spec's
- * default config asks for them, and the one it does not make yet. */
+ * default config asks for them, and the one it makes only where the
+ * host's cgroups are cgroup2 alone (cgroup_here()). */
 static const char *const made[] = { "/proc", "/dev", "/dev/pts", "/dev/shm", "/sys" };
 static const char *const not_yet[] = { "/sys/fs/cgroup" };
+
+/* A "cgroup" mount at /sys/fs/cgroup: where the host's is cgroup2 alone,
+ * a cgroup2 of the container's own, which shows its cgroup namespace
+ * (the init unshares it first): its own cgroup as the root. Read-only,
+ * whatever the options say: a command that could write its cgroup's
+ * files could lift its own limits. A v1 or hybrid host has a hierarchy
+ * per controller to show, not done yet. */
+static int cgroup_here(const struct json *m)
+{
+	const struct json *t = json_get(m, "type");
+	struct statfs st;
+
+	return t != NULL && t->type == JSON_STRING && strcmp(t->str, "cgroup") == 0 &&
+	       statfs("/sys/fs/cgroup", &st) == 0 && st.f_type == CGROUP2_SUPER_MAGIC;
+}
 
 static int listed(const char *path, const char *const *list, size_t n)
 {
@@ -414,7 +432,8 @@ static int read_newfs(const struct json *m, size_t i, const char *type, const ch
 		return refuse("mounts[%zu]: more than %d tmpfs and mqueue mounts", i,
 			      CTR_MAX_NEWFS);
 	memset(t, 0, sizeof(*t));
-	t->type = strcmp(type, "tmpfs") == 0 ? "tmpfs" : "mqueue";
+	t->type = strcmp(type, "tmpfs") == 0 ? "tmpfs" : strcmp(type, "cgroup2") == 0 ? "cgroup2" :
+		  "mqueue";
 	t->dest = dest;
 	if ((n = member(m, "mounts[]", "options", JSON_ARRAY, 0, &opts)) == -1)
 		return -1;
@@ -468,6 +487,13 @@ static int read_mounts(const struct json *cfg, const char *bundle, struct oci_co
 			return refuse("mounts[%zu].destination: \"%s\" is not absolute", i, v->str);
 		if (listed(v->str, made, sizeof(made) / sizeof(made[0])))
 			continue;
+		if (listed(v->str, not_yet, sizeof(not_yet) / sizeof(not_yet[0])) &&
+		    cgroup_here(m)) {
+			if (read_newfs(m, i, "cgroup2", v->str, o) == -1)
+				return -1;
+			o->c.newfs[o->c.nnewfs - 1].flags |= MS_RDONLY;
+			continue;
+		}
 		if (listed(v->str, not_yet, sizeof(not_yet) / sizeof(not_yet[0]))) {
 			if (o->nskipped < sizeof(o->skipped) / sizeof(o->skipped[0]))
 				o->skipped[o->nskipped++] = v->str; /* named by create */

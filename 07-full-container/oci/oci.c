@@ -604,7 +604,7 @@ static int cmd_create(const struct oci_global *g, int argc, char **argv)
 			      "--console-socket, but process.terminal is not true: no pty to send");
 	}
 	for (size_t i = 0; i < o.nskipped; i++)
-		say("mounts: %s is not mounted (not supported yet)", o.skipped[i]);
+		say("mounts: %s is not mounted (a view of cgroup v1: not supported yet)", o.skipped[i]);
 	if (o.mknod_dropped)
 		say("process.capabilities: CAP_MKNOD left out: as root with no user namespace, "
 		    "nothing would stop the device nodes it makes");
@@ -641,7 +641,16 @@ static int cmd_create(const struct oci_global *g, int argc, char **argv)
 		oci_config_free(&o);
 		return failed(g, EXIT_RUNTIME, "mkfifo(\"%s\"): %s", fifo, strerror(err));
 	}
-	if (!g->no_cgroups && oci_cgroup_create(&o, argv[optind], g->systemd, &cg, &have_cg) == -1) {
+	if (g->no_cgroups)
+		say("--cgroup-manager disabled: no cgroups, and no limit of linux.resources");
+	/* Recorded at once: a create killed from here on leaves them to
+	 * delete, which finds them in DIR/cgroup. */
+	if ((!g->no_cgroups && oci_cgroup_create(&o, argv[optind], g->systemd, &cg, &have_cg) == -1) ||
+	    (have_cg && oci_cgroup_save(dir, &cg) == -1)) {
+		if (have_cg) {
+			nsl_error(errno, "%s", nsl_failed_call());
+			cgroup_destroy(&cg);
+		}
 		remove_dir(g, dir);
 		oci_config_free(&o);
 		return failed(g, EXIT_RUNTIME, "create \"%s\": its cgroups could not be made",
@@ -675,8 +684,7 @@ static int cmd_create(const struct oci_global *g, int argc, char **argv)
 	}
 	/* The last byte, once the state is there for the others to find:
 	 * after it, the init waits for `start` on its own. */
-	if (!saved || zombie || (have_cg && oci_cgroup_save(dir, &cg) == -1) ||
-	    save_state(dir, &s) == -1 ||
+	if (!saved || zombie || save_state(dir, &s) == -1 ||
 	    (pid_file != NULL && oci_write_pid_file(pid_file, s.pid) == -1) || sync_post(last) == -1) {
 		int err = errno;
 
@@ -964,6 +972,8 @@ static int cmd_delete(const struct oci_global *g, int argc, char **argv)
 		 * wrote it, whose init died with it (container.c). */
 		snprintf(path, sizeof(path), "%s/exec.fifo", dir);
 		if (err == ENOENT && access(path, F_OK) == 0) {
+			if (oci_cgroup_load(dir, &cg, &found) == 0 && found > 0)
+				cgroup_destroy(&cg);
 			remove_dir(g, dir);
 			say("removed what a failed create left of \"%s\"", argv[optind]);
 			return EXIT_OK;
@@ -986,9 +996,13 @@ static int cmd_delete(const struct oci_global *g, int argc, char **argv)
 	/* What is left in its cgroups (a process that was put there, or
 	 * that outlived a joined PID namespace's init) killed, and they go:
 	 * the state stays until they are gone, for delete to try again. */
-	if (oci_cgroup_load(dir, &cg, &found) == -1 || (found > 0 && cgroup_destroy(&cg) == -1))
+	if (oci_cgroup_load(dir, &cg, &found) == -1 || (found > 0 && cgroup_destroy(&cg) == -1)) {
+		struct nsl_failure first;
+
+		nsl_fail_save(&first); /* the call that failed, and errno */
 		return failed(g, EXIT_RUNTIME, "delete \"%s\": its cgroups: %s: %s", argv[optind],
-			      nsl_failed_call(), strerror(errno));
+			      first.call, strerror(first.err));
+	}
 	if (found > 0)
 		say("the container's cgroups are emptied and removed");
 	remove_dir(g, dir);

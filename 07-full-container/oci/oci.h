@@ -20,10 +20,11 @@
  * listed, else the host's network; user when listed, with run's maps,
  * which uidMappings and gidMappings may only repeat;
  * cgroup always); mounts of type bind, as run's volumes (ro, rw, bind,
- * rbind, private, rprivate). The mounts nslab makes anyway (/proc,
- * /dev, /dev/pts, /dev/shm, /sys) are taken as asked for; /dev/mqueue
- * and /sys/fs/cgroup are not mounted yet, and `create --debug` names
- * them. linux.seccomp is compiled to BPF (seccomp_bpf.h) and replaces
+ * rbind, private, rprivate), and new tmpfs and mqueue mounts. The mounts
+ * nslab makes anyway (/proc, /dev, /dev/pts, /dev/shm, /sys) are taken
+ * as asked for; a cgroup at /sys/fs/cgroup is a read-only cgroup2 of the
+ * container's own on a cgroup2 host, and not mounted yet on v1 (`create
+ * --debug` says so). linux.seccomp is compiled to BPF (seccomp_bpf.h) and replaces
  * run's filter, for the command and for every exec; the five capability
  * sets and noNewPrivileges are honored; a namespace "path" is joined
  * (pid by create, the rest by the init), but a user namespace's.

@@ -48,48 +48,45 @@
 #include "fail.h"
 #include "say.h"
 
-#define fail_with(...) ((void)nsl_fail(__VA_ARGS__), -1)
-
 /* systemd's "slice:prefix:name" as a path: "/a.slice/a-b.slice/" then
- * "prefix-name.scope" (or NAME, when it is a slice itself). */
+ * "prefix-name.scope" (or NAME, when it is a slice itself). A slice's
+ * name is its parents' joined by "-": no empty part ("-.slice" is the
+ * root itself). */
 static int systemd_path(const char *given, char *out, size_t len)
 {
 	const char *c1 = strchr(given, ':'), *c2 = c1 != NULL ? strchr(c1 + 1, ':') : NULL;
 	char slice[256];
 	size_t n = 0, stem;
 
+	errno = EINVAL;
 	if (c2 == NULL || strchr(c2 + 1, ':') != NULL || strchr(given, '/') != NULL ||
-	    c2[1] == '\0' || (size_t)(c1 - given) >= sizeof(slice)) {
-		errno = EINVAL;
-		return fail_with("linux.cgroupsPath \"%s\": with --systemd-cgroup, "
-				 "\"slice:prefix:name\"", given);
-	}
+	    c2[1] == '\0' || (size_t)(c1 - given) >= sizeof(slice))
+		return nsl_fail("linux.cgroupsPath \"%s\": with --systemd-cgroup, "
+				"\"slice:prefix:name\"", given);
 	if (c1 == given) /* runc's default, as root */
 		snprintf(slice, sizeof(slice), "system.slice");
 	else
 		snprintf(slice, sizeof(slice), "%.*s", (int)(c1 - given), given);
-	stem = strlen(slice) - strlen(".slice");
-	if (strlen(slice) <= strlen(".slice") || strcmp(slice + stem, ".slice") != 0) {
-		errno = EINVAL;
-		return fail_with("linux.cgroupsPath \"%s\": \"%s\" is not a slice's name", given,
-				 slice);
-	}
+	stem = strlen(slice) > strlen(".slice") ? strlen(slice) - strlen(".slice") : 0;
+	if (stem == 0 || strcmp(slice + stem, ".slice") != 0 ||
+	    (strcmp(slice, "-.slice") != 0 &&
+	     (slice[0] == '-' || slice[stem - 1] == '-' || strstr(slice, "--") != NULL)))
+		return nsl_fail("linux.cgroupsPath \"%s\": \"%s\" is not a slice's name", given,
+				slice);
 	out[0] = '\0';
-	if (strcmp(slice, "-.slice") != 0) {
-		/* Each "-" in the stem is one slice deeper. */
-		for (size_t i = 0; i <= stem && n < len; i++)
-			if (i == stem || slice[i] == '-')
-				n += (size_t)snprintf(out + n, len - n, "/%.*s.slice", (int)i, slice);
-	}
-	if (strlen(c2 + 1) > strlen(".slice") &&
+	/* Each "-" in the stem is one slice deeper. */
+	for (size_t i = 0; strcmp(slice, "-.slice") != 0 && i <= stem && n < len; i++)
+		if (i == stem || slice[i] == '-')
+			n += (size_t)snprintf(out + n, len - n, "/%.*s.slice", (int)i, slice);
+	if (n < len && strlen(c2 + 1) > strlen(".slice") &&
 	    strcmp(c2 + 1 + strlen(c2 + 1) - strlen(".slice"), ".slice") == 0)
-		n += (size_t)snprintf(out + n, n < len ? len - n : 0, "/%s", c2 + 1);
-	else
-		n += (size_t)snprintf(out + n, n < len ? len - n : 0, "/%.*s%s%s.scope",
-				      (int)(c2 - c1 - 1), c1 + 1, c2 - c1 > 1 ? "-" : "", c2 + 1);
+		n += (size_t)snprintf(out + n, len - n, "/%s", c2 + 1);
+	else if (n < len)
+		n += (size_t)snprintf(out + n, len - n, "/%.*s%s%s.scope", (int)(c2 - c1 - 1),
+				      c1 + 1, c2 - c1 > 1 ? "-" : "", c2 + 1);
 	if (n >= len) {
 		errno = ENAMETOOLONG;
-		return fail_with("linux.cgroupsPath \"%s\"", given);
+		return nsl_fail("linux.cgroupsPath \"%s\"", given);
 	}
 	return 0;
 }
@@ -234,6 +231,8 @@ int oci_cgroup_create(const struct oci_config *o, const char *id, int systemd,
 	    cgroup_make_at(cg, limits) == -1)
 		goto fail;
 	*made = 1;
+	if (cg->v2.path[0] == '\0' && cg->v2_err != 0)
+		say("no cgroup v2 at %s: %s (no limit needs it)", path, strerror(cg->v2_err));
 	if (cg->v2.path[0] != '\0')
 		say("the container's cgroup v2: %s (%d level%s made)", cg->v2.path, cg->v2.made,
 		    cg->v2.made == 1 ? "" : "s");
@@ -263,14 +262,14 @@ int oci_cgroup_save(const char *dir, const struct cgroup *cg)
 	snprintf(path, sizeof(path), "%s/cgroup", dir);
 	f = fopen(path, "we");
 	if (f == NULL)
-		return fail_with("open(\"%s\")", path);
+		return nsl_fail("open(\"%s\")", path);
 	if (cg->v2.path[0] != '\0')
 		fprintf(f, "v2 %d %s\n", cg->v2.made, cg->v2.path);
 	for (int i = 0; i < CG_NCTRL; i++)
 		if (cg->v1[i].path[0] != '\0')
 			fprintf(f, "%s %d %s\n", cgroup_ctrl_name(i), cg->v1[i].made, cg->v1[i].path);
 	if (fclose(f) != 0)
-		return fail_with("write(\"%s\")", path);
+		return nsl_fail("write(\"%s\")", path);
 	return 0;
 }
 
@@ -285,7 +284,7 @@ int oci_cgroup_load(const char *dir, struct cgroup *cg, int *found)
 	snprintf(path, sizeof(path), "%s/cgroup", dir);
 	f = fopen(path, "re");
 	if (f == NULL)
-		return errno == ENOENT ? 0 : fail_with("open(\"%s\")", path);
+		return errno == ENOENT ? 0 : nsl_fail("open(\"%s\")", path);
 	while (fgets(line, sizeof(line), f) != NULL) {
 		struct cgroup_dir *d = NULL;
 
