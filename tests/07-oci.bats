@@ -717,9 +717,11 @@ oci_cgroups_path() { # oci_cgroups_path NAME
 	grep -q '^0::/$' "$T/io/cg"
 	# runc spec's cgroup mount: on a cgroup2 host, a cgroup2 of the
 	# container's own at /sys/fs/cgroup, read-only, its root the
-	# container's cgroup (its pids.max is the limit); on v1, none yet.
+	# container's cgroup (mountinfo writes a root as the reader's cgroup
+	# namespace sees it: from here, the host's path; inside, pids.max is
+	# the limit); on v1, none yet.
 	if [ "$(served_by pids)" = 2 ]; then
-		assert_equal "$(awk '$5 == "/sys/fs/cgroup" { for (i = 7; $i != "-"; i++); print $4, $(i + 1), ($6 ~ /(^|,)ro(,|$)/) }' "/proc/$cmd/mountinfo")" "/ cgroup2 1"
+		assert_equal "$(awk '$5 == "/sys/fs/cgroup" { for (i = 7; $i != "-"; i++); print $4, $(i + 1), ($6 ~ /(^|,)ro(,|$)/) }' "/proc/$cmd/mountinfo")" "$cg cgroup2 1"
 		assert_equal "$(cat "$T/io/pidsmax")" 16
 	else
 		assert_equal "$(awk '$5 == "/sys/fs/cgroup"' "/proc/$cmd/mountinfo")" ""
