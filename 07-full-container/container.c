@@ -11,6 +11,7 @@
  *   uid and gid 0               root of the user namespace, if we made one
  *   setsid()                    the caller's Ctrl-C goes to the runtime
  *   unshare(CLONE_NEWCGROUP)    (a cgroup placement, later, comes first)
+ *   (the OCI runtime's sysctls) written in our new namespaces
  *   fs_setup()                  the rootfs as /, /proc, /dev, /sys, ...
  *                               (the OCI runtime's root.readonly: then /
  *                               remounted read-only)
@@ -20,6 +21,7 @@
  *                               for the command; before seccomp, which
  *                               refuses unshare() with namespace flags,
  *                               and while /proc/self is still ours
+ *   (the OCI runtime's oomScoreAdj)
  *   PR_SET_DUMPABLE 0           the host's binary must not be reachable
  *   -t: a pty                   from the container's own devpts (tty/)
  *   block signals, harden       (the OCI runtime's rlimits,) caps,
@@ -278,7 +280,7 @@ static int set_up(const struct ctr_config *c, struct mnt_record *record,
 		}
 		say_more("unshare(CLONE_NEWCGROUP): my cgroup is / in my cgroup namespace");
 	}
-	if (fs_setup(&fc) == -1)
+	if (ctr_set_sysctls(c) == -1 || fs_setup(&fc) == -1)
 		return -1;
 	ctr_phase("mounted");
 	if (net_setup(c, veth) == -1)
@@ -290,7 +292,7 @@ static int set_up(const struct ctr_config *c, struct mnt_record *record,
 		nsl_error(errno, "sethostname(\"%s\")", c->hostname);
 		return -1;
 	}
-	if (set_time(c) == -1)
+	if (set_time(c) == -1 || ctr_set_oom(c) == -1)
 		return -1;
 	/* This process runs the host's nslab binary for its whole life. A
 	 * process that is not dumpable has its /proc/PID files owned by

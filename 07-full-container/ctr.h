@@ -33,6 +33,7 @@ struct harden_filter;               /* harden.h */
 #define CTR_MAX_NEWFS 8
 #define CTR_MAX_PATHS 64
 #define CTR_MAX_GROUPS 64
+#define CTR_MAX_SYSCTL 32
 
 struct ctr_config {
 	char name[CTR_NAME_MAX + 1];     /* --name, or generated */
@@ -108,6 +109,12 @@ struct ctr_config {
 	int env_exact;                   /* the OCI runtime: the command's
 					  * environment is env[] alone, no
 					  * PATH, HOME, TERM or HOSTNAME added */
+	int oom_set;                     /* the OCI runtime's oomScoreAdj: */
+	int oom_score_adj;               /* -1000 to 1000 (run: inherited) */
+	struct ctr_sysctl {              /* the OCI runtime's linux.sysctl, */
+		const char *key, *value; /* each of a namespace the container */
+	} sysctl[CTR_MAX_SYSCTL];        /* has of its own: "kernel.shmmax" */
+	size_t nsysctl;
 };
 
 /* The signals the runtime and the container's init pass on to the

@@ -325,6 +325,13 @@ bad_config() { # bad_config SED-EXPRESSION EXPECTED-TEXT
 	bad_config 's/"resources": {/"resources": {"memory": {"limit": 67108864, "swap": 1048576},/' 'linux.resources.memory.swap: 1048576, less than memory.limit (67108864)'
 	bad_config 's/"resources": {/"resources": {"pids": {"limit": "many"},/' 'linux.resources.pids.limit: an integer from'
 	bad_config 's/"resources": {/"resources": {"cpu": {"quota": 10},/' "linux.resources.cpu.quota: 10 us, less than the kernel's 1000"
+	# linux.sysctl: only a namespace's own, and net.* only with a network
+	# namespace; process.oomScoreAdj in the kernel's range.
+	bad_config 's/"linux": {/"linux": {"sysctl": {"kernel.pid_max": "100"},/' 'linux.sysctl: "kernel.pid_max" belongs to no namespace: it would change the host'
+	bad_config 's/"linux": {/"linux": {"sysctl": {"net.ipv4.ip_forward": "1"},/; s/"type": "network"/"type": "cgroup"/' 'linux.sysctl: "net.ipv4.ip_forward" is the network namespace'"'"'s, and the container has the host'"'"'s'
+	bad_config 's/"linux": {/"linux": {"sysctl": {"kernel.shmmax": 1},/' 'linux.sysctl.kernel.shmmax: a number, not a string'
+	bad_config 's/"linux": {/"linux": {"sysctl": {"kernel\/shmmax": "1"},/' 'linux.sysctl: "kernel/shmmax" is not a sysctl'"'"'s name'
+	bad_config 's/"terminal": false,/"terminal": false, "oomScoreAdj": -1001,/' 'process.oomScoreAdj: -1001 is not an integer from -1000 to 1000'
 	# Too deep, too big.
 	local b=$T/bad
 	printf '%s' "$(printf '[%.0s' $(seq 100))" >"$b/config.json"
@@ -802,6 +809,45 @@ oci_cgroups_path() { # oci_cgroups_path NAME
 	wait_for stopped c16
 	"${OCI[@]}" delete c16
 	[ ! -e "$top/nslab.slice" ]
+	assert_equal "$(cat "$T/err")" ""
+	assert_host_unchanged
+}
+
+@test "07o.17 linux.sysctl and process.oomScoreAdj: the container's own IPC and network settings, read from the host in its namespaces, the host's untouched; the init, the command and exec's command get their oom_score_adj" {
+	need_root
+	local b=$T/bundle cmd shm fwd msg
+	shm=$(cat /proc/sys/kernel/shmmax) fwd=$(cat /proc/sys/net/ipv4/ip_forward)
+	msg=$(cat /proc/sys/kernel/msgmax)
+	oci_bundle "$b" "$ROOTFS"
+	# shellcheck disable=SC2016
+	echo 'echo $$ >/mnt/up; read -r _ </mnt/down' >"$T/io/cmd.sh"
+	# A value the host does not have, to tell them apart.
+	sed -i -e 's|"linux": {|"linux": {"sysctl": {"kernel.shmmax": "123456789", "kernel.msgmax": "4242", "net.ipv4.ip_forward": "'$((1 - fwd))'"},|' \
+		-e 's|"terminal": false,|"terminal": false, "oomScoreAdj": 400,|' "$b/config.json"
+	"${OCI[@]}" create --bundle "$b" c17 >/dev/null 2>"$T/err" </dev/null
+	init=$(oci_pid c17)
+	"${OCI[@]}" start c17
+	fifo_read inside "$T/io/up"
+	cmd=$(children_of "$init")
+	# Read where the kernel keeps them: in the container's IPC and network
+	# namespaces, which nsenter joins; the host's own are as they were.
+	assert_equal "$(nsenter -t "$cmd" -i cat /proc/sys/kernel/shmmax)" 123456789
+	assert_equal "$(nsenter -t "$cmd" -i cat /proc/sys/kernel/msgmax)" 4242
+	assert_equal "$(nsenter -t "$cmd" -n cat /proc/sys/net/ipv4/ip_forward)" $((1 - fwd))
+	assert_equal "$(cat /proc/sys/kernel/shmmax)" "$shm"
+	assert_equal "$(cat /proc/sys/kernel/msgmax)" "$msg"
+	assert_equal "$(cat /proc/sys/net/ipv4/ip_forward)" "$fwd"
+	assert_equal "$(cat "/proc/$init/oom_score_adj")" 400
+	assert_equal "$(cat "/proc/$cmd/oom_score_adj")" 400
+	# exec's process.json has its own, and the container sees its own
+	# sysctls through its read-only /proc/sys.
+	oci_process "$T/p.json" '["sh", "-c", "cat /proc/self/oom_score_adj /proc/sys/kernel/shmmax"]' '"oomScoreAdj": 600,'
+	run --separate-stderr "${OCI[@]}" exec --process "$T/p.json" c17
+	assert_success
+	assert_equal "$output" "$(printf '600\n123456789')"
+	resume
+	wait_for stopped c17
+	"${OCI[@]}" delete c17
 	assert_equal "$(cat "$T/err")" ""
 	assert_host_unchanged
 }

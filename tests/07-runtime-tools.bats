@@ -16,12 +16,12 @@
 load helpers
 
 # The tests run here: the lifecycle, the default config, the process,
-# mounts, namespaces, masked and read-only paths, the hostname, seccomp,
-# the five capability sets, cgroups (pids and memory).
+# mounts, namespaces (and a sysctl), masked and read-only paths, the
+# hostname, seccomp, the five capability sets, cgroups (pids and memory).
 TESTS=(create start state kill kill_no_effect delete delete_only_create_resources
 	misc_props config_updates_without_affect default process process_rlimits process_user
 	root_readonly_true hostname mounts linux_masked_paths linux_readonly_paths
-	linux_ns_path linux_ns_path_type linux_ns_itype linux_ns_nopath
+	linux_ns_path linux_ns_path_type linux_ns_itype linux_ns_nopath linux_sysctl
 	linux_seccomp process_capabilities
 	delete_resources linux_cgroups_pids linux_cgroups_relative_pids linux_cgroups_relative_memory)
 
@@ -116,8 +116,8 @@ suite() { # suite NAME
 	done
 }
 
-@test "07r.4 runtime-tools, namespaces: linux_ns_path, linux_ns_path_type, linux_ns_itype, linux_ns_nopath" {
-	for t in linux_ns_path linux_ns_path_type linux_ns_itype linux_ns_nopath; do
+@test "07r.4 runtime-tools, namespaces: linux_ns_path, linux_ns_path_type, linux_ns_itype, linux_ns_nopath, and a network namespace's sysctl: linux_sysctl" {
+	for t in linux_ns_path linux_ns_path_type linux_ns_itype linux_ns_nopath linux_sysctl; do
 		suite "$t"
 	done
 }

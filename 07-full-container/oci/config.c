@@ -305,6 +305,17 @@ static int read_process(const struct json *p, struct oci_config *o)
 			c->umask_set = 1;
 		}
 	}
+	if ((n = member(p, "process", "oomScoreAdj", JSON_NUMBER, 0, &v)) == -1)
+		return -1;
+	if (n == 1) {
+		long long adj;
+
+		if (json_int(v, -1000, 1000, &adj) == -1)
+			return refuse("process.oomScoreAdj: %s is not an integer from -1000 to 1000",
+				      v->str);
+		c->oom_score_adj = (int)adj;
+		c->oom_set = 1;
+	}
 	/* Absent: false, as the spec has it. */
 	if ((n = member(p, "process", "noNewPrivileges", JSON_TRUE, 0, &v)) == -1)
 		return -1;
@@ -663,6 +674,65 @@ static int read_paths(const struct json *lx, const char *name, const char **list
 	return 0;
 }
 
+/* The sysctls of each namespace, by name or by the start of their names
+ * (ending in '.'), as runc allows them: a container may set only what
+ * is its own. */
+static const struct {
+	const char *name;
+	const char *ns;
+} sysctl_ns[] = {
+	{ "kernel.msgmax", "ipc" }, { "kernel.msgmnb", "ipc" }, { "kernel.msgmni", "ipc" },
+	{ "kernel.sem", "ipc" }, { "kernel.shmall", "ipc" }, { "kernel.shmmax", "ipc" },
+	{ "kernel.shmmni", "ipc" }, { "kernel.shm_rmid_forced", "ipc" }, { "fs.mqueue.", "ipc" },
+	{ "kernel.hostname", "uts" }, { "kernel.domainname", "uts" }, { "net.", "network" },
+};
+
+/* linux.sysctl: an object of strings, each name a sysctl of a namespace
+ * the container has of its own (oci_kernel.c writes them). After
+ * read_namespaces(): a net.* one needs a network namespace. */
+static int read_sysctl(const struct json *lx, struct oci_config *o)
+{
+	const struct json *obj, *v;
+	int n;
+
+	if ((n = member(lx, "linux", "sysctl", JSON_OBJECT, 0, &obj)) <= 0)
+		return n;
+	if (obj->len > CTR_MAX_SYSCTL)
+		return refuse("linux.sysctl: %zu entries, at most %d", obj->len, CTR_MAX_SYSCTL);
+	for (v = obj->child; v != NULL; v = v->next) {
+		const char *k = v->key, *ns = NULL;
+		size_t i, len = strlen(k);
+
+		if (v->type != JSON_STRING)
+			return refuse("linux.sysctl.%s: %s, not a string", k, json_type_name(v->type));
+		if (len == 0 || len > 200 || k[strspn(k, "abcdefghijklmnopqrstuvwxyz"
+						  "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.")] != '\0' ||
+		    k[0] == '.' || k[len - 1] == '.' || strstr(k, "..") != NULL)
+			return refuse("linux.sysctl: \"%s\" is not a sysctl's name (names of letters, "
+				      "digits, '_' and '-', between dots: \"kernel.shmmax\")", k);
+		for (i = 0; i < sizeof(sysctl_ns) / sizeof(sysctl_ns[0]) && ns == NULL; i++) {
+			size_t l = strlen(sysctl_ns[i].name);
+
+			if (sysctl_ns[i].name[l - 1] == '.' ? strncmp(k, sysctl_ns[i].name, l) == 0 :
+							      strcmp(k, sysctl_ns[i].name) == 0)
+				ns = sysctl_ns[i].ns;
+		}
+		if (ns == NULL)
+			return refuse("linux.sysctl: \"%s\" belongs to no namespace: it would change "
+				      "the host (a container may set only kernel.msg*, kernel.sem, "
+				      "kernel.shm*, fs.mqueue.*, kernel.hostname, kernel.domainname, "
+				      "and net.* with a network namespace)", k);
+		if (strcmp(ns, "network") == 0 && o->c.net == CTR_NET_HOST &&
+		    o->c.ns_path[join_type_index("net")] == NULL)
+			return refuse("linux.sysctl: \"%s\" is the network namespace's, and the "
+				      "container has the host's (add {\"type\": \"network\"} to "
+				      "linux.namespaces)", k);
+		o->c.sysctl[o->c.nsysctl].key = k;
+		o->c.sysctl[o->c.nsysctl++].value = v->str;
+	}
+	return 0;
+}
+
 /* linux.seccomp, compiled (seccomp_bpf.c) to replace run's filter;
  * absent or null: run's filter. */
 static int read_seccomp(const struct json *lx, struct oci_config *o)
@@ -928,7 +998,8 @@ int oci_config_load(const char *bundle, struct oci_config *o)
 	if (o->c.userns && (read_map(lx, "uidMappings", getuid()) == -1 ||
 			    read_map(lx, "gidMappings", getgid()) == -1))
 		return -1;
-	if (read_seccomp(lx, o) == -1 || read_cgroups_path(lx, o) == -1 ||
+	if (read_sysctl(lx, o) == -1 || read_seccomp(lx, o) == -1 ||
+	    read_cgroups_path(lx, o) == -1 ||
 	    read_resources(lx, o) == -1)
 		return -1;
 	if (read_paths(lx, "maskedPaths", o->c.masked, &o->c.nmasked, &o->c.masked_set) == -1 ||

@@ -31,8 +31,9 @@
  * linux.cgroupsPath (cgroupfs's path or systemd's slice:prefix:name)
  * and resources' memory, pids and cpu make the container's cgroups
  * (oci_cgroup.c); the rest of resources is named, not applied.
- * Everything else the spec has (sysctl, devices, oomScoreAdj) is not
- * read yet: the container gets run's hardening, the spec's defaults or
+ * linux.sysctl (a namespace's own only) and process.oomScoreAdj are
+ * written by the init (oci_kernel.c). linux.devices is not read yet:
+ * the container gets run's /dev and hardening, the spec's defaults or
  * stricter (docs/deeper/07-oci.md).
  * A user namespace "path", a path to a namespace the runtime itself
  * runs in, another mount type, an unknown namespace type and hooks are

@@ -12,6 +12,7 @@
  *   --detach: exit 0                                container's devpts,
  *   else: wait, pass signals on                     the master to the
  *                                                   console socket;
+ *                                                   oomScoreAdj,
  *                                                   rlimits, caps,
  *                                                   no_new_privs,
  *                                                   seccomp; its user,
@@ -58,7 +59,7 @@ static int body(void *arg)
 		close(master);
 		say("the pty's master went to the console socket: the engine relays it");
 	}
-	if (ctr_harden(&a->o.c) == -1)
+	if (ctr_set_oom(&a->o.c) == -1 || ctr_harden(&a->o.c) == -1)
 		return EXIT_RUNTIME;
 	return ctr_cmd_main(&k);
 }
