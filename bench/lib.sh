@@ -22,7 +22,7 @@ note() {
 # Packages the bench uses. scripts/prereqs.sh installs them (make bench
 # runs it first; run alone, this asks it again); one still missing has
 # its part skipped with a note.
-BENCH_PKGS=(hyperfine bubblewrap crun runc jq gnuplot-nox)
+BENCH_PKGS=(hyperfine bubblewrap crun runc podman conmon jq gnuplot-nox)
 
 installed() { # installed PKG
 	dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'
@@ -41,8 +41,9 @@ install_tools() {
 # One line naming a tool's version, or "missing".
 tool_version() { # tool_version NAME
 	case $1 in
-	hyperfine | bwrap | crun | runc | jq) command -v "$1" >/dev/null && "$1" --version 2>&1 | head -n 1 || echo missing ;;
+	hyperfine | bwrap | crun | runc | podman | jq) command -v "$1" >/dev/null && "$1" --version 2>&1 | head -n 1 || echo missing ;;
 	unshare) unshare --version 2>&1 | head -n 1 ;;
+	conmon) command -v conmon >/dev/null && conmon --version 2>&1 | head -n 1 || echo missing ;;
 	gnuplot) command -v gnuplot >/dev/null && gnuplot --version 2>&1 | head -n 1 || echo missing ;;
 	esac
 }

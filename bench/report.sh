@@ -177,6 +177,30 @@ scale_table() {
 		echo "The floor's: $SCALE_N floors of \`/bin/sleep 1000\`, SIGKILL to each one's PID 1, until the last floor ended: $FLOOR_STOP_MS ms."
 }
 
+# podman run --rm, 07 against crun as its runtime (bench/podman.sh).
+podman_table() {
+	local k a b
+	[ -z "$PODMAN_SKIP" ] || { echo "Not measured: $PODMAN_SKIP."; return 0; }
+	timed pod07 || timed podcrun || { echo "Not measured: see the notes."; return 0; }
+	echo "\`podman run --rm nslab-busybox /bin/true\`, the image imported from ROOTFS, podman's own store in"
+	echo "the bench's temp directory (vfs, no network, no cgroups: scripts/podman-sandbox.sh); only"
+	echo "\`--runtime\` differs. $PODMAN_RUNS runs of each in $PODMAN_ROUNDS rounds, taking turns; all of podman, conmon"
+	echo "and the runtime's create, start and delete are timed."
+	echo
+	echo "| runtime | median (ms) | min (ms) | max (ms) |"
+	echo "|---|---:|---:|---:|"
+	for k in pod07 podcrun; do
+		timed "$k" || continue
+		printf '| %s | %s | %s | %s |\n' "${LABEL[$k]}" "$(med "$k")" "$(csv_field "$k" min)" "$(csv_field "$k" max)"
+	done
+	if timed pod07 && timed podcrun; then
+		a=$(med pod07) b=$(med podcrun)
+		echo
+		echo "07 − crun: $(calc 'sprintf("%+.3f", a - b)' "a=$a" "b=$b") ms a container," \
+			"$(calc 'sprintf("%.1f", 100 * (a - b) / b)' "a=$a" "b=$b")% of podman + crun's time."
+	fi
+}
+
 # A bar chart of the medians, with gnuplot.
 chart() { # chart PNG
 	local k dat=$W/chart.dat
@@ -261,9 +285,13 @@ results_md() { # results_md PNG-NAME SCALE-PNG-NAME
 	[ ! -f "$W/scale.png" ] || { echo "![start-up with $SCALE_N running]($2)" && echo; }
 	scale_table
 	echo
+	echo "## Under podman"
+	echo
+	podman_table
+	echo
 	echo "## The commands"
 	echo
-	for k in "${ORDER[@]}" idle flooridle mid floormid busy floorbusy; do
+	for k in "${ORDER[@]}" idle flooridle mid floormid busy floorbusy pod07 podcrun; do
 		timed "$k" && echo "- ${LABEL[$k]}: \`$(short "${CMDLINE[$k]}")\`"
 	done
 	echo
@@ -278,7 +306,7 @@ results_md() { # results_md PNG-NAME SCALE-PNG-NAME
 	echo "- memory: $(awk '$1 == "MemTotal:" { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
 	echo "- cgroups: $(cgroup_layout)"
 	echo "- load (/proc/loadavg): at start $LOAD_START; at end $LOAD_END"
-	for k in hyperfine unshare bwrap crun runc; do
+	for k in hyperfine unshare bwrap crun runc podman conmon; do
 		echo "- $k: $(tool_version "$k")"
 	done
 	echo
@@ -314,6 +342,8 @@ report() {
 	start_table
 	echo
 	targets
+	echo
+	podman_table
 	echo
 	say "wrote ${base#"$TOP"/}.md${QUICK:+ (QUICK=1)}"
 }

@@ -13,9 +13,10 @@
 #   bwrap            bubblewrap --unshare-all
 #   crun, runc       an OCI bundle of the rootfs, from `crun spec`
 # then where 07's time goes (run --timing, and the system calls of each
-# phase under strace), and the cost at scale: N containers sleeping (1,000;
+# phase under strace), the cost at scale: N containers sleeping (1,000;
 # SCALE_N=N to change it), start-up again (07 and the floor), memory per
-# container, teardown.
+# container, teardown; and last, `podman run --rm` of the same rootfs
+# with 07 as podman's runtime, against crun (bench/podman.sh).
 #
 # It installs what is missing (apt-get), builds the rootfs if needed, and
 # writes bench/results/DATE-HOSTKIND.md (and .png with gnuplot). The host
@@ -34,14 +35,18 @@ ROOTFS=$TOP/rootfs
 # RUNS of each tool in ROUNDS rounds, the tools taking turns.
 if [ -n "${QUICK:-}" ]; then
 	WARMUP=3 RUNS=30 ROUNDS=${ROUNDS:-1} TIMING_RUNS=10 SCALE_N=${SCALE_N:-20} SCALE_RUNS=30
+	PODMAN_RUNS=6 PODMAN_ROUNDS=2
 else
 	WARMUP=20 RUNS=500 ROUNDS=25 TIMING_RUNS=100 SCALE_N=${SCALE_N:-1000} SCALE_RUNS=200
+	PODMAN_RUNS=100 PODMAN_ROUNDS=5
 fi
 
 # shellcheck source=bench/lib.sh
 . "$TOP/bench/lib.sh"
 # shellcheck source=bench/scale.sh
 . "$TOP/bench/scale.sh"
+# shellcheck source=bench/podman.sh
+. "$TOP/bench/podman.sh"
 # shellcheck source=bench/report.sh
 . "$TOP/bench/report.sh"
 
@@ -60,6 +65,7 @@ cleanup() {
 	set +e
 	scale_stop
 	floor_stop
+	"$TOP/scripts/podman-sandbox.sh" remove "$W/podman"
 	sweep_cgroups
 	rm -rf --one-file-system "$W"
 	[ -z "${RESULTS_TMP:-}" ] || rm -f "$RESULTS_TMP"
@@ -114,10 +120,14 @@ unset RUNS_OF
 breakdown
 syscalls
 scale
+scale_stop
+
+# --- under podman -----------------------------------------------------------------
+
+podman_bench
 
 # --- the report -------------------------------------------------------------------
 
-scale_stop
 sweep_cgroups
 host_state >"$W/host.after"
 LOAD_END=$(cat /proc/loadavg)

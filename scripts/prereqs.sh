@@ -15,7 +15,8 @@
 #           util-linux (unshare, nsenter, lsns, setpriv, ipcs...), script,
 #           iproute2 (ip), procps (ps, pgrep), useradd, strace
 #   docs    test (the transcripts run the demos and 07)
-#   bench   test, and hyperfine, bubblewrap, crun, runc, jq, gnuplot-nox
+#   bench   test, and hyperfine, bubblewrap, crun, runc, podman, conmon, jq,
+#           gnuplot-nox
 #   vm      qemu-system-x86 (make vm-test)
 #   diagrams  nodejs, npm, chromium and a CJK font (fonts-wqy-microhei),
 #           then mermaid-cli from the npm registry, pinned by
@@ -142,6 +143,8 @@ need_bench() {
 	cmds bubblewrap bwrap
 	cmds crun crun
 	cmds runc runc
+	cmds podman podman
+	cmds conmon conmon
 	cmds jq jq
 	cmds gnuplot-nox gnuplot
 }

@@ -7,14 +7,11 @@
 # conmon's child, with its state in /run/nslab-oci; the command is the
 # init's; stop's SIGTERM reaches a trap; rm leaves nothing.
 #
-# podman runs in a sandbox of this file's own (its store, run and tmp
-# directories below $BATS_FILE_TMPDIR, vfs storage, no network), with
-# cgroups disabled: nslab's runtime reads no cgroupsPath yet, and this
-# machine's own cgroups are not a test's to touch. A containers.conf
-# says so, and names our runtime among those that may run without
-# cgroups (podman's own list names only crun and krun). Its limits are
-# set below the machine's: podman asks for RLIMIT_NOFILE 1048576, and a
-# root without CAP_SYS_RESOURCE (a CI sandbox's) cannot raise a limit.
+# podman runs in a sandbox of this file's own, scripts/podman-sandbox.sh's
+# (its store, run and tmp directories below $BATS_FILE_TMPDIR, vfs
+# storage, no network), with cgroups disabled: this machine's own
+# cgroups are not a test's to touch (07o.14 to 07o.16 check the
+# runtime's cgroups, where podman would have them made).
 
 # ROOTFS is set in ctr.bash (ctr_setup_file).
 # shellcheck disable=SC2153
@@ -33,48 +30,18 @@ setup_file() {
 	fi
 	[ -z "$PODMAN_SKIP" ] || return 0
 	export D=$BATS_FILE_TMPDIR/podman
-	mkdir -p "$D/tmp" "$D/net"
-	cat >"$D/containers.conf" <<-EOF
-		[containers]
-		netns = "none"
-		cgroups = "disabled"
-		default_ulimits = ["nofile=1024:1024", "nproc=4096:4096"]
-		[engine]
-		cgroup_manager = "cgroupfs"
-		events_logger = "none"
-		image_copy_tmp_dir = "$D/tmp"
-		runtime_supports_nocgroup = ["07-full-container"]
-		[network]
-		network_config_dir = "$D/net"
-	EOF
-	# One command for podman, for the checks and for script(1).
-	cat >"$D/podman" <<-EOF
-		#!/bin/sh
-		CONTAINERS_CONF=$D/containers.conf exec podman --root $D/store --runroot $D/run \\
-		    --tmpdir $D/tmp --storage-driver vfs --runtime $NSLAB_BIN/07-full-container "\$@"
-	EOF
-	chmod +x "$D/podman"
-	# podman import keeps a cache in /var/lib/containers whatever its
-	# store: it gets a /var/lib of its own, gone when it exits.
-	tar -C "$ROOTFS" -c . |
-		unshare -m sh -c 'mount -t tmpfs nslab-podman /var/lib && exec "$@"' _ \
-			"$D/podman" import - nslab-busybox >"$D/import.log" 2>&1 ||
-		PODMAN_SKIP="podman import failed: $(tail -n 1 "$D/import.log")"
+	"$NSLAB_ROOT/scripts/podman-sandbox.sh" make "$D" "$ROOTFS" >"$BATS_FILE_TMPDIR/import.log" 2>&1 ||
+		PODMAN_SKIP="podman import failed: $(tail -n 1 "$BATS_FILE_TMPDIR/import.log")"
 }
 
 teardown_file() {
-	[ -n "${D:-}" ] && [ -x "$D/podman" ] || return 0
-	"$D/podman" rm -a -f -t 0 >/dev/null 2>&1 || true
-	"$D/podman" rmi -a -f >/dev/null 2>&1 || true
-	# A container's /dev/shm is a mount in the store: never rm -rf one.
-	grep -q " $D/" /proc/self/mountinfo && umount -R "$D/run" "$D/store" 2>/dev/null
-	return 0
+	[ -z "${D:-}" ] || "$NSLAB_ROOT/scripts/podman-sandbox.sh" remove "$D"
 }
 
 setup() {
 	[ -z "$PODMAN_SKIP" ] || skip "$PODMAN_SKIP"
 	ctr_setup
-	PM=("$D/podman")
+	PM=("$D/podman" --runtime "$NSLAB_BIN/07-full-container")
 	podman_before=$(podman_traces)
 }
 
@@ -149,7 +116,7 @@ init_of() { # init_of ID
 	[ "${lines[0]}" -gt 2 ]
 	assert_equal "${lines[1]}" "${id:0:12}"
 	# exec -it: a pty of the container's devpts, sent to conmon.
-	run timeout "$(guard_s)" script -qec "stty cols 91 rows 23; $D/podman exec -it p2 sh -c 'tty; stty size'" /dev/null </dev/null
+	run timeout "$(guard_s)" script -qec "stty cols 91 rows 23; ${PM[*]} exec -it p2 sh -c 'tty; stty size'" /dev/null </dev/null
 	assert_success
 	assert_output --regexp '/dev/pts/[0-9]+'
 	assert_output --partial '23 91'
@@ -167,12 +134,12 @@ init_of() { # init_of ID
 }
 
 @test "07p.3 podman run -it: the command's terminal is a pty of the container's own devpts, sized as ours; keys typed reach it" {
-	run timeout "$(guard_s)" script -qec "stty cols 77 rows 22; $D/podman run --rm -it nslab-busybox sh -c 'tty; stty size; exit 3'" /dev/null </dev/null
+	run timeout "$(guard_s)" script -qec "stty cols 77 rows 22; ${PM[*]} run --rm -it nslab-busybox sh -c 'tty; stty size; exit 3'" /dev/null </dev/null
 	assert_failure 3
 	assert_output --partial '/dev/pts/0'
 	assert_output --partial '22 77'
 	# shellcheck disable=SC2016
-	run timeout "$(guard_s)" script -qec "$D/podman run --rm -it nslab-busybox sh" /dev/null <<<'echo typed-$((6 * 7)); exit 4'
+	run timeout "$(guard_s)" script -qec "${PM[*]} run --rm -it nslab-busybox sh" /dev/null <<<'echo typed-$((6 * 7)); exit 4'
 	assert_failure 4
 	assert_output --partial 'typed-42'
 	assert_all_unchanged
