@@ -266,7 +266,7 @@ static int set_up(const struct ctr_config *c, struct mnt_record *record,
 		.readonly = c->readonly_set ? c->readonly : NULL, .nreadonly = c->nreadonly,
 		/* With an overlay, a mount point made for a volume goes to
 		 * the upper layer, never into the rootfs: nothing to record. */
-		.userns = c->userns, .record = c->overlay ? NULL : record,
+		.userns = c->userns || c->in_userns, .record = c->overlay ? NULL : record,
 		.overlay = c->overlay, .upper = c->upper,
 	};
 

@@ -63,6 +63,10 @@ struct ctr_config {
 	mode_t umask;                    /* (run: left as inherited) */
 	int userns;                      /* a new user namespace: rootless,
 					  * or --userns as root */
+	int in_userns;                   /* the OCI runtime, run in a user
+					  * namespace that is not the host's
+					  * (rootless podman's): no mknod,
+					  * /dev's nodes bound, as in ours */
 	uid_t host_uid;                  /* who ran us: mapped to 0 inside */
 	gid_t host_gid;
 

@@ -12,7 +12,7 @@ bench-build: | prereqs ## build bin/bench/floor, the floor program of the benchm
 	@$(MAKE) --no-print-directory -C bench -f ../mk/common.mk TOP=.. PROG=floor SRCS=floor.c \
 		BINDIR='$(BENCH_BINDIR)/bench' CC='$(CC)' WERROR='$(WERROR)' SANITIZE='$(SANITIZE)'
 
-bench: all bench-build ## time 07's start-up against floor, unshare, bwrap, crun, runc (QUICK=1: short)
+bench: all bench-build ## time 07's start-up against floor, unshare, bwrap, crun, runc; podman with 07 against crun (QUICK=1: short)
 	@$(SUDO) env BINDIR='$(BENCH_BINDIR)' QUICK='$(QUICK)' bench/run.sh
 
 .PHONY: bench bench-build

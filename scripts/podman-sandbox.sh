@@ -16,9 +16,14 @@
 # to. Then it imports ROOTFS as the image nslab-busybox (podman import).
 # The runtime is the caller's to give, with --runtime, on every call.
 #
-# remove stops and removes every container and image of DIR/podman, and
-# unmounts what is still mounted below DIR (a container's /dev/shm is a
-# mount in the store: never rm -rf one); DIR itself is the caller's.
+# As a user, the same makes a rootless podman (newuidmap, and the user's
+# subordinate ids in /etc/subuid and /etc/subgid; HOME and
+# XDG_RUNTIME_DIR of the user's own).
+#
+# remove, as whoever made DIR, stops and removes every container and
+# image of DIR/podman, unmounts what is still mounted below DIR (a
+# container's /dev/shm is a mount in the store: never rm -rf one), and
+# ends a user's podman's pause process; DIR itself is the caller's.
 set -eu
 
 case ${1:-} in
@@ -45,11 +50,16 @@ make)
 		    --tmpdir $d/tmp --storage-driver vfs "\$@"
 	EOF
 	chmod +x "$d/podman"
-	# podman import keeps a cache in /var/lib/containers whatever its
-	# store: it gets a /var/lib of its own, gone when it exits.
-	tar -C "$rootfs" -c . |
-		unshare -m sh -c 'mount -t tmpfs nslab-podman /var/lib && exec "$@"' _ \
-			"$d/podman" import - nslab-busybox >/dev/null
+	# As root, podman import keeps a cache in /var/lib/containers
+	# whatever its store: it gets a /var/lib of its own, gone when it
+	# exits. A user's podman keeps it in its $HOME.
+	if [ "$(id -u)" -eq 0 ]; then
+		tar -C "$rootfs" -c . |
+			unshare -m sh -c 'mount -t tmpfs nslab-podman /var/lib && exec "$@"' _ \
+				"$d/podman" import - nslab-busybox >/dev/null
+	else
+		tar -C "$rootfs" -c . | "$d/podman" import - nslab-busybox >/dev/null
+	fi
 	;;
 remove)
 	[ $# -eq 2 ] || { echo "usage: $0 remove DIR" >&2; exit 2; }
@@ -59,6 +69,15 @@ remove)
 	"$d/podman" rmi -a -f >/dev/null 2>&1 || true
 	if grep -q " $d/" /proc/self/mountinfo; then
 		umount -R "$d/run" "$d/store" 2>/dev/null || true
+	fi
+	# A user's podman leaves a process behind, podman's "pause", which
+	# holds its user namespace for the next call: its pid is in the
+	# tmp directory. It is ours to end (is it still podman?).
+	if [ -f "$d/tmp/pause.pid" ]; then
+		pid=$(cat "$d/tmp/pause.pid")
+		if [ "$(readlink "/proc/$pid/exe" 2>/dev/null)" = "$(command -v podman)" ]; then
+			kill "$pid" 2>/dev/null || true
+		fi
 	fi
 	;;
 *)

@@ -12,41 +12,6 @@ load helpers
 LAB_USER=nslab-lab
 LAB_RANGE=200000-265535
 
-# What useradd and usermod rewrite: each file and its "-" backup.
-ACCOUNT_FILES="/etc/passwd /etc/group /etc/shadow /etc/gshadow /etc/subuid /etc/subgid"
-
-# Keep a byte-for-byte copy of every account file (and note the ones that
-# do not exist), so teardown_file can put /etc back exactly.
-save_accounts() {
-	local base f save=$BATS_FILE_TMPDIR/accounts
-	mkdir -p "$save"
-	for base in $ACCOUNT_FILES; do
-		for f in "$base" "$base-"; do
-			if [ -e "$f" ]; then
-				cp -a "$f" "$save/${f##*/}"
-			else
-				touch "$save/${f##*/}.absent"
-			fi
-		done
-	done
-	stat -c %y /etc >"$save/.etc-mtime"
-}
-
-restore_accounts() {
-	local base f save=$BATS_FILE_TMPDIR/accounts
-	[ -f "$save/.etc-mtime" ] || return 0
-	for base in $ACCOUNT_FILES; do
-		for f in "$base" "$base-"; do
-			if [ -e "$save/${f##*/}.absent" ]; then
-				rm -f "$f"
-			elif ! cmp -s "$save/${f##*/}" "$f"; then
-				cp -a "$save/${f##*/}" "$f"
-			fi
-		done
-	done
-	touch -m -d "$(cat "$save/.etc-mtime")" /etc
-}
-
 # As root, with newuidmap at hand: make LAB_USER (no home, no login) and
 # give it subordinate ids, unless it has them already. The tests see
 # LAB_UID, LAB_GID and LAB_SUB (the first subordinate id), or LAB_WHY.

@@ -32,10 +32,58 @@ setup_file() {
 	export D=$BATS_FILE_TMPDIR/podman
 	"$NSLAB_ROOT/scripts/podman-sandbox.sh" make "$D" "$ROOTFS" >"$BATS_FILE_TMPDIR/import.log" 2>&1 ||
 		PODMAN_SKIP="podman import failed: $(tail -n 1 "$BATS_FILE_TMPDIR/import.log")"
+	rootless_setup
+}
+
+# Rootless podman's user: made for this file, with subordinate ids (the
+# account files are saved first and put back by teardown_file), and a
+# directory of its own, $RL: its HOME, its XDG_RUNTIME_DIR, a copy of
+# the rootfs it owns and its podman sandbox.
+RL_USER=nslab-podman
+RL_RANGE=300000-365535
+rootless_setup() {
+	export RL=$BATS_FILE_TMPDIR/rootless RL_SKIP="needs newuidmap and newgidmap (install the uidmap package)"
+	command -v newuidmap >/dev/null && command -v newgidmap >/dev/null || return 0
+	RL_SKIP="needs user namespaces for users (see /proc/sys/user/max_user_namespaces)"
+	setpriv --reuid=65534 --regid=65534 --clear-groups unshare -U true 2>/dev/null || return 0
+	RL_SKIP="could not make the user $RL_USER (useradd, usermod)"
+	command -v useradd >/dev/null || return 0
+	save_accounts
+	if ! id -u "$RL_USER" >/dev/null 2>&1; then
+		useradd -M -r -s /usr/sbin/nologin "$RL_USER" || return 0
+	fi
+	if ! grep -q "^$RL_USER:" /etc/subuid || ! grep -q "^$RL_USER:" /etc/subgid; then
+		usermod --add-subuids "$RL_RANGE" --add-subgids "$RL_RANGE" "$RL_USER" || return 0
+	fi
+	mkdir -p "$RL/home" "$RL/xdg"
+	chmod 700 "$RL/xdg"
+	cp -a "$ROOTFS" "$RL/rootfs"
+	chown -R "$RL_USER:" "$RL"
+	as_rl "$NSLAB_ROOT/scripts/podman-sandbox.sh" make "$RL/pm" "$RL/rootfs" >"$BATS_FILE_TMPDIR/rl-import.log" 2>&1 || {
+		RL_SKIP="rootless podman import failed: $(tail -n 1 "$BATS_FILE_TMPDIR/rl-import.log")"
+		return 0
+	}
+	RL_SKIP=
+}
+
+# CMD as the rootless user, in its own HOME and XDG_RUNTIME_DIR (AS_RL:
+# the same, as words, for script(1)'s command line).
+as_rl() {
+	local AS_RL
+	as_rl_words
+	"${AS_RL[@]}" "$@"
+}
+as_rl_words() {
+	AS_RL=(setpriv "--reuid=$RL_USER" "--regid=$RL_USER" --init-groups
+		env -i PATH=/usr/local/bin:/usr/bin:/bin "HOME=$RL/home" "XDG_RUNTIME_DIR=$RL/xdg")
 }
 
 teardown_file() {
 	[ -z "${D:-}" ] || "$NSLAB_ROOT/scripts/podman-sandbox.sh" remove "$D"
+	if [ -n "${RL:-}" ] && [ -x "$RL/pm/podman" ]; then
+		as_rl "$NSLAB_ROOT/scripts/podman-sandbox.sh" remove "$RL/pm"
+	fi
+	restore_accounts
 }
 
 setup() {
@@ -202,5 +250,53 @@ init_of() { # init_of ID
 	assert_equal "$(stat -c %a "$T/io/f")" 600
 	[ ! -e "$T/io/d2" ]
 	"${PM[@]}" rm -f -t 0 p4 >/dev/null
+	assert_all_unchanged
+}
+
+@test "07p.5 rootless podman: a user's podman runs the runtime as root of its user namespace, the state in the user's XDG_RUNTIME_DIR; run --rm, -d, exec, stop, rm and -it as rootful" {
+	[ -z "$RL_SKIP" ] || skip "$RL_SKIP"
+	local uid sub id out AS_RL rl
+	as_rl_words
+	rl=("${AS_RL[@]}" "$RL/pm/podman" --runtime "$CTR")
+	uid=$(id -u "$RL_USER")
+	sub=$(awk -F: -v u="$RL_USER" '$1 == u { print $2; exit }' /etc/subuid)
+	# podman's own user namespace maps root to the user and 1 on to its
+	# subordinate ids; the config asks for none of its own.
+	run --separate-stderr "${rl[@]}" run --rm nslab-busybox sh -c 'id -u; cat /proc/self/uid_map; exit 3'
+	assert_failure 3
+	assert_equal "$(awk '{ $1 = $1; print }' <<<"$output")" "0
+0 $uid 1
+1 $sub 65536"
+	# -d: from the host, the init is our binary, run by the user, and its
+	# state is in the user's XDG_RUNTIME_DIR: root there may not write
+	# /run.
+	# shellcheck disable=SC2016
+	id=$("${rl[@]}" run -d -v "$T/io:/mnt" nslab-busybox \
+		sh -c 'trap "echo got-TERM >/mnt/log; exit 0" TERM; echo $$ >/mnt/up; sleep 1000 & wait')
+	fifo_read inside "$T/io/up"
+	init=$(grep -o '"pid":[0-9]*' "$RL/xdg/nslab-oci/$id/state.json" | cut -d: -f2)
+	assert_equal "$(readlink "/proc/$init/exe")" "$CTR"
+	assert_equal "$(status_of "$init" Uid)" "$uid $uid $uid $uid"
+	[ ! -e /run/nslab-oci ]
+	run "${rl[@]}" exec "$id" sh -c 'id -u; exit 5'
+	assert_failure 5
+	assert_equal "${lines[-1]}" 0
+	run timeout "$(guard_s)" script -qec "$(printf '%q ' "${rl[@]}") exec -it $id sh -c 'tty'" /dev/null </dev/null
+	assert_success
+	assert_output --regexp '/dev/pts/[0-9]+'
+	run "${rl[@]}" stop -t 30 "$id"
+	assert_success
+	assert_equal "$(cat "$T/io/log")" got-TERM
+	wait_for gone "$init"
+	out=$("${rl[@]}" inspect --format '{{.State.ExitCode}}' "$id")
+	assert_equal "$out" 0
+	"${rl[@]}" rm "$id" >/dev/null
+	[ ! -e "$RL/xdg/nslab-oci" ]
+	# -it, run: the terminal is a pty of the container's own devpts.
+	run timeout "$(guard_s)" script -qec "$(printf '%q ' "${rl[@]}") run --rm -it nslab-busybox sh -c 'tty; exit 4'" /dev/null </dev/null
+	assert_failure 4
+	assert_output --regexp '/dev/pts/[0-9]+'
+	run "${rl[@]}" ps -a -q
+	assert_output ""
 	assert_all_unchanged
 }

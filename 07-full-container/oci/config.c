@@ -967,8 +967,28 @@ static const struct json *load(const char *path, const char *name, struct json_d
 }
 
 /* What every command reads the same way. */
+/* Whether we run in the host's user namespace: its uid_map is the one
+ * line "0 0 4294967295" (user_namespaces(7)). Rootless podman runs the
+ * runtime as root in a user namespace of its own. */
+int oci_in_host_userns(void)
+{
+	char line[128];
+	unsigned long inside, outside, count;
+	FILE *f = fopen("/proc/self/uid_map", "re");
+	int host;
+
+	if (f == NULL)
+		return 1; /* no /proc: nothing to say otherwise */
+	host = fgets(line, sizeof(line), f) != NULL &&
+	       sscanf(line, "%lu %lu %lu", &inside, &outside, &count) == 3 && inside == 0 &&
+	       outside == 0 && count == 4294967295UL && fgets(line, sizeof(line), f) == NULL;
+	fclose(f);
+	return host;
+}
+
 static void finish(struct oci_config *o)
 {
+	o->c.in_userns = !oci_in_host_userns();
 	o->c.env_exact = 1;
 	o->c.host_uid = getuid();
 	o->c.host_gid = getgid();

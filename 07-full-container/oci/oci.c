@@ -1041,7 +1041,10 @@ static int default_root(struct oci_global *g)
 {
 	const char *xdg = getenv("XDG_RUNTIME_DIR");
 
-	if (getuid() == 0) {
+	/* Root of a user namespace of someone's (rootless podman's) is a
+	 * user outside, who may not write /run: its XDG_RUNTIME_DIR, as for
+	 * a user, as crun does. */
+	if (getuid() == 0 && oci_in_host_userns()) {
 		snprintf(g->root, sizeof(g->root), "/run/nslab-oci");
 		return 0;
 	}

@@ -116,6 +116,10 @@ int oci_cgroup_create(const struct oci_config *o, const char *id, int systemd,
 int oci_cgroup_save(const char *dir, const struct cgroup *cg);
 int oci_cgroup_load(const char *dir, struct cgroup *cg, int *found);
 
+/* config.c: 1 when the runtime runs in the host's user namespace; 0 in
+ * one of someone's (rootless podman's, where root is a user outside). */
+int oci_in_host_userns(void);
+
 /* oci.c: PID into PATH (--pid-file), whole or not at all (rename(2)).
  * 0, or -1 with the failure recorded. */
 int oci_write_pid_file(const char *path, pid_t pid);
