@@ -261,7 +261,7 @@ static int set_up(const struct ctr_config *c, struct mnt_record *record,
 {
 	const struct fs_config fc = {
 		.rootfs = c->rootfs, .vol = c->vol, .nvol = c->nvol,
-		.newfs = c->newfs, .nnewfs = c->nnewfs,
+		.newfs = c->newfs, .nnewfs = c->nnewfs, .attr = c->attr, .nattr = c->nattr,
 		.masked = c->masked_set ? c->masked : NULL, .nmasked = c->nmasked,
 		.readonly = c->readonly_set ? c->readonly : NULL, .nreadonly = c->nreadonly,
 		/* With an overlay, a mount point made for a volume goes to

@@ -46,6 +46,8 @@ struct ctr_config {
 	/* The OCI runtime's config.json; run: none, and the defaults. */
 	struct fs_newfs newfs[CTR_MAX_NEWFS];
 	size_t nnewfs;
+	struct fs_attr attr[CTR_MAX_VOLUMES + CTR_MAX_NEWFS];
+	size_t nattr;                    /* their bind flags, propagation */
 	const char *masked[CTR_MAX_PATHS];   /* masked_set: maskedPaths */
 	size_t nmasked;
 	const char *readonly[CTR_MAX_PATHS]; /* readonly_set: readonlyPaths */

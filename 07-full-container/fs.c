@@ -306,9 +306,43 @@ int fs_enter_root(const struct fs_config *c, int rootfd)
 	return 0;
 }
 
+/* The OCI runtime's flags and propagation of one of its mounts (fs.h),
+ * on the mount at A->dest now, resolved beneath the rootfs. */
+static int set_attr(const struct fs_config *c, int rootfd, const struct fs_attr *a)
+{
+	char where[PATH_MAX + 32], self[64];
+	unsigned long flags;
+	int fd, ret = 0;
+
+	fd = fs_open_strict(rootfd, a->dest + 1, 0);
+	if (fd == -1)
+		return fs_report_open(c->rootfs, a->dest + 1);
+	snprintf(where, sizeof(where), "%s%s", c->rootfs, a->dest);
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
+	if (a->set | a->clear) {
+		flags = ((mnt_kept_flags(fd) | a->set) & ~a->clear) | MS_REMOUNT | MS_BIND;
+		say_more("mount(NULL, \"%s\", NULL, MS_REMOUNT|MS_BIND|%#lx, NULL)", where,
+			 flags & ~(MS_REMOUNT | MS_BIND));
+		if ((ret = mount(NULL, self, NULL, flags, NULL)) == -1)
+			nsl_error(errno, "mount(NULL, \"%s\", NULL, MS_REMOUNT|MS_BIND|%#lx, NULL) "
+				  "(config.json's options)", where, flags & ~(MS_REMOUNT | MS_BIND));
+	}
+	if (ret == 0 && a->prop != 0) {
+		say_more("mount(NULL, \"%s\", NULL, %#lx, NULL): its propagation", where, a->prop);
+		if ((ret = mount(NULL, self, NULL, a->prop, NULL)) == -1)
+			nsl_error(errno, "mount(NULL, \"%s\", NULL, %s%s, NULL) (its propagation)",
+				  where, a->prop & MS_REC ? "MS_REC|" : "",
+				  a->prop & MS_SHARED ? "MS_SHARED" : a->prop & MS_SLAVE ? "MS_SLAVE" :
+				  a->prop & MS_UNBINDABLE ? "MS_UNBINDABLE" : "MS_PRIVATE");
+	}
+	close(fd);
+	return ret;
+}
+
 /* Every step after the bind, in order: /proc, /dev, config.json's new
  * file systems below /dev, /sys, its others, then the volumes (a volume
- * may go below any of them), the masks last, so that nothing mounted
+ * may go below any of them) and the flags and propagation asked for,
+ * the masks last, so that nothing mounted
  * later can uncover them. */
 static int build_tree(const struct fs_config *c, int rootfd)
 {
@@ -327,6 +361,9 @@ static int build_tree(const struct fs_config *c, int rootfd)
 			return -1;
 	for (size_t i = 0; i < c->nvol; i++)
 		if (setup_volume(c, &c->vol[i]) == -1)
+			return -1;
+	for (size_t i = 0; i < c->nattr; i++)
+		if (set_attr(c, rootfd, &c->attr[i]) == -1)
 			return -1;
 	if (dev_mask_paths(c, rootfd) == -1)
 		return -1;

@@ -25,12 +25,28 @@ struct fs_newfs {
 	char data[128];
 };
 
+/* What the OCI runtime's config.json asks for on one of its mounts
+ * beyond the mount itself, set on the mount at DEST once every mount is
+ * made: a bind mount's flags (SET, such as MS_NOSUID or MS_RDONLY, and
+ * CLEAR, for "suid"...), by a remount that keeps the rest, and a
+ * propagation (PROP: MS_SHARED, MS_SLAVE, MS_PRIVATE or MS_UNBINDABLE,
+ * with MS_REC for the "r" ones; 0: none). A propagation holds inside the
+ * container's namespace alone: every mount there was made private
+ * first, so a shared one starts a peer group of its own and a slave one
+ * has no master. */
+struct fs_attr {
+	const char *dest;
+	unsigned long set, clear, prop;
+};
+
 struct fs_config {
 	const char *rootfs;              /* absolute host path */
 	const struct mnt_volume *vol;
 	size_t nvol;
 	const struct fs_newfs *newfs;    /* mounted before the volumes */
 	size_t nnewfs;
+	const struct fs_attr *attr;      /* set after the volumes */
+	size_t nattr;
 	const char *const *masked;       /* config.json's maskedPaths and */
 	size_t nmasked;                  /* readonlyPaths, relative to the */
 	const char *const *readonly;     /* rootfs; NULL: the runtime spec's */

@@ -308,6 +308,7 @@ bad_config() { # bad_config SED-EXPRESSION EXPECTED-TEXT
 	bad_config '/"destination": "\/sys\/fs\/cgroup"/,/}/ { s/"type": "cgroup"/"type": "mqueue"/; s/"relatime"/"size=1"/; s/"\/sys\/fs\/cgroup"/"\/scratch"/ }' '"size=1": not a mqueue option nslab knows'
 	bad_config 's/"maskedPaths": \[/"maskedPaths": ["proc\/kcore", /' 'linux.maskedPaths[0]: "proc/kcore" is not an absolute path below /'
 	bad_config 's/"destination": "\/dev\/shm"/"destination": "\/scratch"/; s/"size=65536k"/"size=65536k", "huge=always"/' '"huge=always": not a tmpfs option nslab knows'
+	bad_config 's|"mounts": \[|"mounts": [{"destination": "/srv", "type": "bind", "source": "/", "options": ["rbind", "nosymfollow"]},|' 'mounts[0].options: "nosymfollow" on a bind mount: not supported yet'
 	bad_config 's/"path": "\/[^"]*"/"path": "\/no\/such\/rootfs"/' 'realpath("/no/such/rootfs") (root.path): No such file or directory'
 	bad_config 's/"ociVersion": "[^"]*"/"ociVersion": "2.0.0"/' 'ociVersion "2.0.0": nslab reads 1.x'
 	bad_config 's/"gid": 0/"gid": 0, "additionalGids": ["five"]/' 'process.user.additionalGids[0]: a string is not a gid'
@@ -848,6 +849,44 @@ oci_cgroups_path() { # oci_cgroups_path NAME
 	resume
 	wait_for stopped c17
 	"${OCI[@]}" delete c17
+	assert_equal "$(cat "$T/err")" ""
+	assert_host_unchanged
+}
+
+# The mount at DEST in PID's mountinfo: "OPTIONS OPTIONAL-FIELDS..."
+# (mountinfo's sixth field, then its optional ones: "shared:7"...).
+mount_line() { # mount_line PID DEST
+	awk -v d="$2" '$5 == d { s = $6; for (i = 7; $i != "-"; i++) s = s " " $i; print s }' "/proc/$1/mountinfo"
+}
+
+@test "07o.18 mounts' options: a bind mount's nosuid, nodev, noexec and ro, and the propagations, shared and unbindable, seen in the command's mountinfo; the host's mounts untouched" {
+	need_root
+	local b=$T/bundle cmd
+	oci_bundle "$b" "$ROOTFS"
+	mkdir "$T/src"
+	# shellcheck disable=SC2016
+	echo 'echo $$ >/mnt/up; read -r _ </mnt/down' >"$T/io/cmd.sh"
+	sed -i "s|\"mounts\": \\[|\"mounts\": [{\"destination\": \"/srv/b\", \"type\": \"bind\", \"source\": \"$T/src\", \"options\": [\"rbind\", \"nosuid\", \"nodev\", \"noexec\", \"ro\", \"mode=755\", \"shared\"]}, {\"destination\": \"/srv/t\", \"type\": \"tmpfs\", \"source\": \"tmpfs\", \"options\": [\"nosuid\", \"size=1m\", \"shared\", \"unbindable\"]}, {\"destination\": \"/srv/p\", \"type\": \"bind\", \"source\": \"$T/src\", \"options\": [\"bind\", \"rprivate\"]},|" "$b/config.json"
+	"${OCI[@]}" create --bundle "$b" c18 >/dev/null 2>"$T/err" </dev/null
+	init=$(oci_pid c18)
+	"${OCI[@]}" start c18
+	fifo_read inside "$T/io/up"
+	cmd=$(children_of "$init")
+	# The flags on the mount itself; a shared one in a peer group of its
+	# own (the container's mounts were all made private first); the
+	# last propagation of a mount wins.
+	[[ $(mount_line "$cmd" /srv/b) =~ ^ro,nosuid,nodev,noexec,[a-z]+\ shared:[0-9]+$ ]] ||
+		fail "/srv/b: $(mount_line "$cmd" /srv/b)"
+	[[ $(mount_line "$cmd" /srv/t) =~ ^rw,nosuid,[a-z]+\ unbindable$ ]] ||
+		fail "/srv/t: $(mount_line "$cmd" /srv/t)"
+	[[ $(mount_line "$cmd" /srv/p) =~ ^rw,[a-z]+$ ]] || fail "/srv/p: $(mount_line "$cmd" /srv/p)"
+	# No peer of the host's: the shared group is not one the host has.
+	local group
+	group=$(mount_line "$cmd" /srv/b | grep -o 'shared:[0-9]*')
+	! grep -q " $group " /proc/self/mountinfo || fail "$group is a peer group of the host's"
+	resume
+	wait_for stopped c18
+	"${OCI[@]}" delete c18
 	assert_equal "$(cat "$T/err")" ""
 	assert_host_unchanged
 }

@@ -378,6 +378,68 @@ static int listed(const char *path, const char *const *list, size_t n)
 	return 0;
 }
 
+/* A mount's flags, by their names in config.json's options (a bind
+ * mount's, a new tmpfs's or mqueue's). */
+static const struct {
+	const char *name;
+	unsigned long flag, clear;   /* a later option wins, as in mount(8) */
+} tmpfs_flags[] = {
+	{ "nosuid", MS_NOSUID, 0 }, { "nodev", MS_NODEV, 0 }, { "noexec", MS_NOEXEC, 0 },
+	{ "ro", MS_RDONLY, 0 }, { "rw", 0, MS_RDONLY }, { "strictatime", MS_STRICTATIME, 0 },
+	{ "relatime", MS_RELATIME, 0 }, { "noatime", MS_NOATIME, 0 },
+	{ "nodiratime", MS_NODIRATIME, 0 }, { "suid", 0, MS_NOSUID }, { "dev", 0, MS_NODEV },
+	{ "exec", 0, MS_NOEXEC },
+};
+/* A new tmpfs's or mqueue's options: the flags the table above knows,
+ * and for a tmpfs the rest ("mode=", "size=", "nr_inodes=", "uid=",
+ * "gid=") passed on as its data. */
+static const char *const tmpfs_data[] = { "mode=", "size=", "nr_inodes=", "uid=", "gid=" };
+
+/* Whether OPT is one of a tmpfs's data options. */
+static int data_option(const char *opt)
+{
+	for (size_t j = 0; j < sizeof(tmpfs_data) / sizeof(tmpfs_data[0]); j++)
+		if (strncmp(opt, tmpfs_data[j], strlen(tmpfs_data[j])) == 0)
+			return 1;
+	return 0;
+}
+
+/* The entry of the mount at DEST in config's attr[] (fs.h), the last
+ * one if it is that mount's, else a new one: room for one a mount. */
+static struct fs_attr *attr_of(const char *dest, struct oci_config *o)
+{
+	struct fs_attr *a;
+
+	if (o->c.nattr > 0 && strcmp(o->c.attr[o->c.nattr - 1].dest, dest) == 0)
+		return &o->c.attr[o->c.nattr - 1];
+	a = &o->c.attr[o->c.nattr++];
+	memset(a, 0, sizeof(*a));
+	a->dest = dest;
+	return a;
+}
+
+/* A propagation option of the mount at DEST: recorded (the last one
+ * wins, as in mount(8)), 1; or 0 when OPT is none. */
+static int read_propagation(const char *opt, const char *dest, struct oci_config *o)
+{
+	static const struct {
+		const char *name;
+		unsigned long flags;
+	} names[] = {
+		{ "shared", MS_SHARED }, { "rshared", MS_SHARED | MS_REC },
+		{ "slave", MS_SLAVE }, { "rslave", MS_SLAVE | MS_REC },
+		{ "private", MS_PRIVATE }, { "rprivate", MS_PRIVATE | MS_REC },
+		{ "unbindable", MS_UNBINDABLE }, { "runbindable", MS_UNBINDABLE | MS_REC },
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(opt, names[i].name) == 0) {
+			attr_of(dest, o)->prop = names[i].flags;
+			return 1;
+		}
+	return 0;
+}
+
 /* A bind mount is a volume: SOURCE (relative to the bundle, or
  * absolute) at DESTINATION, read-only with "ro". */
 static int read_bind(const struct json *m, size_t i, const char *bundle, const char *dest,
@@ -385,7 +447,9 @@ static int read_bind(const struct json *m, size_t i, const char *bundle, const c
 {
 	struct mnt_volume *vol = &o->c.vol[o->c.nvol];
 	const struct json *v, *opt;
+	struct fs_attr *a = NULL;
 	char path[PATH_MAX];
+	size_t j;
 
 	if (o->c.nvol == CTR_MAX_VOLUMES)
 		return refuse("mounts: more than %d bind mounts", CTR_MAX_VOLUMES);
@@ -404,32 +468,31 @@ static int read_bind(const struct json *m, size_t i, const char *bundle, const c
 		if (v->type != JSON_STRING)
 			return refuse("mounts[%zu].options: %s, not a string", i,
 				      json_type_name(v->type));
-		if (strcmp(v->str, "ro") == 0)
-			vol->readonly = 1;
-		else if (strcmp(v->str, "rw") != 0 && strcmp(v->str, "bind") != 0 &&
-			 strcmp(v->str, "rbind") != 0 && strcmp(v->str, "rprivate") != 0 &&
-			 strcmp(v->str, "private") != 0)
+		for (j = 0; j < sizeof(tmpfs_flags) / sizeof(tmpfs_flags[0]); j++)
+			if (strcmp(v->str, tmpfs_flags[j].name) == 0)
+				break;
+		if (strcmp(v->str, "ro") == 0 || strcmp(v->str, "rw") == 0) {
+			vol->readonly = v->str[1] == 'o'; /* the volume's own remount */
+		} else if (j < sizeof(tmpfs_flags) / sizeof(tmpfs_flags[0])) {
+			a = attr_of(vol->ctr, o);
+			a->set = (a->set & ~tmpfs_flags[j].clear) | tmpfs_flags[j].flag;
+			a->clear = (a->clear & ~tmpfs_flags[j].flag) | tmpfs_flags[j].clear;
+		} else if (data_option(v->str)) {
+			continue; /* mount(2) ignores a bind's data, as runc's do */
+		} else if (strcmp(v->str, "bind") != 0 && strcmp(v->str, "rbind") != 0 &&
+			   !read_propagation(v->str, vol->ctr, o)) {
 			return refuse("mounts[%zu].options: \"%s\" on a bind mount: not supported "
-				      "yet (ro, rw, bind, rbind, private, rprivate are)", i, v->str);
+				      "yet (bind, rbind, ro, rw, nosuid, nodev, noexec, their "
+				      "opposites, the atime flags, and the propagations shared, "
+				      "slave, private, unbindable and their r forms are)", i, v->str);
+		}
 	}
+	/* A remount for the flags sets them all: read-only too, if asked. */
+	if (a != NULL && (a->set | a->clear) != 0 && vol->readonly)
+		a->set |= MS_RDONLY;
 	o->c.nvol++;
 	return 0;
 }
-
-/* A new tmpfs's or mqueue's options: the flags the table knows, and for
- * a tmpfs the rest ("mode=", "size=", "nr_inodes=", "uid=", "gid=")
- * passed on as its data. */
-static const struct {
-	const char *name;
-	unsigned long flag, clear;   /* a later option wins, as in mount(8) */
-} tmpfs_flags[] = {
-	{ "nosuid", MS_NOSUID, 0 }, { "nodev", MS_NODEV, 0 }, { "noexec", MS_NOEXEC, 0 },
-	{ "ro", MS_RDONLY, 0 }, { "rw", 0, MS_RDONLY }, { "strictatime", MS_STRICTATIME, 0 },
-	{ "relatime", MS_RELATIME, 0 }, { "noatime", MS_NOATIME, 0 },
-	{ "nodiratime", MS_NODIRATIME, 0 }, { "suid", 0, MS_NOSUID }, { "dev", 0, MS_NODEV },
-	{ "exec", 0, MS_NOEXEC },
-};
-static const char *const tmpfs_data[] = { "mode=", "size=", "nr_inodes=", "uid=", "gid=" };
 
 static int read_newfs(const struct json *m, size_t i, const char *type, const char *dest,
 		      struct oci_config *o)
@@ -461,6 +524,8 @@ static int read_newfs(const struct json *m, size_t i, const char *type, const ch
 			t->flags = (t->flags & ~tmpfs_flags[j].clear) | tmpfs_flags[j].flag;
 			continue;
 		}
+		if (read_propagation(v->str, dest, o))
+			continue;
 		for (j = 0; j < sizeof(tmpfs_data) / sizeof(tmpfs_data[0]); j++)
 			if (strncmp(v->str, tmpfs_data[j], strlen(tmpfs_data[j])) == 0)
 				break;

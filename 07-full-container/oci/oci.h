@@ -20,7 +20,9 @@
  * listed, else the host's network; user when listed, with run's maps,
  * which uidMappings and gidMappings may only repeat;
  * cgroup always); mounts of type bind, as run's volumes (ro, rw, bind,
- * rbind, private, rprivate), and new tmpfs and mqueue mounts. The mounts
+ * rbind, and the flags nosuid, nodev, noexec... by a remount), new tmpfs
+ * and mqueue mounts, and any mount's propagation (shared, rslave...),
+ * set inside the container's namespace once all are made. The mounts
  * nslab makes anyway (/proc, /dev, /dev/pts, /dev/shm, /sys) are taken
  * as asked for; a cgroup at /sys/fs/cgroup is a read-only cgroup2 of the
  * container's own on a cgroup2 host, and not mounted yet on v1 (`create
