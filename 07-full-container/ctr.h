@@ -71,6 +71,9 @@ struct ctr_config {
 					  * /dev's nodes bound, as in ours */
 	uid_t host_uid;                  /* who ran us: mapped to 0 inside */
 	gid_t host_gid;
+	const char *uid_map, *gid_map;   /* the OCI runtime's config.json
+					  * maps, as the kernel takes them;
+					  * NULL: run's (ctr_write_maps()) */
 
 	/* Resource limits (cgroup/); 0: no limit asked for. */
 	unsigned long long memory;       /* --memory SIZE, in bytes */

@@ -210,16 +210,24 @@ static const char *shown(const char *text, char *buf, size_t len)
 /* Rootless: one id each way, ours to 0, with setgroups denied first -
  * the only map an unprivileged process may write (05-user). Root with
  * --userns: 65536 ids, written directly; setgroups stays allowed, so the
- * command can drop the supplementary groups it inherited from us. */
+ * command can drop the supplementary groups it inherited from us. (The
+ * OCI runtime's config.json may give maps of its own, written the same
+ * way.) */
 int ctr_write_maps(const struct ctr_config *c, pid_t pid)
 {
-	char uid_map[64] = REMAP_MAP, gid_map[64] = REMAP_MAP, s1[128], s2[128];
-	const char *failed = "uid_map";
+	char own_uid[64] = REMAP_MAP, own_gid[64] = REMAP_MAP, s1[128], s2[128];
+	const char *failed = "uid_map", *uid_map = own_uid, *gid_map = own_gid;
 	int ret;
 
 	if (c->host_uid != 0) {
-		snprintf(uid_map, sizeof(uid_map), "0 %u 1\n", (unsigned)c->host_uid);
-		snprintf(gid_map, sizeof(gid_map), "0 %u 1\n", (unsigned)c->host_gid);
+		snprintf(own_uid, sizeof(own_uid), "0 %u 1\n", (unsigned)c->host_uid);
+		snprintf(own_gid, sizeof(own_gid), "0 %u 1\n", (unsigned)c->host_gid);
+	}
+	if (c->uid_map != NULL) { /* the OCI runtime's config.json's */
+		uid_map = c->uid_map;
+		gid_map = c->gid_map;
+	}
+	if (c->host_uid != 0) {
 		ret = userns_write_maps(pid, uid_map, gid_map, &failed);
 	} else if ((ret = userns_write_file(pid, "uid_map", uid_map)) == 0) {
 		failed = "gid_map";
@@ -234,7 +242,7 @@ int ctr_write_maps(const struct ctr_config *c, pid_t pid)
 	say("uid_map \"%s\", gid_map \"%s\"%s", shown(uid_map, s1, sizeof(s1)),
 	    shown(gid_map, s2, sizeof(s2)),
 	    c->host_uid != 0 ? ", setgroups \"deny\": root inside is you outside (rootless)"
-			     : ": root inside is uid 100000 outside");
+	    : c->uid_map != NULL ? ": config.json's" : ": root inside is uid 100000 outside");
 	return 0;
 }
 

@@ -313,7 +313,10 @@ bad_config() { # bad_config SED-EXPRESSION EXPECTED-TEXT
 	bad_config 's/"ociVersion": "[^"]*"/"ociVersion": "2.0.0"/' 'ociVersion "2.0.0": nslab reads 1.x'
 	bad_config 's/"gid": 0/"gid": 0, "additionalGids": ["five"]/' 'process.user.additionalGids[0]: a string is not a gid'
 	bad_config 's/"hostname": "runc",/"hostname": "runc", "hooks": {"prestart": [{"path": "\/bin\/true"}]},/' 'hooks.prestart: hooks are not supported yet'
-	bad_config 's/"type": "mount"/"type": "mount"}, {"type": "user"/; s/"namespaces": \[/"uidMappings": [{"containerID": 0, "hostID": 1000, "size": 1}], "namespaces": [/' 'linux.uidMappings: nslab writes one map, "0 100000 65536"'
+	bad_config 's/"type": "mount"/"type": "mount"}, {"type": "user"/; s/"namespaces": \[/"uidMappings": [{"containerID": 0, "hostID": 1000, "size": 1}], "namespaces": [/' 'linux.uidMappings: given without linux.gidMappings'
+	bad_config 's/"type": "mount"/"type": "mount"}, {"type": "user"/; s/"namespaces": \[/"uidMappings": [{"containerID": 1, "hostID": 1000, "size": 10}], "gidMappings": [{"containerID": 0, "hostID": 1000, "size": 10}], "namespaces": [/' 'linux.uidMappings: 0 inside is not mapped'
+	bad_config 's/"type": "mount"/"type": "mount"}, {"type": "user"/; s/"namespaces": \[/"uidMappings": [{"containerID": 0, "hostID": 1000, "size": 10}, {"containerID": 5, "hostID": 5000, "size": 10}], "gidMappings": [{"containerID": 0, "hostID": 1000, "size": 10}], "namespaces": [/' 'linux.uidMappings[1]: '
+	bad_config 's/"type": "mount"/"type": "mount"}, {"type": "user"/; s/"namespaces": \[/"uidMappings": [{"containerID": 0, "hostID": 4294967290, "size": 10}], "gidMappings": [{"containerID": 0, "hostID": 1000, "size": 10}], "namespaces": [/' 'linux.uidMappings[0]: 10 ids from 0 (4294967290 outside): none, or past the last id'
 	# linux.seccomp: what the compiler refuses, and where.
 	bad_config 's/"linux": {/"linux": {"seccomp": {"defaultAction": "SCMP_ACT_NOPE"},/' 'linux.seccomp.defaultAction: unknown action "SCMP_ACT_NOPE"'
 	bad_config 's/"linux": {/"linux": {"seccomp": {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": "read", "action": "SCMP_ACT_ERRNO"}]},/' 'linux.seccomp.syscalls[0].names: a string, not an array'
@@ -887,6 +890,36 @@ mount_line() { # mount_line PID DEST
 	resume
 	wait_for stopped c18
 	"${OCI[@]}" delete c18
+	assert_equal "$(cat "$T/err")" ""
+	assert_host_unchanged
+}
+
+@test "07o.19 linux.uidMappings and gidMappings of the config's own, as root: the kernel's maps of the init are those lines, the command's ids on the host follow them, the exec fifo is the init's" {
+	need_root
+	local b=$T/bundle cmd
+	oci_bundle "$b" "$ROOTFS"
+	# shellcheck disable=SC2016
+	echo 'id -u >/mnt/id; echo $$ >/mnt/up; read -r _ </mnt/down' >"$T/io/cmd.sh"
+	sed -i -e 's/"type": "mount"/"type": "mount"}, {"type": "user"/' \
+		-e 's/"namespaces": \[/"uidMappings": [{"containerID": 0, "hostID": 200000, "size": 1000}, {"containerID": 1000, "hostID": 300000, "size": 10}], "gidMappings": [{"containerID": 0, "hostID": 210000, "size": 2000}], "namespaces": [/' \
+		-e 's/"uid": 0,/"uid": 1005,/' "$b/config.json"
+	"${OCI[@]}" create --bundle "$b" c19 >/dev/null 2>"$T/err" </dev/null
+	init=$(oci_pid c19)
+	# The init waits for start as 0 inside, 200000 outside, and the fifo
+	# it waits on is that uid's.
+	assert_equal "$(awk '{ $1 = $1; print }' "/proc/$init/uid_map")" "$(printf '0 200000 1000\n1000 300000 10')"
+	assert_equal "$(awk '{ $1 = $1; print }' "/proc/$init/gid_map")" "0 210000 2000"
+	assert_equal "$(status_of "$init" Uid)" "200000 200000 200000 200000"
+	assert_equal "$(stat -c %u:%g "$R/c19/exec.fifo")" 200000:210000
+	"${OCI[@]}" start c19
+	fifo_read inside "$T/io/up"
+	cmd=$(children_of "$init")
+	# The command runs as 1005 inside: the second line's 300005 outside.
+	assert_equal "$(cat "$T/io/id")" 1005
+	assert_equal "$(status_of "$cmd" Uid)" "300005 300005 300005 300005"
+	resume
+	wait_for stopped c19
+	"${OCI[@]}" delete c19
 	assert_equal "$(cat "$T/err")" ""
 	assert_host_unchanged
 }

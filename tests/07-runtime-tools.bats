@@ -16,13 +16,13 @@
 load helpers
 
 # The tests run here: the lifecycle, the default config, the process,
-# mounts, namespaces (and a sysctl), masked and read-only paths, the
+# mounts, namespaces (their maps, a sysctl), masked and read-only paths, the
 # hostname, seccomp, the five capability sets, cgroups (pids and memory).
 TESTS=(create start state kill kill_no_effect delete delete_only_create_resources
 	misc_props config_updates_without_affect default process process_rlimits process_user
 	root_readonly_true hostname mounts linux_masked_paths linux_readonly_paths
 	linux_ns_path linux_ns_path_type linux_ns_itype linux_ns_nopath linux_sysctl
-	linux_seccomp process_capabilities
+	linux_uid_mappings linux_seccomp process_capabilities
 	delete_resources linux_cgroups_pids linux_cgroups_relative_pids linux_cgroups_relative_memory)
 
 setup_file() {
@@ -84,6 +84,14 @@ suite() { # suite NAME
 		return 0
 	fi
 	mkdir -p "$T/rt/$1"
+	# A user namespace's root (linux_ns_nopath maps 0 to the host's
+	# 1000) must reach the bundle: every directory on the way lets
+	# others through, as ctr.bash does for 07's own checks.
+	local d=$T/rt/$1
+	while [ "$d" != "$(dirname "$BATS_RUN_TMPDIR")" ] && [ "$d" != / ]; do
+		chmod go+x "$d"
+		d=$(dirname "$d")
+	done
 	(cd "$RT" && TMPDIR=$T/rt/$1 RUNTIME=$CTR timeout 300 "./validation/$1/$1.t") >"$out" 2>&1 || true
 	findmnt -rn -o TARGET | grep "^$T/rt/" | sort -r | xargs -r umount -l
 	counts=$(awk -v test="$1" -v lacking="$LACKING" -f "$NSLAB_ROOT/tests/runtime-tools.awk" "$out")
@@ -116,8 +124,8 @@ suite() { # suite NAME
 	done
 }
 
-@test "07r.4 runtime-tools, namespaces: linux_ns_path, linux_ns_path_type, linux_ns_itype, linux_ns_nopath, and a network namespace's sysctl: linux_sysctl" {
-	for t in linux_ns_path linux_ns_path_type linux_ns_itype linux_ns_nopath linux_sysctl; do
+@test "07r.4 runtime-tools, namespaces: linux_ns_path, linux_ns_path_type, linux_ns_itype, linux_ns_nopath, a user namespace's maps: linux_uid_mappings, and a network namespace's sysctl: linux_sysctl" {
+	for t in linux_ns_path linux_ns_path_type linux_ns_itype linux_ns_nopath linux_uid_mappings linux_sysctl; do
 		suite "$t"
 	done
 }

@@ -17,9 +17,9 @@
 BEGIN {
 	# The patterns of the reasons docs/deeper/07-oci.md lists (its
 	# numbers: 1 MKNOD, 2 start's config with no process, 3 Go's
-	# RLIMIT_NOFILE, 4 what config.json may not say yet (patterns 4 and
-	# 5 here), 6 kernel memory limits (pattern 6), 5 a capability the
-	# runtime's root does not hold (the last pattern, with -v lacking)).
+	# RLIMIT_NOFILE, 4 what config.json may not say yet, 6 kernel memory
+	# limits (pattern 5), 5 a capability the runtime's root does not
+	# hold (the last pattern, with -v lacking)).
 	reason[1] = "expected (bounding|effective|permitted|inheritable|ambient) capability CAP_MKNOD set"
 	# start's last check gives a config with no process: create refuses
 	# it already (the suite wants start to), as runc does.
@@ -27,14 +27,13 @@ BEGIN {
 	# runtimetest is a Go 1.19 program: Go raises its own soft
 	# RLIMIT_NOFILE to the hard limit when it starts (runc fails it too).
 	reason[3] = "^process_rlimits: not ok [0-9]+ - has expected soft RLIMIT_NOFILE"
-	# What config.c refuses, not supported yet: maps other than run's, a
-	# container with no namespaces of its own.
-	reason[4] = "linux\\.[ug]idMappings: nslab writes one map"
-	reason[5] = "config\\.json: linux\\.namespaces: missing"
+	# What config.c refuses, not supported yet: a container with no
+	# namespaces of its own.
+	reason[4] = "config\\.json: linux\\.namespaces: missing"
 	# Kernel memory limits (memory.kmem.*), deprecated by the kernel
 	# since 5.4 and ignored by runc: named by create --debug, not applied.
-	reason[6] = "^linux_cgroups_(relative_)?memory: not ok [0-9]+ - memory kernel(TCP)? is set correctly$"
-	nreason = 6
+	reason[5] = "^linux_cgroups_(relative_)?memory: not ok [0-9]+ - memory kernel(TCP)? is set correctly$"
+	nreason = 5
 	# -v lacking=CAP_A|CAP_B: capabilities the caller's root does not
 	# hold (a CI sandbox's may lack CAP_SYS_RESOURCE), which no runtime
 	# can give the container.

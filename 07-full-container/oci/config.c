@@ -687,29 +687,57 @@ static int read_namespaces(const struct json *lx, struct oci_config *o)
 	return 0;
 }
 
-/* linux.uidMappings or gidMappings (NAME): absent, or the one map run
- * writes (ctr_write_maps()): rootless, the caller's id to 0, alone; as
- * root, 0-65535 to 100000-165535. */
-static int read_map(const struct json *lx, const char *name, unsigned long long id)
+/* linux.uidMappings or gidMappings (NAME), for the container's user
+ * namespace. Absent: run's map (ctr_write_maps(): rootless, the caller's
+ * id SELF to 0, alone; as root, 0-65535 to 100000-165535), whose 0 is
+ * *ROOT outside. Given: as root, any map the kernel takes (05's checks:
+ * no two lines overlap, at most 340), as long as 0 inside is mapped:
+ * the init builds the container as root there; rootless, the one map an
+ * unprivileged process may write, SELF to 0 (wider ones need newuidmap,
+ * not used yet). Its text into BUF (LEN bytes), *SET 1. */
+static int read_map(const struct json *lx, const char *name, uint32_t self, char *buf,
+		    size_t len, uint32_t *root, int *set)
 {
-	unsigned long long want[3] = { 0, id, 1 }, got[3];
 	static const char *const keys[] = { "containerID", "hostID", "size" };
+	static struct userns_map m; /* 4 KiB: not on the stack */
 	const struct json *maps, *e;
+	const char *why = NULL;
+	size_t i = 0;
 	int n;
 
+	*root = getuid() == 0 ? 100000 : self;
 	if ((n = member(lx, "linux", name, JSON_ARRAY, 0, &maps)) <= 0)
 		return n;
-	if (getuid() == 0) {
-		want[1] = 100000;
-		want[2] = 65536;
+	memset(&m, 0, sizeof(m));
+	for (e = maps->child; e != NULL; e = e->next, i++) {
+		unsigned long long v[3];
+		struct userns_extent x;
+
+		if (e->type != JSON_OBJECT)
+			return refuse("linux.%s[%zu]: %s, not an object", name, i,
+				      json_type_name(e->type));
+		for (size_t k = 0; k < 3; k++)
+			if (json_uint(json_get(e, keys[k]), UINT32_MAX, &v[k]) == -1)
+				return refuse("linux.%s[%zu].%s: an id from 0 to %u is needed", name,
+					      i, keys[k], UINT32_MAX);
+		if (v[2] == 0 || v[0] + v[2] - 1 > USERNS_ID_LAST || v[1] + v[2] - 1 > USERNS_ID_LAST)
+			return refuse("linux.%s[%zu]: %llu ids from %llu (%llu outside): none, or "
+				      "past the last id, %u", name, i, v[2], v[0], v[1], USERNS_ID_LAST);
+		x = (struct userns_extent){ .inside = (uint32_t)v[0], .outside = (uint32_t)v[1],
+					    .count = (uint32_t)v[2] };
+		if (userns_add_extent(&m, &x, &why) == -1)
+			return refuse("linux.%s[%zu]: %s", name, i, why != NULL ? why : strerror(errno));
 	}
-	e = maps->child;
-	for (size_t k = 0; e != NULL && e->type == JSON_OBJECT && k < 3; k++)
-		if (json_uint(json_get(e, keys[k]), UINT32_MAX, &got[k]) == -1 || got[k] != want[k])
-			e = NULL;
-	if (e == NULL || maps->len != 1)
-		return refuse("linux.%s: nslab writes one map, \"%llu %llu %llu\" (run's); other "
-			      "maps are not supported yet", name, want[0], want[1], want[2]);
+	if (userns_to_outside(&m, 0, root) == -1)
+		return refuse("linux.%s: 0 inside is not mapped: nslab's init builds the container "
+			      "as root of its user namespace", name);
+	if (getuid() != 0 && (!userns_is_self_map(&m, self) || m.e[0].inside != 0))
+		return refuse("linux.%s: without root, the one map nslab writes is your id, %u, "
+			      "to 0 (a wider map needs newuidmap: not supported yet)", name,
+			      (unsigned)self);
+	if (userns_format_map(&m, buf, len) == -1)
+		return refuse("linux.%s: longer than a map may be", name);
+	*set = 1;
 	return 0;
 }
 
@@ -1080,9 +1108,23 @@ int oci_config_load(const char *bundle, struct oci_config *o)
 	 * what the capabilities may hold. */
 	if (member(cfg, "", "linux", JSON_OBJECT, 1, &lx) == -1 || read_namespaces(lx, o) == -1)
 		return -1;
-	if (o->c.userns && (read_map(lx, "uidMappings", getuid()) == -1 ||
-			    read_map(lx, "gidMappings", getgid()) == -1))
-		return -1;
+	if (o->c.userns) {
+		int uset = 0, gset = 0;
+
+		if (read_map(lx, "uidMappings", getuid(), o->uid_map, sizeof(o->uid_map),
+			     &o->root_uid, &uset) == -1 ||
+		    read_map(lx, "gidMappings", getgid(), o->gid_map, sizeof(o->gid_map),
+			     &o->root_gid, &gset) == -1)
+			return -1;
+		if (uset != gset)
+			return refuse("linux.%s: given without linux.%s: nslab writes both or "
+				      "neither", uset ? "uidMappings" : "gidMappings",
+				      uset ? "gidMappings" : "uidMappings");
+		if (uset) {
+			o->c.uid_map = o->uid_map;
+			o->c.gid_map = o->gid_map;
+		}
+	}
 	if (read_sysctl(lx, o) == -1 || read_seccomp(lx, o) == -1 ||
 	    read_cgroups_path(lx, o) == -1 ||
 	    read_resources(lx, o) == -1)

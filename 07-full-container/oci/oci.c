@@ -631,10 +631,10 @@ static int cmd_create(const struct oci_global *g, int argc, char **argv)
 		return failed(g, EXIT_RUNTIME, "mkdir(\"%s\"): %s", dir, strerror(err));
 	}
 	snprintf(fifo, sizeof(fifo), "%s/exec.fifo", dir);
-	/* As root with a user namespace, the init is uid 100000 here: the
-	 * fifo is its to open. */
+	/* As root with a user namespace, the init is 0 inside's uid outside
+	 * (100000 with run's map): the fifo is its to open. */
 	if (mkfifo(fifo, 0600) == -1 ||
-	    (o.c.userns && getuid() == 0 && chown(fifo, 100000, 100000) == -1)) {
+	    (o.c.userns && getuid() == 0 && chown(fifo, o.root_uid, o.root_gid) == -1)) {
 		int err = errno;
 
 		remove_dir(g, dir);

@@ -17,8 +17,9 @@
  * rlimits, terminal (with --console-socket) and consoleSize; root.path and
  * root.readonly; hostname (absent: the host's name, as runc leaves it);
  * linux.namespaces by type (pid, mount, uts, ipc always; network when
- * listed, else the host's network; user when listed, with run's maps,
- * which uidMappings and gidMappings may only repeat;
+ * listed, else the host's network; user when listed, mapped by
+ * uidMappings and gidMappings (as root any map with 0 inside mapped;
+ * rootless only one's own id to 0), else with run's maps;
  * cgroup always); mounts of type bind, as run's volumes (ro, rw, bind,
  * rbind, and the flags nosuid, nodev, noexec... by a remount), new tmpfs
  * and mqueue mounts, and any mount's propagation (shared, rslave...),
@@ -46,7 +47,9 @@
 #define NSLAB_OCI_H
 
 #include <limits.h>
+#include <stdint.h>
 
+#include "../../05-user/userns.h"
 #include "../ctr.h"
 #include "../harden.h"
 #include "json.h"
@@ -64,6 +67,11 @@ struct oci_resources {
 struct oci_config {
 	struct ctr_config c;     /* what run's command line would have given */
 	char bundle[PATH_MAX];   /* absolute, resolved */
+	char uid_map[USERNS_MAP_TEXT_MAX], gid_map[USERNS_MAP_TEXT_MAX];
+				 /* linux.uidMappings and gidMappings
+				  * (c.uid_map and c.gid_map point here) */
+	uint32_t root_uid, root_gid; /* 0 inside, outside: the init's ids on
+				  * the host with a user namespace */
 	int terminal;            /* process.terminal (c.tty too) */
 	unsigned short rows, cols; /* process.consoleSize; 0: none given */
 	char **args;             /* process.args (c.cmd), into doc */
