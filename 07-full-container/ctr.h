@@ -30,7 +30,7 @@ struct harden_filter;               /* harden.h */
 
 #define CTR_MAX_VOLUMES 32
 #define CTR_MAX_ENV 128
-#define CTR_MAX_NEWFS 8
+#define CTR_MAX_NEWFS 16
 #define CTR_MAX_PATHS 64
 #define CTR_MAX_GROUPS 64
 #define CTR_MAX_SYSCTL 32

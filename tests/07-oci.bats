@@ -693,7 +693,7 @@ oci_cgroups_path() { # oci_cgroups_path NAME
 	# pids limit stops it.
 	mkfifo -m 666 "$T/io/more"
 	# shellcheck disable=SC2016
-	echo 'echo $$ >/mnt/up; while read -r l; do echo "$l"; done </proc/self/cgroup >/mnt/cg; read -r m 2>/dev/null </sys/fs/cgroup/pids.max; echo "${m:-none}" >/mnt/pidsmax; read -r _ </mnt/more; sh -c "i=0; while [ \$i -lt 30 ]; do sleep 1000 & i=\$((i + 1)); done" 2>/mnt/forkerr; echo forked >/mnt/up; read -r _ </mnt/down' >"$T/io/cmd.sh"
+	echo 'echo $$ >/mnt/up; while read -r l; do echo "$l"; done </proc/self/cgroup >/mnt/cg; read -r m 2>/dev/null </sys/fs/cgroup/pids.max || read -r m 2>/dev/null </sys/fs/cgroup/pids/pids.max; echo "${m:-none}" >/mnt/pidsmax; read -r _ </mnt/more; sh -c "i=0; while [ \$i -lt 30 ]; do sleep 1000 & i=\$((i + 1)); done" 2>/mnt/forkerr; echo forked >/mnt/up; read -r _ </mnt/down' >"$T/io/cmd.sh"
 	"${OCI[@]}" --debug create --bundle "$b" c14 >/dev/null 2>"$T/err" </dev/null
 	init=$(oci_pid c14)
 	# Created: the init is in them before it has run anything, in each
@@ -730,14 +730,22 @@ oci_cgroups_path() { # oci_cgroups_path NAME
 	# container's own at /sys/fs/cgroup, read-only, its root the
 	# container's cgroup (mountinfo writes a root as the reader's cgroup
 	# namespace sees it: from here, the host's path; inside, pids.max is
-	# the limit); on v1, none yet.
+	# the limit). On v1 (or hybrid): a read-only tmpfs, and in it,
+	# read-only too, each v1 hierarchy the container has a cgroup in,
+	# mounted anew in its cgroup namespace, so rooted at that cgroup.
 	if [ "$(served_by pids)" = 2 ]; then
 		assert_equal "$(awk '$5 == "/sys/fs/cgroup" { for (i = 7; $i != "-"; i++); print $4, $(i + 1), ($6 ~ /(^|,)ro(,|$)/) }' "/proc/$cmd/mountinfo")" "$cg cgroup2 1"
-		assert_equal "$(cat "$T/io/pidsmax")" 16
 	else
-		assert_equal "$(awk '$5 == "/sys/fs/cgroup"' "/proc/$cmd/mountinfo")" ""
-		assert_equal "$(cat "$T/io/pidsmax")" none
+		assert_equal "$(awk '$5 == "/sys/fs/cgroup" { for (i = 7; $i != "-"; i++); print $(i + 1), ($6 ~ /(^|,)ro(,|$)/) }' "/proc/$cmd/mountinfo")" "tmpfs 1"
+		local i=0 top
+		for ctrl in memory pids cpu; do
+			d=${dirs[i++]}
+			[ "$(served_by $ctrl)" = 1 ] || continue
+			top=$(findmnt -n -o TARGET -T "$d")
+			assert_equal "$(awk -v m="/sys/fs/cgroup/${top##*/}" '$5 == m { for (i = 7; $i != "-"; i++); print $4, $(i + 1), ($6 ~ /(^|,)ro(,|$)/) }' "/proc/$cmd/mountinfo")" "${d#"$top"} cgroup 1"
+		done
 	fi
+	assert_equal "$(cat "$T/io/pidsmax")" 16
 	# exec's command joins them before it is released.
 	oci_process "$T/p.json" '["sh", "-c", "cat /proc/self/cgroup"]'
 	run --separate-stderr "${OCI[@]}" exec --process "$T/p.json" c14

@@ -267,6 +267,62 @@ int cgroup_resolve(int ctrl, const char *cgpath, char *out, size_t len)
 	return 0;
 }
 
+/* The options of a v1 mount that name its hierarchy: its controllers
+ * and "name=..." (systemd's), not "rw", "xattr", "release_agent=...". */
+static int names_hierarchy(const char *opt)
+{
+	static const char *const v1[] = { "cpuset", "cpu", "cpuacct", "blkio", "memory",
+					   "devices", "freezer", "net_cls", "perf_event",
+					   "net_prio", "hugetlb", "pids", "rdma", "misc" };
+
+	if (strncmp(opt, "name=", 5) == 0)
+		return 1;
+	for (size_t i = 0; i < sizeof(v1) / sizeof(v1[0]); i++)
+		if (strcmp(opt, v1[i]) == 0)
+			return 1;
+	return 0;
+}
+
+int cgroup_v1_hierarchy(enum cgroup_ctrl ctrl, char *dir, size_t dlen, char *opts, size_t olen)
+{
+	char line[3 * PATH_MAX], *field[5], *save, *fstype, *super, *o;
+	const char *mi = mountinfo(), *end;
+	size_t used;
+
+	for (; mi != NULL && *mi != '\0'; mi = *end == '\n' ? end + 1 : end) {
+		end = strchrnul(mi, '\n');
+		if ((size_t)(end - mi) >= sizeof(line))
+			continue;
+		memcpy(line, mi, (size_t)(end - mi));
+		line[end - mi] = '\0';
+		save = NULL;
+		for (int i = 0; i < 5; i++)
+			if ((field[i] = strtok_r(i == 0 ? line : NULL, " ", &save)) == NULL)
+				break;
+		if (field[4] == NULL)
+			continue;
+		while ((o = strtok_r(NULL, " ", &save)) != NULL && strcmp(o, "-") != 0)
+			;
+		fstype = strtok_r(NULL, " ", &save);
+		if (o == NULL || fstype == NULL || strcmp(fstype, "cgroup") != 0 ||
+		    strtok_r(NULL, " ", &save) == NULL || (super = strtok_r(NULL, " ", &save)) == NULL ||
+		    !in_list(super, ctrl_names[ctrl]) || strcmp(field[3], "/") != 0)
+			continue;
+		unescape(field[4]);
+		snprintf(dir, dlen, "%s", field[4]);
+		used = 0;
+		opts[0] = '\0';
+		for (o = strtok_r(super, ",", &save); o != NULL; o = strtok_r(NULL, ",", &save))
+			if (names_hierarchy(o) && used + strlen(o) + 2 <= olen)
+				used += (size_t)snprintf(opts + used, olen - used, "%s%s",
+							 used ? "," : "", o);
+		return 0;
+	}
+	errno = ENOENT;
+	return mi == NULL ? -1 : nsl_fail("a cgroup v1 mount of %s's hierarchy, at its root",
+					  ctrl_names[ctrl]);
+}
+
 int cgroup_listed(const char *dir, const char *file, const char *word)
 {
 	char path[PATH_MAX + 32], list[512], *save = NULL;

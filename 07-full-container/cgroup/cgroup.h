@@ -137,6 +137,13 @@ int cgroup_set_limits(struct cgroup *cg, unsigned long long memory,
 int cgroup_set(const struct cgroup *cg, enum cgroup_ctrl ctrl, const char *v2file,
 	       const char *v1file, const char *value);
 
+/* The OCI runtime's: where the v1 hierarchy of CTRL is mounted here,
+ * at its root ("/sys/fs/cgroup/cpu,cpuacct") into DIR, and the options
+ * that name it ("cpu,cpuacct", "name=systemd") into OPTS: what a new
+ * mount of the same hierarchy must be given. 0, or -1 with errno ENOENT
+ * (no such mount), the call recorded. */
+int cgroup_v1_hierarchy(enum cgroup_ctrl ctrl, char *dir, size_t dlen, char *opts, size_t olen);
+
 /* cgroup_path.c, the OCI runtime's (../oci/): the container's cgroups
  * where the engine says (linux.cgroupsPath), not in run's home. After
  * cgroup_detect(), CG->v2.path and CG->v1[].path become PATH in each

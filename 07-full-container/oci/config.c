@@ -359,15 +359,23 @@ static const char *const not_yet[] = { "/sys/fs/cgroup" };
  * a cgroup2 of the container's own, which shows its cgroup namespace
  * (the init unshares it first): its own cgroup as the root. Read-only,
  * whatever the options say: a command that could write its cgroup's
- * files could lift its own limits. A v1 or hybrid host has a hierarchy
- * per controller to show, not done yet. */
-static int cgroup_here(const struct json *m)
+ * files could lift its own limits. On a v1 or hybrid host, as root: a
+ * read-only tmpfs with the hierarchies the container has cgroups in
+ * (oci_cgroup_view()); in a user namespace, where no v1 hierarchy may be
+ * mounted, none (create --debug says so). */
+static int is_cgroup(const struct json *m)
 {
 	const struct json *t = json_get(m, "type");
+
+	return t != NULL && t->type == JSON_STRING && strcmp(t->str, "cgroup") == 0;
+}
+
+static int cgroup_here(const struct json *m)
+{
 	struct statfs st;
 
-	return t != NULL && t->type == JSON_STRING && strcmp(t->str, "cgroup") == 0 &&
-	       statfs("/sys/fs/cgroup", &st) == 0 && st.f_type == CGROUP2_SUPER_MAGIC;
+	return is_cgroup(m) && statfs("/sys/fs/cgroup", &st) == 0 &&
+	       st.f_type == CGROUP2_SUPER_MAGIC;
 }
 
 static int listed(const char *path, const char *const *list, size_t n)
@@ -568,6 +576,11 @@ static int read_mounts(const struct json *cfg, const char *bundle, struct oci_co
 			if (read_newfs(m, i, "cgroup2", v->str, o) == -1)
 				return -1;
 			o->c.newfs[o->c.nnewfs - 1].flags |= MS_RDONLY;
+			continue;
+		}
+		if (listed(v->str, not_yet, sizeof(not_yet) / sizeof(not_yet[0])) &&
+		    is_cgroup(m) && !o->c.userns && oci_in_host_userns()) {
+			o->cgroup_view = 1; /* oci_cgroup_view(), once the cgroups exist */
 			continue;
 		}
 		if (listed(v->str, not_yet, sizeof(not_yet) / sizeof(not_yet[0]))) {

@@ -604,7 +604,8 @@ static int cmd_create(const struct oci_global *g, int argc, char **argv)
 			      "--console-socket, but process.terminal is not true: no pty to send");
 	}
 	for (size_t i = 0; i < o.nskipped; i++)
-		say("mounts: %s is not mounted (a view of cgroup v1: not supported yet)", o.skipped[i]);
+		say("mounts: %s is not mounted (cgroup v1 in a user namespace: no v1 hierarchy may "
+		    "be mounted there)", o.skipped[i]);
 	if (o.mknod_dropped)
 		say("process.capabilities: CAP_MKNOD left out: as root with no user namespace, "
 		    "nothing would stop the device nodes it makes");
@@ -646,7 +647,8 @@ static int cmd_create(const struct oci_global *g, int argc, char **argv)
 	/* Recorded at once: a create killed from here on leaves them to
 	 * delete, which finds them in DIR/cgroup. */
 	if ((!g->no_cgroups && oci_cgroup_create(&o, argv[optind], g->systemd, &cg, &have_cg) == -1) ||
-	    (have_cg && oci_cgroup_save(dir, &cg) == -1)) {
+	    (have_cg && oci_cgroup_save(dir, &cg) == -1) ||
+	    oci_cgroup_view(&o, &cg, have_cg) == -1) {
 		if (have_cg) {
 			nsl_error(errno, "%s", nsl_failed_call());
 			cgroup_destroy(&cg);

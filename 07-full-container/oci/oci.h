@@ -77,6 +77,10 @@ struct oci_config {
 	char **args;             /* process.args (c.cmd), into doc */
 	const char *skipped[2];  /* mounts asked for and not made yet */
 	size_t nskipped;
+	int cgroup_view;         /* a cgroup at /sys/fs/cgroup on a v1 or
+				  * hybrid host, as root: oci_cgroup_view()
+				  * adds its mounts once the cgroups exist */
+	char view_dest[4][64];   /* their mount points, for c.newfs */
 	int mknod_dropped;       /* CAP_MKNOD asked for, left out (config.c) */
 	int ambient_dropped;     /* ambient beyond permitted and inheritable */
 	struct harden_filter filter; /* linux.seccomp, compiled (c.seccomp) */
@@ -124,6 +128,15 @@ struct cgroup;
 int oci_cgroup_create(const struct oci_config *o, const char *id, int systemd,
 		      struct cgroup *cg, int *made);
 int oci_cgroup_save(const char *dir, const struct cgroup *cg);
+
+/* oci_cgroup.c: a cgroup mount at /sys/fs/cgroup on a v1 or hybrid host
+ * (O->cgroup_view): the mounts that show the container its own cgroups,
+ * into O's new file systems, once CG is made (MADE 0: none). A tmpfs,
+ * and in it each v1 hierarchy in which the container has a cgroup of
+ * its own, mounted anew in its cgroup namespace, and the cgroup2
+ * (hybrid: "unified"); all read-only. 0, or -1 with the failure
+ * recorded. */
+int oci_cgroup_view(struct oci_config *o, const struct cgroup *cg, int made);
 int oci_cgroup_load(const char *dir, struct cgroup *cg, int *found);
 
 /* config.c: 1 when the runtime runs in the host's user namespace; 0 in

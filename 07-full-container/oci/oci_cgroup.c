@@ -42,6 +42,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <unistd.h>
 
 #include "../cgroup/cgroup.h"
@@ -307,5 +308,81 @@ int oci_cgroup_load(const char *dir, struct cgroup *cg, int *found)
 		++*found;
 	}
 	fclose(f);
+	return 0;
+}
+
+/* A new file system for the view, in O's list: TYPE at DEST with DATA,
+ * nosuid, nodev and noexec, and read-only by a remount once every mount
+ * is made (a tmpfs must stay writable until its mount points exist; a
+ * v1 hierarchy is one superblock with the host's, so only this mount of
+ * it is made read-only). */
+static int view_mount(struct oci_config *o, const char *type, const char *dest, const char *data)
+{
+	struct ctr_config *c = &o->c;
+	struct fs_newfs *t = &c->newfs[c->nnewfs];
+	struct fs_attr *a = &c->attr[c->nattr];
+
+	if (c->nnewfs == CTR_MAX_NEWFS) {
+		errno = E2BIG;
+		return nsl_fail("mounts: more than %d new file systems with the cgroup view",
+				CTR_MAX_NEWFS);
+	}
+	memset(t, 0, sizeof(*t));
+	t->type = type;
+	t->dest = dest;
+	t->flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
+	snprintf(t->data, sizeof(t->data), "%s", data);
+	c->nnewfs++;
+	memset(a, 0, sizeof(*a));
+	a->dest = dest;
+	a->set = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
+	c->nattr++;
+	return 0;
+}
+
+int oci_cgroup_view(struct oci_config *o, const struct cgroup *cg, int made)
+{
+	char dir[PATH_MAX], opts[128];
+	size_t n = 0;
+
+	if (!o->cgroup_view)
+		return 0;
+	if (view_mount(o, "tmpfs", "/sys/fs/cgroup", "mode=755,size=64k") == -1)
+		return -1;
+	for (int ctrl = 0; made && ctrl < CG_NCTRL; ctrl++) {
+		const char *name;
+		int seen = 0;
+
+		if (!cg->v1[ctrl].made)
+			continue;
+		if (cgroup_v1_hierarchy((enum cgroup_ctrl)ctrl, dir, sizeof(dir), opts,
+					sizeof(opts)) == -1)
+			return -1;
+		name = strrchr(dir, '/') + 1;
+		for (size_t i = 0; i < n; i++)
+			seen |= strcmp(o->view_dest[i] + strlen("/sys/fs/cgroup/"), name) == 0;
+		if (seen || n == sizeof(o->view_dest) / sizeof(o->view_dest[0]))
+			continue;
+		snprintf(o->view_dest[n], sizeof(o->view_dest[n]), "/sys/fs/cgroup/%.40s", name);
+		if (view_mount(o, "cgroup", o->view_dest[n++], opts) == -1)
+			return -1;
+		say("mounts: /sys/fs/cgroup/%s, cgroup v1's %s hierarchy, read-only: its root is "
+		    "the container's cgroup there", name, opts);
+	}
+	/* Hybrid: the cgroup2 beside them, where the container always has a
+	 * cgroup of its own (for cgroup.kill). */
+	if (made && cg->v2.made && cg->top[0] != '\0' &&
+	    strncmp(cg->top, "/sys/fs/cgroup/", strlen("/sys/fs/cgroup/")) == 0 &&
+	    n < sizeof(o->view_dest) / sizeof(o->view_dest[0])) {
+		snprintf(o->view_dest[n], sizeof(o->view_dest[n]), "%.63s", cg->top);
+		if (view_mount(o, "cgroup2", o->view_dest[n++], "") == -1)
+			return -1;
+	}
+	if (n == 0)
+		say("mounts: /sys/fs/cgroup, an empty read-only tmpfs: the container has no cgroup "
+		    "of its own to show there");
+	else
+		say("mounts: /sys/fs/cgroup, a read-only tmpfs with %zu of the host's cgroup "
+		    "hierarchies, those the container has a cgroup of its own in", n);
 	return 0;
 }
