@@ -296,10 +296,11 @@ int cgroup_v1_hierarchy(enum cgroup_ctrl ctrl, char *dir, size_t dlen, char *opt
 		memcpy(line, mi, (size_t)(end - mi));
 		line[end - mi] = '\0';
 		save = NULL;
+		memset(field, 0, sizeof(field));
 		for (int i = 0; i < 5; i++)
 			if ((field[i] = strtok_r(i == 0 ? line : NULL, " ", &save)) == NULL)
 				break;
-		if (field[4] == NULL)
+		if (field[3] == NULL || field[4] == NULL)
 			continue;
 		while ((o = strtok_r(NULL, " ", &save)) != NULL && strcmp(o, "-") != 0)
 			;
