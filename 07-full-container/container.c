@@ -11,17 +11,16 @@
  *   uid and gid 0               root of the user namespace, if we made one
  *   setsid()                    the caller's Ctrl-C goes to the runtime
  *   unshare(CLONE_NEWCGROUP)    (a cgroup placement, later, comes first)
- *   (the OCI runtime's sysctls) written in our new namespaces
  *   fs_setup()                  the rootfs as /, /proc, /dev, /sys, ...
  *                               (the OCI runtime's root.readonly: then /
  *                               remounted read-only)
  *   lo up, sethostname()        needs the new net and UTS namespaces;
  *                               --net veth: eth0, its /30, the route
+ *                               (then the OCI runtime's sysctls)
  *   unshare(CLONE_NEWTIME)      --boottime, --monotonic: the offsets,
  *                               for the command; before seccomp, which
  *                               refuses unshare() with namespace flags,
  *                               and while /proc/self is still ours
- *   (the OCI runtime's oomScoreAdj)
  *   PR_SET_DUMPABLE 0           the host's binary must not be reachable
  *   -t: a pty                   from the container's own devpts (tty/)
  *   block signals, harden       (the OCI runtime's rlimits,) caps,
@@ -254,6 +253,26 @@ out:
 	return ret;
 }
 
+/* The file system, the network, the name, the OCI runtime's sysctls
+ * (through SYSDIR). */
+static int set_up_tree(const struct ctr_config *c, const struct fs_config *fc,
+		       const struct veth *veth, int sysdir)
+{
+	if (fs_setup(fc) == -1)
+		return -1;
+	ctr_phase("mounted");
+	if (net_setup(c, veth) == -1)
+		return -1;
+	ctr_phase("net");
+	if (c->root_ro && read_only_root() == -1)
+		return -1;
+	if (c->hostname != NULL && uts_set_hostname(c->hostname) == -1) {
+		nsl_error(errno, "sethostname(\"%s\")", c->hostname);
+		return -1;
+	}
+	return sysdir == -1 ? 0 : ctr_set_sysctls(c, sysdir);
+}
+
 /* The namespaces the clone() could not make at once, the file system,
  * the network, the name and the clocks. */
 static int set_up(const struct ctr_config *c, struct mnt_record *record,
@@ -269,6 +288,7 @@ static int set_up(const struct ctr_config *c, struct mnt_record *record,
 		.userns = c->userns || c->in_userns, .record = c->overlay ? NULL : record,
 		.overlay = c->overlay, .upper = c->upper,
 	};
+	int sysdir = -1, ret;
 
 	if (join_paths(c) == -1)
 		return -1;
@@ -280,19 +300,16 @@ static int set_up(const struct ctr_config *c, struct mnt_record *record,
 		}
 		say_more("unshare(CLONE_NEWCGROUP): my cgroup is / in my cgroup namespace");
 	}
-	if (ctr_set_sysctls(c) == -1 || fs_setup(&fc) == -1)
-		return -1;
-	ctr_phase("mounted");
-	if (net_setup(c, veth) == -1)
-		return -1;
-	ctr_phase("net");
-	if (c->root_ro && read_only_root() == -1)
-		return -1;
-	if (c->hostname != NULL && uts_set_hostname(c->hostname) == -1) {
-		nsl_error(errno, "sethostname(\"%s\")", c->hostname);
+	/* The OCI runtime's sysctls go in once the rest is up, through
+	 * /proc/sys opened now: the container's /proc has it read-only. */
+	if (c->nsysctl > 0 && (sysdir = open("/proc/sys", O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1) {
+		nsl_error(errno, "open(\"/proc/sys\", O_PATH) (linux.sysctl)");
 		return -1;
 	}
-	if (set_time(c) == -1 || ctr_set_oom(c) == -1)
+	ret = set_up_tree(c, &fc, veth, sysdir);
+	if (sysdir != -1)
+		close(sysdir);
+	if (ret == -1 || set_time(c) == -1)
 		return -1;
 	/* This process runs the host's nslab binary for its whole life. A
 	 * process that is not dumpable has its /proc/PID files owned by

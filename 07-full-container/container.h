@@ -64,13 +64,11 @@ int ctr_harden(const struct ctr_config *c);
  * K->tty_size. 0, or -1 after the report. */
 int ctr_open_tty(struct ctr_child *k, int *master);
 
-/* oci/oci_kernel.c, the OCI runtime's: C's linux.sysctl, written in
- * the container's namespaces (the init, before its /proc is the
- * container's), and process.oomScoreAdj, for this process and what it
- * forks (before PR_SET_DUMPABLE 0). Nothing when C has none; run has
- * none. 0, or -1 after the report. */
-int ctr_set_sysctls(const struct ctr_config *c);
-int ctr_set_oom(const struct ctr_config *c);
+/* oci/oci_kernel.c, the OCI runtime's: C's linux.sysctl, written by the
+ * init in the container's namespaces, through DIRFD, /proc/sys opened
+ * before its /proc was the container's (read-only there). Nothing when
+ * C has none; run has none. 0, or -1 after the report. */
+int ctr_set_sysctls(const struct ctr_config *c, int dirfd);
 
 /* command.c: the init's clone() child, PID 2, with the same ARG. Execs
  * the command; returns only when that failed: EXIT_NOT_FOUND,

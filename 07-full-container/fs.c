@@ -181,12 +181,11 @@ static int setup_newfs(const struct fs_config *c, const struct fs_newfs *t)
 	int fd, created, err;
 
 	/* Below /dev the mount point is made on the container's own /dev
-	 * tmpfs, below /sys on its sysfs or a tmpfs there (the OCI
-	 * runtime's view of cgroup v1), gone with them: not the rootfs's
-	 * to undo. */
+	 * tmpfs, for the cgroup v1 view on its tmpfs (T->own_fs), gone with
+	 * them: not the rootfs's to undo. */
 	fd = mnt_make_target(c->rootfs, t->dest, 1,
-			     strncmp(t->dest, "/dev/", 5) == 0 || strncmp(t->dest, "/sys/", 5) == 0 ?
-			     NULL : c->record, &created);
+			     strncmp(t->dest, "/dev/", 5) == 0 || t->own_fs ? NULL : c->record,
+			     &created);
 	if (fd == -1) {
 		err = errno;
 		report();

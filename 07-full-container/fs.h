@@ -23,6 +23,9 @@ struct fs_newfs {
 	const char *dest;
 	unsigned long flags;
 	char data[128];
+	int own_fs;    /* its mount point is made in a file system of the
+			* container's own (the OCI runtime's cgroup v1 view's
+			* tmpfs), not in the rootfs: nothing to record */
 };
 
 /* What the OCI runtime's config.json asks for on one of its mounts

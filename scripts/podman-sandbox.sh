@@ -44,10 +44,12 @@ make)
 		[network]
 		network_config_dir = "$d/net"
 	EOF
+	q=$(printf '%s' "$d" | sed "s/'/'\\\\''/g") # DIR in single quotes, for sh
 	cat >"$d/podman" <<-EOF
 		#!/bin/sh
-		CONTAINERS_CONF=$d/containers.conf exec podman --root $d/store --runroot $d/run \\
-		    --tmpdir $d/tmp --storage-driver vfs "\$@"
+		d='$q'
+		CONTAINERS_CONF="\$d/containers.conf" exec podman --root "\$d/store" --runroot "\$d/run" \\
+		    --tmpdir "\$d/tmp" --storage-driver vfs "\$@"
 	EOF
 	chmod +x "$d/podman"
 	# As root, podman import keeps a cache in /var/lib/containers
@@ -73,12 +75,14 @@ remove)
 	# A user's podman leaves a process behind, podman's "pause", which
 	# holds its user namespace for the next call: its pid is in the
 	# tmp directory. It is ours to end (is it still podman?).
-	if [ -f "$d/tmp/pause.pid" ]; then
-		pid=$(cat "$d/tmp/pause.pid")
+	# (Podman 4.3 keeps it in --tmpdir; later ones in XDG_RUNTIME_DIR.)
+	for f in "$d/tmp/pause.pid" "${XDG_RUNTIME_DIR:-/nonexistent}/libpod/tmp/pause.pid"; do
+		[ -f "$f" ] || continue
+		pid=$(cat "$f")
 		if [ "$(readlink "/proc/$pid/exe" 2>/dev/null)" = "$(command -v podman)" ]; then
 			kill "$pid" 2>/dev/null || true
 		fi
-	fi
+	done
 	;;
 *)
 	echo "usage: $0 make DIR ROOTFS | remove DIR" >&2

@@ -890,7 +890,7 @@ mount_line() { # mount_line PID DEST
 		fail "/srv/b: $(mount_line "$cmd" /srv/b)"
 	[[ $(mount_line "$cmd" /srv/t) =~ ^rw,nosuid,[a-z]+\ unbindable$ ]] ||
 		fail "/srv/t: $(mount_line "$cmd" /srv/t)"
-	[[ $(mount_line "$cmd" /srv/p) =~ ^rw,[a-z]+$ ]] || fail "/srv/p: $(mount_line "$cmd" /srv/p)"
+	[[ $(mount_line "$cmd" /srv/p) =~ ^rw(,[a-z]+)*$ ]] || fail "/srv/p: $(mount_line "$cmd" /srv/p)"
 	# No peer of the host's: the shared group is not one the host has.
 	local group
 	group=$(mount_line "$cmd" /srv/b | grep -o 'shared:[0-9]*')
@@ -902,7 +902,7 @@ mount_line() { # mount_line PID DEST
 	assert_host_unchanged
 }
 
-@test "07o.19 linux.uidMappings and gidMappings of the config's own, as root: the kernel's maps of the init are those lines, the command's ids on the host follow them, the exec fifo is the init's" {
+@test "07o.19 linux.uidMappings and gidMappings of the config's own, as root: the kernel's maps of the init are those lines, the command's ids on the host follow them, the exec fifo is the init's; oomScoreAdj reaches the init, the command and an exec in that user namespace" {
 	need_root
 	local b=$T/bundle cmd
 	oci_bundle "$b" "$ROOTFS"
@@ -910,7 +910,7 @@ mount_line() { # mount_line PID DEST
 	echo 'id -u >/mnt/id; echo $$ >/mnt/up; read -r _ </mnt/down' >"$T/io/cmd.sh"
 	sed -i -e 's/"type": "mount"/"type": "mount"}, {"type": "user"/' \
 		-e 's/"namespaces": \[/"uidMappings": [{"containerID": 0, "hostID": 200000, "size": 1000}, {"containerID": 1000, "hostID": 300000, "size": 10}], "gidMappings": [{"containerID": 0, "hostID": 210000, "size": 2000}], "namespaces": [/' \
-		-e 's/"uid": 0,/"uid": 1005,/' "$b/config.json"
+		-e 's/"uid": 0,/"uid": 1005,/' -e 's/"terminal": false,/"terminal": false, "oomScoreAdj": 300,/' "$b/config.json"
 	"${OCI[@]}" create --bundle "$b" c19 >/dev/null 2>"$T/err" </dev/null
 	init=$(oci_pid c19)
 	# The init waits for start as 0 inside, 200000 outside, and the fifo
@@ -919,12 +919,21 @@ mount_line() { # mount_line PID DEST
 	assert_equal "$(awk '{ $1 = $1; print }' "/proc/$init/gid_map")" "0 210000 2000"
 	assert_equal "$(status_of "$init" Uid)" "200000 200000 200000 200000"
 	assert_equal "$(stat -c %u:%g "$R/c19/exec.fifo")" 200000:210000
+	# oomScoreAdj, written from the host: in a user namespace of its own
+	# the init could not (its /proc files are the host root's once it is
+	# not dumpable), and an exec's command gets its own the same way.
+	assert_equal "$(cat "/proc/$init/oom_score_adj")" 300
+	printf '{"terminal": false, "user": {"uid": 0, "gid": 0}, "args": ["cat", "/proc/self/oom_score_adj"], "cwd": "/", "oomScoreAdj": 700}\n' >"$T/p.json"
 	"${OCI[@]}" start c19
 	fifo_read inside "$T/io/up"
 	cmd=$(children_of "$init")
 	# The command runs as 1005 inside: the second line's 300005 outside.
 	assert_equal "$(cat "$T/io/id")" 1005
 	assert_equal "$(status_of "$cmd" Uid)" "300005 300005 300005 300005"
+	assert_equal "$(cat "/proc/$cmd/oom_score_adj")" 300
+	run --separate-stderr "${OCI[@]}" exec --process "$T/p.json" c19
+	assert_success
+	assert_output 700
 	resume
 	wait_for stopped c19
 	"${OCI[@]}" delete c19

@@ -164,7 +164,7 @@ init_of() { # init_of ID
 	[ "${lines[0]}" -gt 2 ]
 	assert_equal "${lines[1]}" "${id:0:12}"
 	# exec -it: a pty of the container's devpts, sent to conmon.
-	run timeout "$(guard_s)" script -qec "stty cols 91 rows 23; ${PM[*]} exec -it p2 sh -c 'tty; stty size'" /dev/null </dev/null
+	run timeout "$(guard_s)" script -qec "stty cols 91 rows 23; $(printf '%q ' "${PM[@]}")exec -it p2 sh -c 'tty; stty size'" /dev/null </dev/null
 	assert_success
 	assert_output --regexp '/dev/pts/[0-9]+'
 	assert_output --partial '23 91'
@@ -182,12 +182,12 @@ init_of() { # init_of ID
 }
 
 @test "07p.3 podman run -it: the command's terminal is a pty of the container's own devpts, sized as ours; keys typed reach it" {
-	run timeout "$(guard_s)" script -qec "stty cols 77 rows 22; ${PM[*]} run --rm -it nslab-busybox sh -c 'tty; stty size; exit 3'" /dev/null </dev/null
+	run timeout "$(guard_s)" script -qec "stty cols 77 rows 22; $(printf '%q ' "${PM[@]}")run --rm -it nslab-busybox sh -c 'tty; stty size; exit 3'" /dev/null </dev/null
 	assert_failure 3
 	assert_output --partial '/dev/pts/0'
 	assert_output --partial '22 77'
 	# shellcheck disable=SC2016
-	run timeout "$(guard_s)" script -qec "${PM[*]} run --rm -it nslab-busybox sh" /dev/null <<<'echo typed-$((6 * 7)); exit 4'
+	run timeout "$(guard_s)" script -qec "$(printf '%q ' "${PM[@]}")run --rm -it nslab-busybox sh" /dev/null <<<'echo typed-$((6 * 7)); exit 4'
 	assert_failure 4
 	assert_output --partial 'typed-42'
 	assert_all_unchanged

@@ -313,10 +313,17 @@ int cgroup_v1_hierarchy(enum cgroup_ctrl ctrl, char *dir, size_t dlen, char *opt
 		snprintf(dir, dlen, "%s", field[4]);
 		used = 0;
 		opts[0] = '\0';
-		for (o = strtok_r(super, ",", &save); o != NULL; o = strtok_r(NULL, ",", &save))
-			if (names_hierarchy(o) && used + strlen(o) + 2 <= olen)
-				used += (size_t)snprintf(opts + used, olen - used, "%s%s",
-							 used ? "," : "", o);
+		for (o = strtok_r(super, ",", &save); o != NULL; o = strtok_r(NULL, ",", &save)) {
+			if (!names_hierarchy(o))
+				continue;
+			if (used + strlen(o) + 2 > olen) {
+				errno = ENAMETOOLONG;
+				return nsl_fail("the options of %s's hierarchy (\"%s...\")",
+						ctrl_names[ctrl], opts);
+			}
+			used += (size_t)snprintf(opts + used, olen - used, "%s%s", used ? "," : "",
+						 o);
+		}
 		return 0;
 	}
 	errno = ENOENT;

@@ -393,8 +393,10 @@ static const struct {
 	unsigned long flag, clear;   /* a later option wins, as in mount(8) */
 } tmpfs_flags[] = {
 	{ "nosuid", MS_NOSUID, 0 }, { "nodev", MS_NODEV, 0 }, { "noexec", MS_NOEXEC, 0 },
-	{ "ro", MS_RDONLY, 0 }, { "rw", 0, MS_RDONLY }, { "strictatime", MS_STRICTATIME, 0 },
-	{ "relatime", MS_RELATIME, 0 }, { "noatime", MS_NOATIME, 0 },
+	{ "ro", MS_RDONLY, 0 }, { "rw", 0, MS_RDONLY },
+	{ "strictatime", MS_STRICTATIME, MS_RELATIME | MS_NOATIME },
+	{ "relatime", MS_RELATIME, MS_STRICTATIME | MS_NOATIME },
+	{ "noatime", MS_NOATIME, MS_STRICTATIME | MS_RELATIME },
 	{ "nodiratime", MS_NODIRATIME, 0 }, { "suid", 0, MS_NOSUID }, { "dev", 0, MS_NODEV },
 	{ "exec", 0, MS_NOEXEC },
 };

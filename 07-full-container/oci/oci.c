@@ -539,7 +539,8 @@ static pid_t start_init(const struct oci_config *o, struct ctr_child *k, const c
 		nsl_error(errno, "%s", nsl_failed_call());
 	else if (cg != NULL)
 		say("placed the init %d in its cgroups (cgroup.procs) before \"go\"", (int)pid);
-	if (!placed || (o->c.userns && ctr_write_maps(&o->c, pid) == -1) || sync_post(go[1]) == -1 ||
+	if (!placed || (o->c.userns && ctr_write_maps(&o->c, pid) == -1) ||
+	    oci_set_oom(&o->c, pid) == -1 || sync_post(go[1]) == -1 ||
 	    (o->terminal ? hand_console(go[1], console) : sync_wait(go[1])) == -1) {
 		/* The init said why, on the same stderr, or we did. */
 		close(go[1]);
@@ -604,8 +605,9 @@ static int cmd_create(const struct oci_global *g, int argc, char **argv)
 			      "--console-socket, but process.terminal is not true: no pty to send");
 	}
 	for (size_t i = 0; i < o.nskipped; i++)
-		say("mounts: %s is not mounted (cgroup v1 in a user namespace: no v1 hierarchy may "
-		    "be mounted there)", o.skipped[i]);
+		say("mounts: %s is not mounted (%s)", o.skipped[i],
+		    o.c.userns || o.c.in_userns ? "cgroup v1 in a user namespace: no v1 hierarchy "
+		    "may be mounted there" : "only a cgroup mount is made there");
 	if (o.mknod_dropped)
 		say("process.capabilities: CAP_MKNOD left out: as root with no user namespace, "
 		    "nothing would stop the device nodes it makes");
@@ -643,7 +645,8 @@ static int cmd_create(const struct oci_global *g, int argc, char **argv)
 		return failed(g, EXIT_RUNTIME, "mkfifo(\"%s\"): %s", fifo, strerror(err));
 	}
 	if (g->no_cgroups)
-		say("--cgroup-manager disabled: no cgroups, and no limit of linux.resources");
+		say("--cgroup-manager disabled: no cgroups are made, and linux.resources' limits are "
+		    "not applied");
 	/* Recorded at once: a create killed from here on leaves them to
 	 * delete, which finds them in DIR/cgroup. */
 	if ((!g->no_cgroups && oci_cgroup_create(&o, argv[optind], g->systemd, &cg, &have_cg) == -1) ||

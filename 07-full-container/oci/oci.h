@@ -143,6 +143,11 @@ int oci_cgroup_load(const char *dir, struct cgroup *cg, int *found);
  * one of someone's (rootless podman's, where root is a user outside). */
 int oci_in_host_userns(void);
 
+/* oci_kernel.c: C's process.oomScoreAdj into PID's oom_score_adj, from
+ * the host, before PID is released. 0 (also when C has none), or -1
+ * after the report. */
+int oci_set_oom(const struct ctr_config *c, pid_t pid);
+
 /* oci.c: PID into PATH (--pid-file), whole or not at all (rename(2)).
  * 0, or -1 with the failure recorded. */
 int oci_write_pid_file(const char *path, pid_t pid);

@@ -331,6 +331,7 @@ static int view_mount(struct oci_config *o, const char *type, const char *dest, 
 	t->type = type;
 	t->dest = dest;
 	t->flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
+	t->own_fs = strcmp(type, "tmpfs") != 0; /* in the view's tmpfs */
 	snprintf(t->data, sizeof(t->data), "%s", data);
 	c->nnewfs++;
 	memset(a, 0, sizeof(*a));
@@ -356,8 +357,14 @@ int oci_cgroup_view(struct oci_config *o, const struct cgroup *cg, int made)
 		if (!cg->v1[ctrl].made)
 			continue;
 		if (cgroup_v1_hierarchy((enum cgroup_ctrl)ctrl, dir, sizeof(dir), opts,
-					sizeof(opts)) == -1)
-			return -1;
+					sizeof(opts)) == -1) {
+			if (errno != ENOENT)
+				return -1;
+			say("mounts: /sys/fs/cgroup: %s's v1 hierarchy is left out: no mount of it "
+			    "at its root here (a runtime in a cgroup namespace of its own?)",
+			    cgroup_ctrl_name((enum cgroup_ctrl)ctrl));
+			continue;
+		}
 		name = strrchr(dir, '/') + 1;
 		for (size_t i = 0; i < n; i++)
 			seen |= strcmp(o->view_dest[i] + strlen("/sys/fs/cgroup/"), name) == 0;

@@ -12,7 +12,6 @@
  *   --detach: exit 0                                container's devpts,
  *   else: wait, pass signals on                     the master to the
  *                                                   console socket;
- *                                                   oomScoreAdj,
  *                                                   rlimits, caps,
  *                                                   no_new_privs,
  *                                                   seccomp; its user,
@@ -59,7 +58,7 @@ static int body(void *arg)
 		close(master);
 		say("the pty's master went to the console socket: the engine relays it");
 	}
-	if (ctr_set_oom(&a->o.c) == -1 || ctr_harden(&a->o.c) == -1)
+	if (ctr_harden(&a->o.c) == -1)
 		return EXIT_RUNTIME;
 	return ctr_cmd_main(&k);
 }
@@ -75,6 +74,8 @@ static int started(void *arg, pid_t pid)
 		nsl_error(errno, "%s", nsl_failed_call());
 		return -1;
 	}
+	if (oci_set_oom(&a->o.c, pid) == -1)
+		return -1;
 	if (a->pid_file == NULL)
 		return 0;
 	if (oci_write_pid_file(a->pid_file, pid) == -1) {

@@ -1,5 +1,5 @@
 /* oci_kernel.c - two settings of config.json that are files of the
- * kernel's, written by the init (and an exec's command) from inside:
+ * kernel's:
  *
  *   linux.sysctl         "kernel.shmmax": "..." is /proc/sys/kernel/shmmax.
  *                        Only a sysctl of a namespace the container has
@@ -9,17 +9,21 @@
  *                        namespace's (kernel.hostname, domainname) and,
  *                        with a network namespace, net.*. The kernel
  *                        picks the namespace by who writes, so the init
- *                        writes them once it is in the container's
- *                        namespaces, through the host's /proc, before
- *                        the container's own /proc has /proc/sys
- *                        read-only.
- *   process.oomScoreAdj  /proc/self/oom_score_adj, which the command
- *                        inherits: how gladly the OOM killer picks it.
- *                        Written before PR_SET_DUMPABLE 0, which would
- *                        give the file to the host's root. A value
- *                        below the floor (0, unless a process with
- *                        CAP_SYS_RESOURCE set it lower) needs
- *                        CAP_SYS_RESOURCE.
+ *                        writes them in the container's namespaces,
+ *                        once its hostname is set and its network is up
+ *                        (a sysctl wins over the hostname, as with
+ *                        runc; an interface's keys exist by then),
+ *                        through /proc/sys opened before the
+ *                        container's own /proc made it read-only.
+ *   process.oomScoreAdj  /proc/PID/oom_score_adj of the init (or an
+ *                        exec's command), which what it runs inherits:
+ *                        how gladly the OOM killer picks it. Written by
+ *                        the runtime on the host, before "go": the
+ *                        kernel asks the writer for CAP_SYS_RESOURCE in
+ *                        the host's user namespace to go below the
+ *                        floor (0, unless such a process set it lower),
+ *                        which the init, in a user namespace of its own,
+ *                        never has.
  *
  * Read: sysctl(8), the runtime spec's config-linux.md ("Sysctl"),
  * proc(5) (/proc/pid/oom_score_adj).
@@ -33,13 +37,14 @@
 
 #include "../container.h"
 #include "fail.h"
+#include "oci.h"
 #include "say.h"
 
-/* VALUE into PATH, whole. 0, or -1 with errno. */
-static int write_file(const char *path, const char *value)
+/* VALUE into PATH (relative to DIRFD), whole. 0, or -1 with errno. */
+static int write_at(int dirfd, const char *path, const char *value)
 {
 	size_t len = strlen(value);
-	int fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+	int fd = openat(dirfd, path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
 	ssize_t n;
 
 	if (fd == -1)
@@ -54,7 +59,24 @@ static int write_file(const char *path, const char *value)
 	return n < 0 ? -1 : 0;
 }
 
-int ctr_set_sysctls(const struct ctr_config *c)
+/* The first line of PATH, without its newline, into BUF. 0, or -1. */
+static int read_value(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd == -1)
+		return -1;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+int ctr_set_sysctls(const struct ctr_config *c, int dirfd)
 {
 	char path[256];
 
@@ -68,7 +90,7 @@ int ctr_set_sysctls(const struct ctr_config *c)
 		for (p = path + strlen("/proc/sys/"); *p != '\0'; p++)
 			if (*p == '.')
 				*p = '/';
-		if (write_file(path, s->value) == -1) {
+		if (write_at(dirfd, path + strlen("/proc/sys/"), s->value) == -1) {
 			nsl_error(errno, "write(\"%s\", \"%s\") (linux.sysctl: %s)", path, s->value,
 				  s->key);
 			if (errno == ENOENT)
@@ -87,23 +109,27 @@ int ctr_set_sysctls(const struct ctr_config *c)
 	return 0;
 }
 
-int ctr_set_oom(const struct ctr_config *c)
+int oci_set_oom(const struct ctr_config *c, pid_t pid)
 {
-	char value[16];
+	char path[64], value[16], now[16];
 
 	if (!c->oom_set)
 		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", (int)pid);
 	snprintf(value, sizeof(value), "%d", c->oom_score_adj);
-	if (write_file("/proc/self/oom_score_adj", value) == -1) {
-		nsl_error(errno, "write(\"/proc/self/oom_score_adj\", \"%s\") (process.oomScoreAdj)",
-			  value);
+	/* Already so (podman often asks for what there is): nothing to
+	 * write, and no permission to ask for. */
+	if (read_value(path, now, sizeof(now)) == 0 && strcmp(now, value) == 0)
+		return 0;
+	if (write_at(AT_FDCWD, path, value) == -1) {
+		nsl_error(errno, "write(\"%s\", \"%s\") (process.oomScoreAdj)", path, value);
 		if (errno == EACCES || errno == EPERM)
 			nsl_hint("a value below the process's floor (0, unless a process with "
 				 "CAP_SYS_RESOURCE set it lower) takes CAP_SYS_RESOURCE, which a "
 				 "rootless runtime lacks, and a root in a CI sandbox may too");
 		return -1;
 	}
-	say_more("/proc/self/oom_score_adj = %s (process.oomScoreAdj): the command inherits it",
+	say_more("%s = %s (process.oomScoreAdj), before \"go\": what it runs inherits it", path,
 		 value);
 	return 0;
 }
