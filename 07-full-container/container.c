@@ -287,6 +287,7 @@ static int set_up(const struct ctr_config *c, struct mnt_record *record,
 		 * the upper layer, never into the rootfs: nothing to record. */
 		.userns = c->userns || c->in_userns, .record = c->overlay ? NULL : record,
 		.overlay = c->overlay, .upper = c->upper,
+		.devices = c->devices, .ndevices = c->ndevices,
 	};
 	int sysdir = -1, ret;
 

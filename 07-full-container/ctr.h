@@ -124,6 +124,8 @@ struct ctr_config {
 		const char *key, *value; /* each of a namespace the container */
 	} sysctl[CTR_MAX_SYSCTL];        /* has of its own: "kernel.shmmax" */
 	size_t nsysctl;
+	const struct fs_device *devices; /* the OCI runtime's linux.devices */
+	size_t ndevices;
 };
 
 /* The signals the runtime and the container's init pass on to the

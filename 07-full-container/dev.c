@@ -207,7 +207,7 @@ static int fill_dev_umasked(const struct fs_config *c, int devfd, const char *wh
 			return -1;
 		}
 	}
-	return 0;
+	return c->ndevices > 0 ? dev_make_nodes(c, devfd, where) : 0;
 }
 
 /* The nodes, then pts and shm, then the links; the umask cleared

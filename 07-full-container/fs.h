@@ -42,6 +42,18 @@ struct fs_attr {
 	unsigned long set, clear, prop;
 };
 
+/* A device node the OCI runtime's linux.devices asks for, made in the
+ * container's /dev by dev_nodes.c: PATH below /dev ("fuse", "net/tun"),
+ * of TYPE S_IFCHR, S_IFBLK or S_IFIFO, with the permission bits MODE,
+ * owned by UID:GID as the container numbers them. */
+struct fs_device {
+	const char *path;
+	mode_t type, mode;
+	unsigned int major, minor;
+	uid_t uid;
+	gid_t gid;
+};
+
 struct fs_config {
 	const char *rootfs;              /* absolute host path */
 	const struct mnt_volume *vol;
@@ -69,6 +81,8 @@ struct fs_config {
 					  * layer of an overlay (fs_overlay.c) */
 	const char *upper;               /* --upper DIR: its upper layer in
 					  * DIR/upper, kept; NULL: a tmpfs */
+	const struct fs_device *devices; /* the OCI runtime's linux.devices, */
+	size_t ndevices;                 /* made after the default nodes */
 };
 
 /* In the child, in its new mount namespace (and user namespace, when
@@ -139,5 +153,13 @@ int dev_setup(const struct fs_config *c, int rootfd);
  * it, checked first to be the real one; a directory an empty read-only
  * tmpfs; a path this kernel does not have is skipped. */
 int dev_mask_paths(const struct fs_config *c, int rootfd);
+
+/* dev_nodes.c: C's devices (the OCI runtime's linux.devices) in the
+ * container's new /dev (DEVFD, WHERE its path), with the umask cleared:
+ * made with mknod, or in a user namespace bound from the host's node of
+ * the same path, checked first to be that device; their directories
+ * made; one that is there already (the defaults) must be that device,
+ * and takes the mode and owner asked for. 0, or -1 after the report. */
+int dev_make_nodes(const struct fs_config *c, int devfd, const char *where);
 
 #endif

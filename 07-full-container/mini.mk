@@ -5,7 +5,7 @@
 # the maps (05), and the full runtime's file system (fs.c, fs_mount.c,
 # dev.c) and hardening (harden.c, seccomp.c).
 PROG := 07-mini
-SRCS := mini.c fs.c fs_mount.c fs_overlay.c dev.c harden.c seccomp.c \
+SRCS := mini.c fs.c fs_mount.c fs_overlay.c dev.c dev_nodes.c harden.c seccomp.c \
 	../01-uts/uts.c ../03-pid/pidns.c \
 	../04-mount/mnt.c ../04-mount/volume.c ../04-mount/record.c \
 	../05-user/userns.c

@@ -329,6 +329,13 @@ bad_config() { # bad_config SED-EXPRESSION EXPECTED-TEXT
 	bad_config 's/"resources": {/"resources": {"memory": {"limit": 67108864, "swap": 1048576},/' 'linux.resources.memory.swap: 1048576, less than memory.limit (67108864)'
 	bad_config 's/"resources": {/"resources": {"pids": {"limit": "many"},/' 'linux.resources.pids.limit: an integer from'
 	bad_config 's/"resources": {/"resources": {"cpu": {"quota": 10},/' "linux.resources.cpu.quota: 10 us, less than the kernel's 1000"
+	# linux.devices and resources.devices.
+	bad_config 's|"linux": {|"linux": {"devices": [{"path": "/etc/shadow", "type": "c", "major": 1, "minor": 3}],|' 'linux.devices[0].path: "/etc/shadow": nslab makes device nodes below /dev only'
+	bad_config 's|"linux": {|"linux": {"devices": [{"path": "/dev/../etc/x", "type": "c", "major": 1, "minor": 3}],|' 'linux.devices[0].path: "/dev/../etc/x": no "." or ".."'
+	bad_config 's|"linux": {|"linux": {"devices": [{"path": "/dev/x", "type": "s", "major": 1, "minor": 3}],|' 'linux.devices[0].type: "s", not "c", "u", "b" or "p"'
+	bad_config 's|"linux": {|"linux": {"devices": [{"path": "/dev/x", "type": "b", "minor": 3}],|' 'linux.devices[0].major: missing'
+	bad_config 's|"allow": false,|"allow": false, "type": "a", "major": 8,|' 'linux.resources.devices[0]: type "a" is every device, with every access'
+	bad_config 's|"allow": false,|"allow": false, "type": "c", "major": 1, "minor": 3, "access": "rwx", "x": |; s|"access": "rwm"$|"rwm"|' 'linux.resources.devices[0].access: "rwx", not some of "rwm"'
 	# linux.sysctl: only a namespace's own, and net.* only with a network
 	# namespace; process.oomScoreAdj in the kernel's range.
 	bad_config 's/"linux": {/"linux": {"sysctl": {"kernel.pid_max": "100"},/' 'linux.sysctl: "kernel.pid_max" belongs to no namespace: it would change the host'
@@ -938,5 +945,89 @@ mount_line() { # mount_line PID DEST
 	wait_for stopped c19
 	"${OCI[@]}" delete c19
 	assert_equal "$(cat "$T/err")" ""
+	assert_host_unchanged
+}
+
+# The capability mask of PID's CapEff, in hex, has CAP_MKNOD (27).
+has_mknod() { # has_mknod PID
+	(((0x$(status_of "$1" CapEff) >> 27) & 1))
+}
+
+# 07o.20's command: opens /dev/nslab/fuse to read and to write, makes
+# /dev/tun (c 10:200) and opens it; each answer into /mnt/NAME, "opened"
+# or the shell's error. Then it waits.
+devices_cmd() {
+	# shellcheck disable=SC2016
+	printf '%s\n' 'try() { { (eval "exec 4$2\"$3\"") 2>&1 && echo opened; } >"/mnt/$1"; }' \
+		'try fuse_r "<" /dev/nslab/fuse' 'try fuse_w ">" /dev/nslab/fuse' \
+		'mknod /dev/tun c 10 200 2>/mnt/mknod && echo made >/mnt/mknod' 'try tun_r "<" /dev/tun' \
+		'echo $$ >/mnt/up' 'read -r _ </mnt/down' >"$T/io/cmd.sh"
+}
+
+@test "07o.20 linux.devices and the devices cgroup: the nodes the config asks for, seen from the host in the container's /dev; CAP_MKNOD kept, and a node made inside refused (EPERM) but for what a rule allows; exec's command held the same; without a devices cgroup, no CAP_MKNOD" {
+	need_root
+	local b=$T/bundle cmd dev cg
+	oci_bundle "$b" "$ROOTFS"
+	devices_cmd
+	# runc spec's rules deny every device; one more allows reading fuse's
+	# (c 10:229: a driver anyone may open).
+	sed -i -e 's/"CAP_KILL",/"CAP_KILL", "CAP_MKNOD",/g' \
+		-e 's|"linux": {|"linux": {"devices": [{"path": "/dev/nslab/null", "type": "c", "major": 1, "minor": 3, "fileMode": 416, "uid": 1, "gid": 2}, {"path": "/dev/fifo", "type": "p", "fileMode": 384}, {"path": "/dev/nslab/fuse", "type": "c", "major": 10, "minor": 229}],|' \
+		-e 's|"access": "rwm"$|"access": "rwm"}, {"allow": true, "type": "c", "major": 10, "minor": 229, "access": "r"|' \
+		"$b/config.json"
+	grep -q '"minor": 229, "access": "r"' "$b/config.json"
+	"${OCI[@]}" --debug create --bundle "$b" c20 >/dev/null 2>"$T/err" </dev/null
+	init=$(oci_pid c20)
+	"${OCI[@]}" start c20
+	fifo_read inside "$T/io/up"
+	cmd=$(children_of "$init")
+	# The nodes, as the host sees them in the container's /dev.
+	assert_equal "$(stat -c '%F %t:%T %a %u:%g' "/proc/$cmd/root/dev/nslab/null")" "character special file 1:3 640 1:2"
+	assert_equal "$(stat -c '%F %a' "/proc/$cmd/root/dev/fifo")" "fifo 600"
+	assert_equal "$(stat -c '%F %t:%T %a' "/proc/$cmd/root/dev/nslab/fuse")" "character special file a:e5 666"
+	# CAP_MKNOD kept: /dev/tun was made. Opening it, and fuse's to write,
+	# is EPERM: the devices cgroup's answer (both nodes are mode 0666).
+	# fuse's read is what the rule allows: it opens, or the driver, not
+	# the cgroup, answers (ENODEV where it is not loaded).
+	has_mknod "$cmd"
+	assert_equal "$(cat "$T/io/mknod")" made
+	[[ $(cat "$T/io/fuse_w") == *"Operation not permitted"* ]] || fail "fuse, to write: $(cat "$T/io/fuse_w")"
+	[[ $(cat "$T/io/tun_r") == *"Operation not permitted"* ]] || fail "tun: $(cat "$T/io/tun_r")"
+	[[ $(cat "$T/io/fuse_r") != *"Operation not permitted"* ]] || fail "fuse, to read: $(cat "$T/io/fuse_r")"
+	# Where the kernel keeps the rules: v1's list, or v2's program.
+	cg=$(awk -F: '$2 ~ /(^|,)devices(,|$)/ { print $3 }' "/proc/$init/cgroup")
+	if [ -n "$cg" ] && [ "$cg" != / ]; then
+		dev=$(awk '$9 == "cgroup" && $NF ~ /(^|,)devices(,|$)/ { print $5; exit }' /proc/self/mountinfo)
+		grep -qx 'c 10:229 r' "$dev$cg/devices.list"
+		grep -qx 'c 1:3 rwm' "$dev$cg/devices.list"
+		grep -q 'rules into .*devices.allow and devices.deny (v1)' "$T/err"
+	else
+		grep -q 'compiled to an eBPF program of [0-9]* instructions, attached to' "$T/err"
+	fi
+	# exec's command: under the same rules, with CAP_MKNOD.
+	oci_process "$T/p.json" '["sh", "-c", "grep CapEff /proc/self/status; (exec 3>/dev/nslab/fuse) 2>&1"]'
+	sed -i -e 's/"uid": 65534, "gid": 65534/"uid": 0, "gid": 0/' -e 's/"CAP_KILL"/"CAP_MKNOD"/g' "$T/p.json"
+	run --separate-stderr "${OCI[@]}" exec --process "$T/p.json" c20
+	assert_failure
+	assert_line --index 0 --regexp 'CapEff:[[:space:]]*0*8000000$'
+	assert_line --index 1 --partial "Operation not permitted"
+	resume
+	wait_for stopped c20
+	"${OCI[@]}" delete c20
+	[ -z "$dev" ] || [ ! -e "$dev$cg" ]
+	# No devices cgroup (--cgroup-manager disabled): CAP_MKNOD is left
+	# out, and said; the node linux.devices made opens to write.
+	devices_cmd
+	"${OCI[@]}" --cgroup-manager disabled --debug create --bundle "$b" c20b >/dev/null 2>"$T/err" </dev/null
+	grep -q 'CAP_MKNOD left out: as root with no user namespace and no devices cgroup' "$T/err"
+	init=$(oci_pid c20b)
+	"${OCI[@]}" start c20b
+	fifo_read inside "$T/io/up"
+	if has_mknod "$(children_of "$init")"; then fail "CAP_MKNOD kept with no devices cgroup"; fi
+	[[ $(cat "$T/io/mknod") == *"Operation not permitted"* ]]
+	[[ $(cat "$T/io/fuse_w") != *"Operation not permitted"* ]] || fail "fuse, to write: $(cat "$T/io/fuse_w")"
+	resume
+	wait_for stopped c20b
+	"${OCI[@]}" delete c20b
 	assert_host_unchanged
 }

@@ -16,14 +16,16 @@
 load helpers
 
 # The tests run here: the lifecycle, the default config, the process,
-# mounts, namespaces (their maps, a sysctl), masked and read-only paths, the
-# hostname, seccomp, the five capability sets, cgroups (pids and memory).
+# mounts, devices, namespaces (their maps, a sysctl), masked and read-only
+# paths, the hostname, seccomp, the five capability sets, cgroups (pids,
+# memory and devices).
 TESTS=(create start state kill kill_no_effect delete delete_only_create_resources
 	misc_props config_updates_without_affect default process process_rlimits process_user
-	root_readonly_true hostname mounts linux_masked_paths linux_readonly_paths
+	root_readonly_true hostname mounts linux_devices linux_masked_paths linux_readonly_paths
 	linux_ns_path linux_ns_path_type linux_ns_itype linux_ns_nopath linux_sysctl
 	linux_uid_mappings linux_seccomp process_capabilities
-	delete_resources linux_cgroups_pids linux_cgroups_relative_pids linux_cgroups_relative_memory)
+	delete_resources linux_cgroups_pids linux_cgroups_relative_pids linux_cgroups_relative_memory
+	linux_cgroups_devices linux_cgroups_relative_devices)
 
 setup_file() {
 	local tarball=$NSLAB_ROOT/../shared/third_party/runtime-tools-260e151.tar.gz targets=(runtimetest) t
@@ -118,8 +120,8 @@ suite() { # suite NAME
 	done
 }
 
-@test "07r.3 runtime-tools, mounts and paths: mounts, linux_masked_paths, linux_readonly_paths" {
-	for t in mounts linux_masked_paths linux_readonly_paths; do
+@test "07r.3 runtime-tools, mounts, devices and paths: mounts, linux_devices, linux_masked_paths, linux_readonly_paths" {
+	for t in mounts linux_devices linux_masked_paths linux_readonly_paths; do
 		suite "$t"
 	done
 }
@@ -140,7 +142,7 @@ suite() { # suite NAME
 # hierarchy, or below this shell's own cgroup (relative): only where that
 # is this shell's own, and where a cgroup v2 that holds processes (a
 # login's scope) is not asked to give memory to a child.
-@test "07r.6 runtime-tools, cgroups: delete_resources, linux_cgroups_pids, linux_cgroups_relative_pids, linux_cgroups_relative_memory" {
+@test "07r.6 runtime-tools, cgroups: delete_resources, linux_cgroups_pids, linux_cgroups_relative_pids, linux_cgroups_relative_memory, linux_cgroups_devices, linux_cgroups_relative_devices" {
 	local own
 	own=$(awk -F: '$2 ~ /(^|,)pids(,|$)/ { print $3 }' /proc/self/cgroup)
 	[ "$(served_by pids)" = 2 ] || [ "$own" = / ] ||
@@ -148,7 +150,7 @@ suite() { # suite NAME
 	[ "$(served_by memory)" = 1 ] ||
 		skip "cgroup v2 holds memory here, and this shell's cgroup holds processes: a relative cgroupsPath below it cannot have memory"
 	for t in delete_resources linux_cgroups_pids linux_cgroups_relative_pids \
-		linux_cgroups_relative_memory; do
+		linux_cgroups_relative_memory linux_cgroups_devices linux_cgroups_relative_devices; do
 		suite "$t"
 	done
 }

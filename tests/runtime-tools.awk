@@ -16,24 +16,23 @@
 
 BEGIN {
 	# The patterns of the reasons docs/deeper/07-oci.md lists (its
-	# numbers: 1 MKNOD, 2 start's config with no process, 3 Go's
-	# RLIMIT_NOFILE, 4 what config.json may not say yet, 6 kernel memory
-	# limits (pattern 5), 5 a capability the runtime's root does not
-	# hold (the last pattern, with -v lacking)).
-	reason[1] = "expected (bounding|effective|permitted|inheritable|ambient) capability CAP_MKNOD set"
+	# numbers: 1 start's config with no process, 2 Go's RLIMIT_NOFILE,
+	# 3 what config.json may not say yet, 5 kernel memory limits
+	# (pattern 4), 4 a capability the runtime's root does not hold (the
+	# last pattern, with -v lacking)).
 	# start's last check gives a config with no process: create refuses
 	# it already (the suite wants start to), as runc does.
-	reason[2] = "^start: not ok 7 - exit status 125$"
+	reason[1] = "^start: not ok 7 - exit status 125$"
 	# runtimetest is a Go 1.19 program: Go raises its own soft
 	# RLIMIT_NOFILE to the hard limit when it starts (runc fails it too).
-	reason[3] = "^process_rlimits: not ok [0-9]+ - has expected soft RLIMIT_NOFILE"
+	reason[2] = "^process_rlimits: not ok [0-9]+ - has expected soft RLIMIT_NOFILE"
 	# What config.c refuses, not supported yet: a container with no
 	# namespaces of its own.
-	reason[4] = "config\\.json: linux\\.namespaces: missing"
+	reason[3] = "config\\.json: linux\\.namespaces: missing"
 	# Kernel memory limits (memory.kmem.*), deprecated by the kernel
 	# since 5.4 and ignored by runc: named by create --debug, not applied.
-	reason[5] = "^linux_cgroups_(relative_)?memory: not ok [0-9]+ - memory kernel(TCP)? is set correctly$"
-	nreason = 5
+	reason[4] = "^linux_cgroups_(relative_)?memory: not ok [0-9]+ - memory kernel(TCP)? is set correctly$"
+	nreason = 4
 	# -v lacking=CAP_A|CAP_B: capabilities the caller's root does not
 	# hold (a CI sandbox's may lack CAP_SYS_RESOURCE), which no runtime
 	# can give the container.

@@ -34,7 +34,7 @@
 #include "fail.h"
 
 static const char *const ctrl_names[CG_NCTRL] = {
-	[CG_MEMORY] = "memory", [CG_PIDS] = "pids", [CG_CPU] = "cpu",
+	[CG_MEMORY] = "memory", [CG_PIDS] = "pids", [CG_CPU] = "cpu", [CG_DEVICES] = "devices",
 };
 
 const char *cgroup_ctrl_name(enum cgroup_ctrl ctrl)
@@ -358,6 +358,7 @@ static void v2_served(struct cgroup *cg)
 		for (int i = 0; i < CG_NCTRL; i++)
 			if (strcmp(w, ctrl_names[i]) == 0)
 				cg->served[i] = 2;
+	cg->served[CG_DEVICES] = 2; /* an eBPF program, on any cgroup2 */
 }
 
 /* The home of the container's cgroup v2 (cgroup.h says why): as root
@@ -411,7 +412,7 @@ int cgroup_detect(struct cgroup *cg, const char *name, pid_t runtime)
 		if (v1[i][0] == '\0' ||
 		    cgroup_resolve(i, v1[i], cg->v1[i].parent, PATH_MAX) == -1)
 			cg->v1[i].parent[0] = '\0';
-		else if (cg->served[i] == 0)
+		else if (cg->served[i] == 0 || i == CG_DEVICES) /* v1's, where it has one */
 			cg->served[i] = 1;
 	}
 	found = *cg;

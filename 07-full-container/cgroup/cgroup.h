@@ -63,8 +63,15 @@
 #define CGROUP_PREFIX "nslab-"
 #define CGROUP_HOME "nslab" /* below the cgroup2 root, as root */
 
-/* The controllers a limit needs. */
-enum cgroup_ctrl { CG_MEMORY, CG_PIDS, CG_CPU, CG_NCTRL };
+/* The controllers a limit needs. CG_DEVICES is the OCI runtime's
+ * linux.resources.devices: a v1 hierarchy of its own, or on cgroup2 no
+ * controller at all but an eBPF program attached to the cgroup
+ * (../oci/oci_devices.c), so it is "served" by v2 wherever cgroup2 is
+ * and never enabled in a cgroup.subtree_control. */
+enum cgroup_ctrl { CG_MEMORY, CG_PIDS, CG_CPU, CG_DEVICES, CG_NCTRL };
+
+/* The controllers of MASK that cgroup2 lists in cgroup.controllers. */
+#define CG_LISTED(mask) ((mask) & ~(1u << CG_DEVICES))
 
 /* Where a container's cgroup v2 goes (see above). */
 enum cgroup_home { CG_HOME_OWN, CG_HOME_NSLAB };
@@ -107,7 +114,7 @@ struct cgroup {
 	unsigned long long memory, pids, cpu_quota;
 };
 
-/* "memory", "pids", "cpu". */
+/* "memory", "pids", "cpu", "devices". */
 const char *cgroup_ctrl_name(enum cgroup_ctrl ctrl);
 
 /* Find the hierarchies from /proc/self/mountinfo and /proc/self/cgroup:

@@ -95,7 +95,7 @@ static void ctrl_words(unsigned mask, const char *sign, char *want, size_t len)
 
 	want[0] = '\0';
 	for (int i = 0; i < CG_NCTRL && n < len; i++)
-		if (mask & (1u << i))
+		if (CG_LISTED(mask) & (1u << i))
 			n += (size_t)snprintf(want + n, len - n, "%s%s%s", n > 0 ? " " : "", sign,
 					      cgroup_ctrl_name(i));
 }
@@ -107,7 +107,7 @@ static int missing_in(const char *dir, const char *file, unsigned mask, unsigned
 	for (int i = 0; i < CG_NCTRL; i++) {
 		int r;
 
-		if (!(mask & (1u << i)))
+		if (!(CG_LISTED(mask) & (1u << i)))
 			continue;
 		r = cgroup_listed(dir, file, cgroup_ctrl_name(i));
 		if (r == -1)

@@ -88,6 +88,7 @@ static int give(const char *dir, int mine, unsigned on_v2)
 	char want[64];
 	size_t n = 0;
 
+	on_v2 = CG_LISTED(on_v2);
 	if (on_v2 == 0)
 		return 0;
 	if (!mine)

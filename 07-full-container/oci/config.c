@@ -146,21 +146,28 @@ static int read_caps(const struct json *p, struct oci_config *o)
 		a &= pm & in;
 		o->ambient_dropped = 1;
 	}
-	/* As root, with no user namespace and no devices cgroup yet, the
-	 * container's root could mknod the host's disks and open them: run
-	 * leaves CAP_MKNOD out for that reason (harden.c), and so do we,
-	 * from every set, saying so. In a user namespace the kernel refuses
-	 * device nodes anyway. */
-	if (((b | in) & mknod) && !c->userns) {
-		b &= ~mknod, e &= ~mknod, pm &= ~mknod, in &= ~mknod, a &= ~mknod;
-		o->mknod_dropped = 1;
-	}
+	/* As root, with no user namespace, the container's root could mknod
+	 * the host's disks and open them, but for a devices cgroup: create
+	 * keeps CAP_MKNOD only when it has made one (oci_drop_mknod()). In a
+	 * user namespace the kernel refuses device nodes anyway. */
+	o->mknod_asked = ((b | in) & mknod) && !c->userns;
 	c->caps = b;
 	c->caps_eff = e;
 	c->caps_prm = pm;
 	c->caps_inh = in;
 	c->caps_amb = a;
 	return 0;
+}
+
+void oci_drop_mknod(struct oci_config *o)
+{
+	uint64_t keep = ~(1ULL << CAP_MKNOD);
+
+	if (!o->mknod_asked)
+		return;
+	o->c.caps &= keep, o->c.caps_eff &= keep, o->c.caps_prm &= keep;
+	o->c.caps_inh &= keep, o->c.caps_amb &= keep;
+	o->mknod_dropped = 1;
 }
 
 static const struct {
@@ -920,6 +927,163 @@ static void res_skip(const struct json *sec, const char *name, const char *const
 	}
 }
 
+/* A device's major or minor, KEY of E (WHERE[I]): 0 to 2^32 - 1 into
+ * *OUT; -1 (any) when absent or null and ANY, else an error. */
+static int dev_number(const struct json *e, const char *where, size_t i, const char *key,
+		      int any, long long *out)
+{
+	const struct json *v = json_get(e, key);
+
+	*out = -1;
+	if ((v == NULL || v->type == JSON_NULL) && any)
+		return 0;
+	if (v == NULL)
+		return refuse("%s[%zu].%s: missing", where, i, key);
+	if (json_int(v, 0, UINT32_MAX, out) == -1)
+		return refuse("%s[%zu].%s: an integer from 0 to %u", where, i, key, UINT32_MAX);
+	return 0;
+}
+
+/* linux.resources.devices: the devices cgroup's rules, in order. A rule
+ * of type "a" (the default) stands for every device, and so must name
+ * no number and all of "rwm": a narrower one means one thing on cgroup
+ * v1 (every device) and another in v2's program. */
+static int read_dev_rules(const struct json *res, struct oci_config *o)
+{
+	static const char *const where = "linux.resources.devices";
+	const struct json *list, *e, *v;
+	size_t i = 0;
+	int n;
+
+	if ((n = member(res, "linux.resources", "devices", JSON_ARRAY, 0, &list)) <= 0)
+		return n;
+	for (e = list->child; e != NULL; e = e->next, i++) {
+		struct oci_dev_rule *r;
+
+		if (e->type != JSON_OBJECT)
+			return refuse("%s[%zu]: %s, not an object", where, i, json_type_name(e->type));
+		if (o->ndev_rules == OCI_MAX_DEV_RULES)
+			return refuse("%s: more than %d rules", where, OCI_MAX_DEV_RULES);
+		r = &o->dev_rules[o->ndev_rules];
+		if (member(e, "linux.resources.devices[]", "allow", JSON_TRUE, 1, &v) == -1)
+			return -1;
+		r->allow = v->type == JSON_TRUE;
+		r->type = 'a';
+		if ((n = member(e, "linux.resources.devices[]", "type", JSON_STRING, 0, &v)) == -1)
+			return -1;
+		if (n == 1 && (strlen(v->str) != 1 || strchr("acb", v->str[0]) == NULL))
+			return refuse("%s[%zu].type: \"%s\", not \"a\", \"c\" or \"b\"", where, i,
+				      v->str);
+		if (n == 1)
+			r->type = v->str[0];
+		if (dev_number(e, where, i, "major", 1, &r->major) == -1 ||
+		    dev_number(e, where, i, "minor", 1, &r->minor) == -1)
+			return -1;
+		r->access = OCI_DEV_RWM;
+		if ((n = member(e, "linux.resources.devices[]", "access", JSON_STRING, 0, &v)) == -1)
+			return -1;
+		if (n == 1) {
+			r->access = 0;
+			for (const char *c = v->str; *c != '\0'; c++) {
+				unsigned bit = *c == 'r' ? OCI_DEV_READ : *c == 'w' ? OCI_DEV_WRITE :
+					       *c == 'm' ? OCI_DEV_MKNOD : 0;
+
+				if (bit == 0 || (r->access & bit))
+					return refuse("%s[%zu].access: \"%s\", not some of \"rwm\", "
+						      "each once", where, i, v->str);
+				r->access |= bit;
+			}
+			if (r->access == 0)
+				return refuse("%s[%zu].access: empty", where, i);
+		}
+		if (r->type == 'a' && (r->major != -1 || r->minor != -1 || r->access != OCI_DEV_RWM))
+			return refuse("%s[%zu]: type \"a\" is every device, with every access: not "
+				      "supported with a major, a minor or an access other than "
+				      "\"rwm\"", where, i);
+		o->ndev_rules++;
+	}
+	return 0;
+}
+
+/* linux.devices: the nodes to make in the container's /dev, each of
+ * type "c" (or "u", the same), "b" or "p", its numbers, its fileMode's
+ * permission bits (default 0666) and its owner (default 0:0). Only
+ * below /dev, where the container's /dev is a tmpfs of its own: a node
+ * elsewhere would go into the rootfs, that the host shares. */
+static int read_devices(const struct json *lx, struct oci_config *o)
+{
+	static const char *const where = "linux.devices";
+	const struct json *list, *e, *v;
+	size_t i = 0;
+	long long num;
+	int n;
+
+	if ((n = member(lx, "linux", "devices", JSON_ARRAY, 0, &list)) <= 0)
+		return n;
+	for (e = list->child; e != NULL; e = e->next, i++) {
+		struct fs_device *d;
+		const char *rel;
+		char *path;
+
+		if (e->type != JSON_OBJECT)
+			return refuse("%s[%zu]: %s, not an object", where, i, json_type_name(e->type));
+		if (o->c.ndevices == OCI_MAX_DEVICES)
+			return refuse("%s: more than %d devices", where, OCI_MAX_DEVICES);
+		d = &o->devices[o->c.ndevices];
+		path = o->device_paths[o->c.ndevices];
+		if (member(e, "linux.devices[]", "path", JSON_STRING, 1, &v) == -1)
+			return -1;
+		if (strncmp(v->str, "/dev/", 5) != 0 || strlen(v->str) >= sizeof(o->device_paths[0]) + 5)
+			return refuse("%s[%zu].path: \"%s\": nslab makes device nodes below /dev only "
+				      "(at most %zu characters)", where, i, v->str,
+				      sizeof(o->device_paths[0]) + 4);
+		rel = v->str + 5;
+		snprintf(path, sizeof(o->device_paths[0]), "%s", rel);
+		for (char *save = NULL, *c = strtok_r(path, "/", &save); c != NULL;
+		     c = strtok_r(NULL, "/", &save))
+			if (strcmp(c, ".") == 0 || strcmp(c, "..") == 0)
+				return refuse("%s[%zu].path: \"%s\": no \".\" or \"..\"", where, i,
+					      v->str);
+		snprintf(path, sizeof(o->device_paths[0]), "%s", rel);
+		if (path[0] == '\0' || path[0] == '/' || strstr(path, "//") != NULL ||
+		    path[strlen(path) - 1] == '/')
+			return refuse("%s[%zu].path: \"%s\": not a file's path", where, i, v->str);
+		d->path = path;
+		if (member(e, "linux.devices[]", "type", JSON_STRING, 1, &v) == -1)
+			return -1;
+		if (strcmp(v->str, "c") == 0 || strcmp(v->str, "u") == 0)
+			d->type = S_IFCHR;
+		else if (strcmp(v->str, "b") == 0)
+			d->type = S_IFBLK;
+		else if (strcmp(v->str, "p") == 0)
+			d->type = S_IFIFO;
+		else
+			return refuse("%s[%zu].type: \"%s\", not \"c\", \"u\", \"b\" or \"p\"",
+				      where, i, v->str);
+		if (dev_number(e, where, i, "major", d->type == S_IFIFO, &num) == -1)
+			return -1;
+		d->major = num == -1 ? 0 : (unsigned int)num;
+		if (dev_number(e, where, i, "minor", d->type == S_IFIFO, &num) == -1)
+			return -1;
+		d->minor = num == -1 ? 0 : (unsigned int)num;
+		d->mode = 0666;
+		if ((v = json_get(e, "fileMode")) != NULL && v->type != JSON_NULL) {
+			if (json_int(v, 0, 07777 | S_IFMT, &num) == -1)
+				return refuse("%s[%zu].fileMode: an integer from 0 to 07777", where, i);
+			d->mode = (mode_t)num & 07777; /* as runc: the type bits are the type's */
+		}
+		if (dev_number(e, where, i, "uid", 1, &num) == -1)
+			return -1;
+		d->uid = num == -1 ? 0 : (uid_t)num;
+		if (dev_number(e, where, i, "gid", 1, &num) == -1)
+			return -1;
+		d->gid = num == -1 ? 0 : (gid_t)num;
+		o->c.ndevices++;
+	}
+	o->c.devices = o->devices;
+	return 0;
+}
+
 /* linux.resources: memory (limit, swap), pids (limit) and cpu (shares,
  * quota, period) for oci_cgroup.c; anything else is named, not applied.
  * 0 is "not set" for each, as runc reads it; -1 is "no limit". */
@@ -929,7 +1093,7 @@ static int read_resources(const struct json *lx, struct oci_config *o)
 						 "disableOOMKiller", NULL };
 	static const char *const pids_known[] = { "limit", NULL };
 	static const char *const cpu_known[] = { "shares", "quota", "period", NULL };
-	static const char *const sections[] = { "memory", "pids", "cpu", NULL };
+	static const char *const sections[] = { "memory", "pids", "cpu", "devices", NULL };
 	struct oci_resources *r = &o->res;
 	const struct json *res, *sec, *b;
 	long long v;
@@ -993,7 +1157,7 @@ static int read_resources(const struct json *lx, struct oci_config *o)
 			return refuse("linux.resources.cpu.shares: 1, less than the kernel's 2");
 		res_skip(sec, "cpu", cpu_known, o);
 	}
-	return 0;
+	return read_dev_rules(res, o);
 }
 
 /* hooks: not run yet, so refused when there are any. */
@@ -1141,7 +1305,7 @@ int oci_config_load(const char *bundle, struct oci_config *o)
 		}
 	}
 	if (read_sysctl(lx, o) == -1 || read_seccomp(lx, o) == -1 ||
-	    read_cgroups_path(lx, o) == -1 ||
+	    read_cgroups_path(lx, o) == -1 || read_devices(lx, o) == -1 ||
 	    read_resources(lx, o) == -1)
 		return -1;
 	if (read_paths(lx, "maskedPaths", o->c.masked, &o->c.nmasked, &o->c.masked_set) == -1 ||

@@ -80,6 +80,7 @@ struct oci_state {
 	unsigned long long start;
 	int userns;         /* 1: the container has its own user namespace */
 	int nnp;            /* 1: its command has no_new_privs; exec's too */
+	int devices;        /* 1: it has a devices cgroup (CAP_MKNOD kept) */
 };
 
 /* One error line, and with --log the same as a JSON line in that file,
@@ -182,8 +183,9 @@ static int save_state(const char *dir, const struct oci_state *s)
 		return fail_with("open(\"%s\")", tmp);
 	fputs("{\"id\":", f);
 	json_put_string(f, s->id);
-	fprintf(f, ",\"pid\":%d,\"start\":%llu,\"userns\":%s,\"nnp\":%s,\"bundle\":",
-		(int)s->pid, s->start, s->userns ? "true" : "false", s->nnp ? "true" : "false");
+	fprintf(f, ",\"pid\":%d,\"start\":%llu,\"userns\":%s,\"nnp\":%s,\"devices\":%s,"
+		"\"bundle\":", (int)s->pid, s->start, s->userns ? "true" : "false",
+		s->nnp ? "true" : "false", s->devices ? "true" : "false");
 	json_put_string(f, s->bundle);
 	fputs(",\"created\":", f);
 	json_put_string(f, s->created);
@@ -289,6 +291,8 @@ static int load_state(const char *dir, struct oci_state *s)
 		/* Absent (an older record): on, the stricter. */
 		s->nnp = json_get(doc.root, "nnp") == NULL ||
 			 json_get(doc.root, "nnp")->type == JSON_TRUE;
+		s->devices = json_get(doc.root, "devices") != NULL &&
+			     json_get(doc.root, "devices")->type == JSON_TRUE;
 		ret = 0;
 	} else {
 		errno = EINVAL;
@@ -608,9 +612,6 @@ static int cmd_create(const struct oci_global *g, int argc, char **argv)
 		say("mounts: %s is not mounted (%s)", o.skipped[i],
 		    o.c.userns || o.c.in_userns ? "cgroup v1 in a user namespace: no v1 hierarchy "
 		    "may be mounted there" : "only a cgroup mount is made there");
-	if (o.mknod_dropped)
-		say("process.capabilities: CAP_MKNOD left out: as root with no user namespace, "
-		    "nothing would stop the device nodes it makes");
 	if (o.ambient_dropped)
 		say("process.capabilities.ambient: only what is permitted and inheritable is "
 		    "raised, as the kernel allows");
@@ -649,7 +650,8 @@ static int cmd_create(const struct oci_global *g, int argc, char **argv)
 		    "not applied");
 	/* Recorded at once: a create killed from here on leaves them to
 	 * delete, which finds them in DIR/cgroup. */
-	if ((!g->no_cgroups && oci_cgroup_create(&o, argv[optind], g->systemd, &cg, &have_cg) == -1) ||
+	if ((!g->no_cgroups &&
+	     oci_cgroup_create(&o, argv[optind], g->systemd, &cg, &have_cg, &s.devices) == -1) ||
 	    (have_cg && oci_cgroup_save(dir, &cg) == -1) ||
 	    oci_cgroup_view(&o, &cg, have_cg) == -1) {
 		if (have_cg) {
@@ -661,6 +663,11 @@ static int cmd_create(const struct oci_global *g, int argc, char **argv)
 		return failed(g, EXIT_RUNTIME, "create \"%s\": its cgroups could not be made",
 			      argv[optind]);
 	}
+	if (!s.devices)
+		oci_drop_mknod(&o);
+	if (o.mknod_dropped)
+		say("process.capabilities: CAP_MKNOD left out: as root with no user namespace and "
+		    "no devices cgroup, nothing would stop the device nodes it makes");
 	k.c = &o.c;
 	k.exec_fifo = fifo;
 	k.tty_size = (struct winsize){ .ws_row = o.rows, .ws_col = o.cols };
@@ -826,6 +833,8 @@ static int cmd_exec(const struct oci_global *g, int argc, char **argv)
 	 * an exec never takes it away from a container that has it. */
 	if (s.nnp)
 		a.o.c.nnp_off = 0;
+	if (!s.devices)
+		oci_drop_mknod(&a.o);
 	if (a.o.mknod_dropped)
 		say("process.capabilities: CAP_MKNOD left out, as create left it out");
 	if (a.o.ambient_dropped)

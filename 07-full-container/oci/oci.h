@@ -35,13 +35,14 @@
  * and resources' memory, pids and cpu make the container's cgroups
  * (oci_cgroup.c); the rest of resources is named, not applied.
  * linux.sysctl (a namespace's own only) and process.oomScoreAdj are
- * written by the init (oci_kernel.c). linux.devices is not read yet:
- * the container gets run's /dev and hardening, the spec's defaults or
- * stricter (docs/deeper/07-oci.md).
+ * written by the init (oci_kernel.c). linux.devices' nodes are made in
+ * the container's /dev (../dev_nodes.c), and as root the container
+ * gets a devices cgroup with linux.resources.devices' rules
+ * (oci_devices.c: v1's files, or an eBPF program on cgroup v2).
  * A user namespace "path", a path to a namespace the runtime itself
  * runs in, another mount type, an unknown namespace type and hooks are
- * refused. CAP_MKNOD is left out as root without a
- * user namespace (config.c says why).
+ * refused. CAP_MKNOD is left out as root without a user namespace
+ * when there is no devices cgroup (oci_drop_mknod()).
  */
 #ifndef NSLAB_OCI_H
 #define NSLAB_OCI_H
@@ -64,6 +65,26 @@ struct oci_resources {
 	int no_oom_kill;         /* memory.disableOOMKiller */
 };
 
+/* One rule of linux.resources.devices (oci_devices.c): ALLOW or deny
+ * ACCESS (OCI_DEV_*, the bits of BPF_DEVCG_ACC_*) to the devices of
+ * TYPE ('a' every one, 'c', 'b') numbered MAJOR:MINOR (-1: any). */
+#define OCI_DEV_MKNOD 1
+#define OCI_DEV_READ 2
+#define OCI_DEV_WRITE 4
+#define OCI_DEV_RWM 7
+struct oci_dev_rule {
+	int allow;
+	char type;
+	long long major, minor;
+	unsigned access;
+};
+#define OCI_MAX_DEVICES 64       /* linux.devices */
+#define OCI_MAX_DEV_RULES 128    /* linux.resources.devices */
+/* With "deny every device" first and the defaults last (oci_devices.c),
+ * and the program each compiles to: at most 8 instructions a rule. */
+#define OCI_DEV_RULES_MAX (1 + OCI_MAX_DEV_RULES + 11)
+#define OCI_DEV_PROG_MAX (8 * OCI_DEV_RULES_MAX + 9)
+
 struct oci_config {
 	struct ctr_config c;     /* what run's command line would have given */
 	char bundle[PATH_MAX];   /* absolute, resolved */
@@ -80,8 +101,15 @@ struct oci_config {
 	int cgroup_view;         /* a cgroup at /sys/fs/cgroup on a v1 or
 				  * hybrid host, as root: oci_cgroup_view()
 				  * adds its mounts once the cgroups exist */
-	char view_dest[4][64];   /* their mount points, for c.newfs */
-	int mknod_dropped;       /* CAP_MKNOD asked for, left out (config.c) */
+	char view_dest[6][64];   /* their mount points, for c.newfs */
+	int mknod_asked;         /* CAP_MKNOD asked for, as root without a
+				  * user namespace: kept only with a
+				  * devices cgroup (oci_drop_mknod()) */
+	int mknod_dropped;       /* ... and left out */
+	struct fs_device devices[OCI_MAX_DEVICES]; /* linux.devices (c.devices) */
+	char device_paths[OCI_MAX_DEVICES][64];
+	struct oci_dev_rule dev_rules[OCI_MAX_DEV_RULES]; /* linux.resources.devices */
+	size_t ndev_rules;
 	int ambient_dropped;     /* ambient beyond permitted and inheritable */
 	struct harden_filter filter; /* linux.seccomp, compiled (c.seccomp) */
 	const char *cgroups_path; /* linux.cgroupsPath; NULL: none given */
@@ -119,14 +147,16 @@ int oci_exec(struct oci_exec_args *a);
 
 /* oci_cgroup.c: the container's cgroups. oci_cgroup_create(): made
  * where linux.cgroupsPath says (the systemd form "slice:prefix:name"
- * mapped to its path when SYSTEMD), with O's limits written: 0 with
- * *MADE 1, or 0 with *MADE 0 when the container gets none (no
- * cgroupsPath and no limit), or -1 after the report, nothing left.
+ * mapped to its path when SYSTEMD), with O's limits written and, as
+ * root in the host's user namespace, its devices cgroup (*DEVICES 1):
+ * 0 with *MADE 1, or 0 with *MADE 0 when the container gets none (not
+ * root, no cgroupsPath and no limit), or -1 after the report, nothing
+ * left.
  * _save() and _load(): the cgroups made, in DIR/cgroup, for exec and
  * delete (*FOUND 0: none). 0, or -1 with the failure recorded. */
 struct cgroup;
 int oci_cgroup_create(const struct oci_config *o, const char *id, int systemd,
-		      struct cgroup *cg, int *made);
+		      struct cgroup *cg, int *made, int *devices);
 int oci_cgroup_save(const char *dir, const struct cgroup *cg);
 
 /* oci_cgroup.c: a cgroup mount at /sys/fs/cgroup on a v1 or hybrid host
@@ -138,6 +168,24 @@ int oci_cgroup_save(const char *dir, const struct cgroup *cg);
  * recorded. */
 int oci_cgroup_view(struct oci_config *o, const struct cgroup *cg, int made);
 int oci_cgroup_load(const char *dir, struct cgroup *cg, int *found);
+
+/* config.c: CAP_MKNOD out of every set of O's process, when it asked
+ * for it (o->mknod_asked) and no devices cgroup holds the container. */
+void oci_drop_mknod(struct oci_config *o);
+
+/* oci_devices.c: the devices cgroup. oci_dev_rules(): O's rules as they
+ * are applied, into OUT (OCI_DEV_RULES_MAX of them): "deny every
+ * device", linux.resources.devices, the defaults.
+ * oci_dev_program(): N rules compiled into an eBPF program of
+ * BPF_PROG_TYPE_CGROUP_DEVICE (OCI_DEV_PROG_MAX instructions at most):
+ * the last rule that holds decides; its length. Pure, both.
+ * oci_devices_apply(): the rules into CG's devices cgroup, v1's files or
+ * the program attached to its cgroup v2. 0, or -1 with the failure
+ * recorded. */
+struct bpf_insn;
+size_t oci_dev_rules(const struct oci_config *o, struct oci_dev_rule *out);
+size_t oci_dev_program(const struct oci_dev_rule *rules, size_t n, struct bpf_insn *prog);
+int oci_devices_apply(const struct oci_config *o, const struct cgroup *cg);
 
 /* config.c: 1 when the runtime runs in the host's user namespace; 0 in
  * one of someone's (rootless podman's, where root is a user outside). */

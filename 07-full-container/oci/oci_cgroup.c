@@ -204,20 +204,41 @@ static int put_limits(const struct cgroup *cg, const struct oci_resources *r)
 	return put_cpu(cg, r);
 }
 
+/* Whether the container gets a devices cgroup: as root in the host's
+ * user namespace (only that root may write v1's devices files or attach
+ * a program), where a hierarchy serves it. Detects CG's hierarchies. */
+static int want_devices(const char *id, struct cgroup *cg)
+{
+	if (geteuid() != 0 || !oci_in_host_userns()) {
+		say("linux.resources.devices: no devices cgroup: only root in the host's user "
+		    "namespace may make one (the container's user namespace refuses device nodes "
+		    "anyway)");
+		return 0;
+	}
+	if (cgroup_detect(cg, id, getpid()) == -1)
+		return -1;
+	if (cg->served[CG_DEVICES] != 0)
+		return 1;
+	say("linux.resources.devices: no devices cgroup: no v1 devices hierarchy and no cgroup2 "
+	    "are mounted here");
+	return 0;
+}
+
 int oci_cgroup_create(const struct oci_config *o, const char *id, int systemd,
-		      struct cgroup *cg, int *made)
+		      struct cgroup *cg, int *made, int *devices)
 {
 	unsigned limits = limits_of(&o->res);
 	char path[PATH_MAX];
 
-	*made = 0;
-	for (size_t i = 0; i < o->nres_skipped; i++) {
-		if (strcmp(o->res_skipped[i], "devices") == 0)
-			say("linux.resources.devices: no devices cgroup yet: the container's /dev "
-			    "holds only run's nodes");
-		else
-			say("linux.resources.%s: not applied (not supported yet)", o->res_skipped[i]);
+	*made = *devices = 0;
+	for (size_t i = 0; i < o->nres_skipped; i++)
+		say("linux.resources.%s: not applied (not supported yet)", o->res_skipped[i]);
+	if ((*devices = want_devices(id, cg)) == -1) {
+		*devices = 0;
+		goto fail;
 	}
+	if (*devices)
+		limits |= 1u << CG_DEVICES;
 	if (o->cgroups_path == NULL && limits == 0) {
 		say("no linux.cgroupsPath and no limit: the container stays in our cgroups");
 		return 0;
@@ -240,11 +261,13 @@ int oci_cgroup_create(const struct oci_config *o, const char *id, int systemd,
 	for (int i = 0; i < CG_NCTRL; i++)
 		if (cg->v1[i].path[0] != '\0')
 			say("its v1 %s cgroup: %s", cgroup_ctrl_name(i), cg->v1[i].path);
-	if (put_limits(cg, &o->res) == 0)
+	if (put_limits(cg, &o->res) == 0 && (!*devices || oci_devices_apply(o, cg) == 0))
 		return 0;
 	nsl_error(errno, "%s", nsl_failed_call());
+	if (nsl_failed_hint() != NULL)
+		nsl_hint("%s", nsl_failed_hint());
 	cgroup_destroy(cg);
-	*made = 0;
+	*made = *devices = 0;
 	return -1;
 fail:
 	nsl_error(errno, "%s", nsl_failed_call());
