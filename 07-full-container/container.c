@@ -266,6 +266,8 @@ static int set_up_tree(const struct ctr_config *c, const struct fs_config *fc,
 	ctr_phase("net");
 	if (c->root_ro && read_only_root() == -1)
 		return -1;
+	if (fs_root_propagation(fc) == -1)
+		return -1;
 	if (c->hostname != NULL && uts_set_hostname(c->hostname) == -1) {
 		nsl_error(errno, "sethostname(\"%s\")", c->hostname);
 		return -1;
@@ -287,7 +289,7 @@ static int set_up(const struct ctr_config *c, struct mnt_record *record,
 		 * the upper layer, never into the rootfs: nothing to record. */
 		.userns = c->userns || c->in_userns, .record = c->overlay ? NULL : record,
 		.overlay = c->overlay, .upper = c->upper,
-		.devices = c->devices, .ndevices = c->ndevices,
+		.devices = c->devices, .ndevices = c->ndevices, .root_prop = c->root_prop,
 	};
 	int sysdir = -1, ret;
 

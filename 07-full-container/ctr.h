@@ -126,6 +126,8 @@ struct ctr_config {
 	size_t nsysctl;
 	const struct fs_device *devices; /* the OCI runtime's linux.devices */
 	size_t ndevices;
+	unsigned long root_prop;         /* the OCI runtime's rootfsPropagation
+					  * (MS_SHARED...); 0: private, as run */
 };
 
 /* The signals the runtime and the container's init pass on to the

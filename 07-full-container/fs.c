@@ -341,6 +341,41 @@ static int set_attr(const struct fs_config *c, int rootfd, const struct fs_attr 
 	return ret;
 }
 
+int fs_root_propagation(const struct fs_config *c)
+{
+	int rootfd, ret = 0;
+
+	if (c->root_prop == 0)
+		return 0;
+	say_more("mount(NULL, \"/\", NULL, %#lx, NULL): the root's propagation", c->root_prop);
+	if (mount(NULL, "/", NULL, c->root_prop, NULL) == -1) {
+		nsl_error(errno, "mount(NULL, \"/\", NULL, %#lx, NULL) (linux.rootfsPropagation)",
+			  c->root_prop);
+		return -1;
+	}
+	if (c->root_prop & MS_REC) {
+		rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (rootfd == -1) {
+			nsl_error(errno, "open(\"/\", O_PATH)");
+			return -1;
+		}
+		for (size_t i = 0; ret == 0 && i < c->nattr; i++) {
+			struct fs_attr a = c->attr[i];
+
+			a.set = a.clear = 0; /* its flags stand; only its propagation again */
+			if (a.prop != 0 && strcmp(a.dest, "/") != 0)
+				ret = set_attr(&(struct fs_config){ .rootfs = "" }, rootfd, &a);
+		}
+		close(rootfd);
+	}
+	if (ret == 0)
+		say("/ is %s%s, as linux.rootfsPropagation asks, inside the container's mount "
+		    "namespace alone", c->root_prop & MS_REC ? "recursively " : "",
+		    c->root_prop & MS_SHARED ? "shared" : c->root_prop & MS_SLAVE ? "a slave" :
+		    c->root_prop & MS_UNBINDABLE ? "unbindable" : "private");
+	return ret;
+}
+
 /* Every step after the bind, in order: /proc, /dev, config.json's new
  * file systems below /dev, /sys, its others, then the volumes (a volume
  * may go below any of them) and the flags and propagation asked for,

@@ -83,6 +83,8 @@ struct fs_config {
 					  * DIR/upper, kept; NULL: a tmpfs */
 	const struct fs_device *devices; /* the OCI runtime's linux.devices, */
 	size_t ndevices;                 /* made after the default nodes */
+	unsigned long root_prop;         /* its rootfsPropagation (MS_SHARED,
+					  * MS_REC|MS_SLAVE...); 0: none */
 };
 
 /* In the child, in its new mount namespace (and user namespace, when
@@ -153,6 +155,16 @@ int dev_setup(const struct fs_config *c, int rootfd);
  * it, checked first to be the real one; a directory an empty read-only
  * tmpfs; a path this kernel does not have is skipped. */
 int dev_mask_paths(const struct fs_config *c, int rootfd);
+
+/* The OCI runtime's linux.rootfsPropagation, in the init once / is
+ * the rootfs (pivot_root refuses a shared new root, so not before): /
+ * given C->root_prop. Every mount there was made private first, so
+ * "shared" starts a peer group of the container's own, and a "slave"
+ * has no master: nothing crosses to or from the host. An r form covers
+ * every mount; the propagation config.json gives a mount of its own is
+ * then set again, so that it still wins, as with runc. 0 (also with
+ * none asked for), or -1 after the report. */
+int fs_root_propagation(const struct fs_config *c);
 
 /* dev_nodes.c: C's devices (the OCI runtime's linux.devices) in the
  * container's new /dev (DEVFD, WHERE its path), with the umask cleared:

@@ -309,6 +309,7 @@ bad_config() { # bad_config SED-EXPRESSION EXPECTED-TEXT
 	bad_config 's/"maskedPaths": \[/"maskedPaths": ["proc\/kcore", /' 'linux.maskedPaths[0]: "proc/kcore" is not an absolute path below /'
 	bad_config 's/"destination": "\/dev\/shm"/"destination": "\/scratch"/; s/"size=65536k"/"size=65536k", "huge=always"/' '"huge=always": not a tmpfs option nslab knows'
 	bad_config 's|"mounts": \[|"mounts": [{"destination": "/srv", "type": "bind", "source": "/", "options": ["rbind", "nosymfollow"]},|' 'mounts[0].options: "nosymfollow" on a bind mount: not supported yet'
+	bad_config 's|"linux": {|"linux": {"rootfsPropagation": "public",|' 'linux.rootfsPropagation: "public" is not a propagation'
 	bad_config 's/"path": "\/[^"]*"/"path": "\/no\/such\/rootfs"/' 'realpath("/no/such/rootfs") (root.path): No such file or directory'
 	bad_config 's/"ociVersion": "[^"]*"/"ociVersion": "2.0.0"/' 'ociVersion "2.0.0": nslab reads 1.x'
 	bad_config 's/"gid": 0/"gid": 0, "additionalGids": ["five"]/' 'process.user.additionalGids[0]: a string is not a gid'
@@ -877,7 +878,7 @@ mount_line() { # mount_line PID DEST
 	awk -v d="$2" '$5 == d { s = $6; for (i = 7; $i != "-"; i++) s = s " " $i; print s }' "/proc/$1/mountinfo"
 }
 
-@test "07o.18 mounts' options: a bind mount's nosuid, nodev, noexec and ro, and the propagations, shared and unbindable, seen in the command's mountinfo; the host's mounts untouched" {
+@test "07o.18 mounts' options: a bind mount's nosuid, nodev, noexec and ro, and the propagations, shared and unbindable, and the root's (rootfsPropagation rshared, each mount's own still winning), seen in the command's mountinfo; the host's mounts untouched" {
 	need_root
 	local b=$T/bundle cmd
 	oci_bundle "$b" "$ROOTFS"
@@ -885,6 +886,7 @@ mount_line() { # mount_line PID DEST
 	# shellcheck disable=SC2016
 	echo 'echo $$ >/mnt/up; read -r _ </mnt/down' >"$T/io/cmd.sh"
 	sed -i "s|\"mounts\": \\[|\"mounts\": [{\"destination\": \"/srv/b\", \"type\": \"bind\", \"source\": \"$T/src\", \"options\": [\"rbind\", \"nosuid\", \"nodev\", \"noexec\", \"ro\", \"mode=755\", \"shared\"]}, {\"destination\": \"/srv/t\", \"type\": \"tmpfs\", \"source\": \"tmpfs\", \"options\": [\"nosuid\", \"size=1m\", \"shared\", \"unbindable\"]}, {\"destination\": \"/srv/p\", \"type\": \"bind\", \"source\": \"$T/src\", \"options\": [\"bind\", \"rprivate\"]},|" "$b/config.json"
+	sed -i 's|"linux": {|"linux": {"rootfsPropagation": "rshared",|' "$b/config.json"
 	"${OCI[@]}" create --bundle "$b" c18 >/dev/null 2>"$T/err" </dev/null
 	init=$(oci_pid c18)
 	"${OCI[@]}" start c18
@@ -898,10 +900,15 @@ mount_line() { # mount_line PID DEST
 	[[ $(mount_line "$cmd" /srv/t) =~ ^rw,nosuid,[a-z]+\ unbindable$ ]] ||
 		fail "/srv/t: $(mount_line "$cmd" /srv/t)"
 	[[ $(mount_line "$cmd" /srv/p) =~ ^rw(,[a-z]+)*$ ]] || fail "/srv/p: $(mount_line "$cmd" /srv/p)"
-	# No peer of the host's: the shared group is not one the host has.
+	# rshared made / and what had no propagation of its own shared; the
+	# three above kept theirs.
+	[[ $(mount_line "$cmd" /) =~ ^[a-z,]+\ shared:[0-9]+$ ]] || fail "/: $(mount_line "$cmd" /)"
+	[[ $(mount_line "$cmd" /mnt) =~ \ shared:[0-9]+$ ]] || fail "/mnt: $(mount_line "$cmd" /mnt)"
+	# No peer of the host's: the shared groups are not ones the host has.
 	local group
-	group=$(mount_line "$cmd" /srv/b | grep -o 'shared:[0-9]*')
-	! grep -q " $group " /proc/self/mountinfo || fail "$group is a peer group of the host's"
+	for group in $(mount_line "$cmd" /srv/b | grep -o 'shared:[0-9]*') $(mount_line "$cmd" / | grep -o 'shared:[0-9]*'); do
+		! grep -q " $group " /proc/self/mountinfo || fail "$group is a peer group of the host's"
+	done
 	resume
 	wait_for stopped c18
 	"${OCI[@]}" delete c18

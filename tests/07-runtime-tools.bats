@@ -16,12 +16,13 @@
 load helpers
 
 # The tests run here: the lifecycle, the default config, the process,
-# mounts, devices, namespaces (their maps, a sysctl), masked and read-only
-# paths, the hostname, seccomp, the five capability sets, cgroups (pids,
+# mounts, devices, the root's propagation, namespaces (their maps, a
+# sysctl), masked and read-only paths, the hostname, seccomp, the five capability sets, cgroups (pids,
 # memory and devices).
 TESTS=(create start state kill kill_no_effect delete delete_only_create_resources
 	misc_props config_updates_without_affect default process process_rlimits process_user
-	root_readonly_true hostname mounts linux_devices linux_masked_paths linux_readonly_paths
+	root_readonly_true hostname mounts linux_devices linux_rootfs_propagation
+	linux_masked_paths linux_readonly_paths
 	linux_ns_path linux_ns_path_type linux_ns_itype linux_ns_nopath linux_sysctl
 	linux_uid_mappings linux_seccomp process_capabilities
 	delete_resources linux_cgroups_pids linux_cgroups_relative_pids linux_cgroups_relative_memory
@@ -120,8 +121,8 @@ suite() { # suite NAME
 	done
 }
 
-@test "07r.3 runtime-tools, mounts, devices and paths: mounts, linux_devices, linux_masked_paths, linux_readonly_paths" {
-	for t in mounts linux_devices linux_masked_paths linux_readonly_paths; do
+@test "07r.3 runtime-tools, mounts, devices and paths: mounts, linux_devices, linux_rootfs_propagation, linux_masked_paths, linux_readonly_paths" {
+	for t in mounts linux_devices linux_rootfs_propagation linux_masked_paths linux_readonly_paths; do
 		suite "$t"
 	done
 }

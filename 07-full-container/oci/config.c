@@ -437,7 +437,8 @@ static struct fs_attr *attr_of(const char *dest, struct oci_config *o)
 
 /* A propagation option of the mount at DEST: recorded (the last one
  * wins, as in mount(8)), 1; or 0 when OPT is none. */
-static int read_propagation(const char *opt, const char *dest, struct oci_config *o)
+/* A propagation's name ("rslave") as mount(2)'s flags; 0: not one. */
+static unsigned long propagation(const char *name)
 {
 	static const struct {
 		const char *name;
@@ -450,10 +451,33 @@ static int read_propagation(const char *opt, const char *dest, struct oci_config
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strcmp(opt, names[i].name) == 0) {
-			attr_of(dest, o)->prop = names[i].flags;
-			return 1;
-		}
+		if (strcmp(name, names[i].name) == 0)
+			return names[i].flags;
+	return 0;
+}
+
+static int read_propagation(const char *opt, const char *dest, struct oci_config *o)
+{
+	unsigned long flags = propagation(opt);
+
+	if (flags != 0)
+		attr_of(dest, o)->prop = flags;
+	return flags != 0;
+}
+
+/* linux.rootfsPropagation: the root's own, set once it is / (fs.h's
+ * fs_root_propagation()). */
+static int read_root_propagation(const struct json *lx, struct oci_config *o)
+{
+	const struct json *v;
+	int n;
+
+	if ((n = member(lx, "linux", "rootfsPropagation", JSON_STRING, 0, &v)) <= 0)
+		return n;
+	o->c.root_prop = propagation(v->str);
+	if (o->c.root_prop == 0)
+		return refuse("linux.rootfsPropagation: \"%s\" is not a propagation (shared, "
+			      "slave, private, unbindable, or their r forms)", v->str);
 	return 0;
 }
 
@@ -1306,6 +1330,7 @@ int oci_config_load(const char *bundle, struct oci_config *o)
 	}
 	if (read_sysctl(lx, o) == -1 || read_seccomp(lx, o) == -1 ||
 	    read_cgroups_path(lx, o) == -1 || read_devices(lx, o) == -1 ||
+	    read_root_propagation(lx, o) == -1 ||
 	    read_resources(lx, o) == -1)
 		return -1;
 	if (read_paths(lx, "maskedPaths", o->c.masked, &o->c.nmasked, &o->c.masked_set) == -1 ||

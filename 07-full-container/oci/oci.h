@@ -23,7 +23,9 @@
  * cgroup always); mounts of type bind, as run's volumes (ro, rw, bind,
  * rbind, and the flags nosuid, nodev, noexec... by a remount), new tmpfs
  * and mqueue mounts, and any mount's propagation (shared, rslave...),
- * set inside the container's namespace once all are made. The mounts
+ * set inside the container's namespace once all are made, and the
+ * root's (linux.rootfsPropagation) once it is / (fs_root_propagation()).
+ * The mounts
  * nslab makes anyway (/proc, /dev, /dev/pts, /dev/shm, /sys) are taken
  * as asked for; a cgroup at /sys/fs/cgroup is a read-only cgroup2 of the
  * container's own on a cgroup2 host, and not mounted yet on v1 (`create
