@@ -23,12 +23,7 @@ setup_file() {
 	export LAB_WHY="could not make the user $LAB_USER (useradd, usermod)"
 	command -v useradd >/dev/null || return 0
 	save_accounts
-	if ! id -u "$LAB_USER" >/dev/null 2>&1; then
-		useradd -M -r -s /usr/sbin/nologin "$LAB_USER" || return 0
-	fi
-	if ! grep -q "^$LAB_USER:" /etc/subuid || ! grep -q "^$LAB_USER:" /etc/subgid; then
-		usermod --add-subuids "$LAB_RANGE" --add-subgids "$LAB_RANGE" "$LAB_USER" || return 0
-	fi
+	make_sub_user "$LAB_USER" "$LAB_RANGE" || return 0
 	local subuid subgid
 	subuid=$(awk -F: -v u="$LAB_USER" '$1 == u { print $2; exit }' /etc/subuid)
 	subgid=$(awk -F: -v u="$LAB_USER" '$1 == u { print $2; exit }' /etc/subgid)

@@ -49,12 +49,7 @@ rootless_setup() {
 	RL_SKIP="could not make the user $RL_USER (useradd, usermod)"
 	command -v useradd >/dev/null || return 0
 	save_accounts
-	if ! id -u "$RL_USER" >/dev/null 2>&1; then
-		useradd -M -r -s /usr/sbin/nologin "$RL_USER" || return 0
-	fi
-	if ! grep -q "^$RL_USER:" /etc/subuid || ! grep -q "^$RL_USER:" /etc/subgid; then
-		usermod --add-subuids "$RL_RANGE" --add-subgids "$RL_RANGE" "$RL_USER" || return 0
-	fi
+	make_sub_user "$RL_USER" "$RL_RANGE" || return 0
 	mkdir -p "$RL/home" "$RL/xdg"
 	chmod 700 "$RL/xdg"
 	cp -a "$ROOTFS" "$RL/rootfs"

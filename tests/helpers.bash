@@ -378,3 +378,15 @@ restore_accounts() {
 	done
 	touch -m -d "$(cat "$save/.etc-mtime")" /etc
 }
+
+# As root, after save_accounts: USER made (no home, no login) if it is
+# not there, with the subordinate ids RANGE ("300000-365535") unless it
+# has some. Status 1 when useradd or usermod fails.
+make_sub_user() { # make_sub_user USER RANGE
+	if ! id -u "$1" >/dev/null 2>&1; then
+		useradd -M -r -s /usr/sbin/nologin "$1" || return 1
+	fi
+	if ! grep -q "^$1:" /etc/subuid || ! grep -q "^$1:" /etc/subgid; then
+		usermod --add-subuids "$2" --add-subgids "$2" "$1" || return 1
+	fi
+}
