@@ -224,7 +224,7 @@ int ctr_cmd_main(void *arg)
 	environ = build_env(c);
 	if (c->umask_set)
 		umask(c->umask);
-	if (harden_close_fds() == -1) {
+	if (harden_close_fds_but(k->report_fd > 2 ? k->report_fd : -1) == -1) {
 		nsl_error(errno, "%s", nsl_failed_call());
 		return EXIT_RUNTIME;
 	}

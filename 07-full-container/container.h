@@ -33,6 +33,10 @@ struct ctr_child {
 				    * the command; NULL for run */
 	int exec_fd;               /* the init's: that fifo, opened O_PATH
 				    * before the pivot hides its path */
+	int report_fd;             /* the OCI runtime's exec --detach: the
+				    * write end (O_CLOEXEC) of a pipe that
+				    * stays open until the command's execve()
+				    * closes it (above 2; else none) */
 };
 
 /* The OCI runtime: what the init keeps beyond config.json's set until

@@ -94,8 +94,8 @@ static int make_node(int devfd, const char *where, const struct node *n)
 static int bind_node(const struct fs_config *c, int devfd, const char *where,
 		     const struct node *n)
 {
-	char host[32], src[64], target[PATH_MAX + 16];
-	int sfd, tfd, ret = -1;
+	char host[32], target[PATH_MAX + 16];
+	int sfd, ret = -1;
 
 	snprintf(host, sizeof(host), "/dev/%s", n->name);
 	snprintf(target, sizeof(target), "%s/%s", where, n->name);
@@ -106,20 +106,30 @@ static int bind_node(const struct fs_config *c, int devfd, const char *where,
 	}
 	if (is_chardev(sfd, n->major, n->minor, host) == -1)
 		goto out;
-	tfd = openat(devfd, n->name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+	say_more("fd %d is the host's %s, char %u:%u", sfd, host, n->major, n->minor);
+	ret = dev_bind_host(c, devfd, n->name, sfd, target);
+out:
+	close(sfd);
+	return ret;
+}
+
+int dev_bind_host(const struct fs_config *c, int dirfd, const char *name, int sfd,
+		  const char *target)
+{
+	char src[64];
+	int tfd, ret;
+
+	tfd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
 	if (tfd == -1) {
 		int err = errno;
 
 		nsl_error(err, "open(\"%s\", O_CREAT|O_EXCL)", target);
 		fs_hint_create(c, err, target);
-		goto out;
+		return -1;
 	}
 	snprintf(src, sizeof(src), "/proc/self/fd/%d", sfd);
-	say_more("fd %d is the host's %s, char %u:%u", sfd, host, n->major, n->minor);
 	ret = fs_mount_on(src, tfd, target, NULL, MS_BIND, NULL);
 	close(tfd);
-out:
-	close(sfd);
 	return ret;
 }
 

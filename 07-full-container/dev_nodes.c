@@ -36,34 +36,38 @@ static int is_node(const struct stat *st, const struct fs_device *d)
 	       (d->type == S_IFIFO || st->st_rdev == makedev(d->major, d->minor));
 }
 
-/* The directory D's node goes in, below /dev (DEVFD): made as needed,
- * then opened strictly (no symlink: /dev/fd is one). Its descriptor, or
- * -1 after the report. *BASE: the node's own name. */
+/* The directory D's node goes in, below /dev (DEVFD): each component
+ * made as needed, then opened strictly from the one before (never
+ * through a symlink: /dev/fd is one). Its descriptor, or -1 after the
+ * report. *BASE: the node's own name. */
 static int parent_of(int devfd, const char *where, const struct fs_device *d, const char **base)
 {
-	char dir[PATH_MAX];
+	char dir[PATH_MAX], *save = NULL;
 	const char *slash = strrchr(d->path, '/');
-	int fd;
+	int fd = dup(devfd), next;
 
 	*base = slash != NULL ? slash + 1 : d->path;
+	if (fd == -1) {
+		nsl_error(errno, "dup(%d) (%s)", devfd, where);
+		return -1;
+	}
 	if (slash == NULL)
-		return dup(devfd);
+		return fd;
 	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - d->path), d->path);
-	for (char *p = dir, end;; p++) {
-		if (*p != '/' && *p != '\0')
-			continue;
-		end = *p;
-		*p = '\0';
-		if (mkdirat(devfd, dir, 0755) == -1 && errno != EEXIST) {
-			nsl_error(errno, "mkdir(\"%s/%s\", 0755) (linux.devices)", where, dir);
+	for (char *c = strtok_r(dir, "/", &save); c != NULL; c = strtok_r(NULL, "/", &save)) {
+		if (mkdirat(fd, c, 0755) == -1 && errno != EEXIST) {
+			nsl_error(errno, "mkdir(\"%s/.../%s\", 0755) (linux.devices: %s)", where, c,
+				  d->path);
+			close(fd);
 			return -1;
 		}
-		*p = end;
-		if (end == '\0')
-			break;
+		next = fs_open_strict(fd, c, 1);
+		close(fd);
+		if (next == -1)
+			return fs_report_open(where, d->path);
+		fd = next;
 	}
-	fd = fs_open_strict(devfd, dir, 1);
-	return fd == -1 ? fs_report_open(where, dir) : fd;
+	return fd;
 }
 
 /* A user namespace may not make a device (mknod is refused there, and
@@ -74,9 +78,9 @@ static int parent_of(int devfd, const char *where, const struct fs_device *d, co
 static int bind_host(const struct fs_config *c, int dirfd, const char *base, const char *where,
 		     const struct fs_device *d)
 {
-	char host[PATH_MAX], src[64], target[PATH_MAX + 16];
+	char host[PATH_MAX], target[PATH_MAX + 16];
 	struct stat st;
-	int sfd, tfd, ret = -1;
+	int sfd, ret = -1;
 
 	snprintf(host, sizeof(host), "/dev/%s", d->path);
 	snprintf(target, sizeof(target), "%s/%s", where, d->path);
@@ -93,17 +97,15 @@ static int bind_host(const struct fs_config *c, int dirfd, const char *base, con
 			  kind(d->type), d->major, d->minor);
 		goto out;
 	}
-	tfd = openat(dirfd, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
-	if (tfd == -1) {
-		int err = errno;
-
-		nsl_error(err, "open(\"%s\", O_CREAT|O_EXCL)", target);
-		fs_hint_create(c, err, target);
+	/* One of the six, bound from the host already: that very node. */
+	if (fstatat(dirfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		ret = is_node(&st, d) ? 0 : -1;
+		if (ret == -1)
+			nsl_error(EEXIST, "\"%s\" is there already, and not the %c device %u:%u",
+				  target, kind(d->type), d->major, d->minor);
 		goto out;
 	}
-	snprintf(src, sizeof(src), "/proc/self/fd/%d", sfd);
-	ret = fs_mount_on(src, tfd, target, NULL, MS_BIND, NULL);
-	close(tfd);
+	ret = dev_bind_host(c, dirfd, base, sfd, target);
 out:
 	close(sfd);
 	return ret;

@@ -150,6 +150,12 @@ int fs_mount_on(const char *source, int fd, const char *where, const char *type,
  * six device nodes, /dev/pts, /dev/shm and the standard links. */
 int dev_setup(const struct fs_config *c, int rootfd);
 
+/* dev.c: the host's device node SFD (opened O_PATH and checked by the
+ * caller) bound onto a new empty file NAME in DIRFD, TARGET its path.
+ * 0, or -1 after the report. dev_nodes.c's too. */
+int dev_bind_host(const struct fs_config *c, int dirfd, const char *name, int sfd,
+		  const char *target);
+
 /* dev.c: the runtime spec's maskedPaths under the rootfs (ROOTFD), once
  * /proc, /dev and /sys are there: a file gets its /dev/null bound over
  * it, checked first to be the real one; a directory an empty read-only

@@ -261,7 +261,7 @@ int harden_no_new_privs(void)
 /* Before close_range() (Linux 5.9): list /proc/self/fd and close what it
  * shows, except the descriptor that lists it. Closing while reading is
  * fine: the directory is read in pieces, and what was closed is gone. */
-static int close_fds_from_proc(void)
+static int close_fds_from_proc(int keep)
 {
 	struct dirent *e;
 	char *end;
@@ -275,7 +275,7 @@ static int close_fds_from_proc(void)
 		fd = strtol(e->d_name, &end, 10);
 		if (end == e->d_name || *end != '\0')
 			continue; /* "." and ".." */
-		if (fd > 2 && fd != dirfd(dir))
+		if (fd > 2 && fd != dirfd(dir) && fd != keep)
 			close((int)fd);
 	}
 	closedir(dir);
@@ -288,14 +288,20 @@ static int close_fds_from_proc(void)
  * directory of /proc/self/fd/N walked through it (CVE-2024-21626). */
 int harden_close_fds(void)
 {
-	if (close_range(3, ~0U, 0) == 0)
+	return harden_close_fds_but(-1);
+}
+
+int harden_close_fds_but(int keep)
+{
+	if ((keep <= 3 || close_range(3, (unsigned)keep - 1, 0) == 0) &&
+	    close_range(keep < 3 ? 3 : (unsigned)keep + 1, ~0U, 0) == 0)
 		return 0;
 	/* ENOSYS: an older kernel. EPERM: a seccomp profile from before
 	 * close_range() (Docker's until 2020) refuses a call it does not
 	 * list, and the OCI runtime installs profiles before this. */
 	if (errno != ENOSYS && errno != EPERM)
 		return nsl_fail("close_range(3, ~0U, 0)");
-	return close_fds_from_proc();
+	return close_fds_from_proc(keep);
 }
 
 int harden_bounding(uint64_t keep)

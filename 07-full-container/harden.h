@@ -70,8 +70,11 @@ int harden_seccomp_filter(const struct harden_filter *f);
  * clone3's ENOSYS and the argument checks are not counted). */
 void harden_seccomp_stats(size_t *insns, size_t *refused);
 
-/* Close every descriptor above 2 (close_range, else /proc/self/fd). */
+/* Close every descriptor above 2 (close_range, else /proc/self/fd);
+ * _but(): all of them but KEEP (the OCI runtime's exec --detach keeps
+ * an O_CLOEXEC one, for execve() to close: -1 for none). */
 int harden_close_fds(void);
+int harden_close_fds_but(int keep);
 
 /* A capability mask as "CAP_CHOWN,CAP_KILL,..." into BUF ("none" for an
  * empty mask; cut short, never overrun, when BUF is too small). */

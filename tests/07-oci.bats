@@ -337,6 +337,9 @@ bad_config() { # bad_config SED-EXPRESSION EXPECTED-TEXT
 	bad_config 's|"linux": {|"linux": {"devices": [{"path": "/dev/x", "type": "b", "minor": 3}],|' 'linux.devices[0].major: missing'
 	bad_config 's|"allow": false,|"allow": false, "type": "a", "major": 8,|' 'linux.resources.devices[0]: type "a" is every device, with every access'
 	bad_config 's|"allow": false,|"allow": false, "type": "c", "major": 1, "minor": 3, "access": "rwx", "x": |; s|"access": "rwm"$|"rwm"|' 'linux.resources.devices[0].access: "rwx", not some of "rwm"'
+	bad_config 's|"access": "rwm"$|"access": "rwm"}, {"allow": true, "type": "c", "major": 10}, {"allow": false, "type": "c", "major": 10, "minor": 229|' 'linux.resources.devices[2]: a deny that overlaps the allow of [1] without being the same device: cgroup v1 would keep the allow'
+	bad_config 's|"linux": {|"linux": {"devices": [{"path": "/dev/shm/x", "type": "c", "major": 1, "minor": 3}],|' 'linux.devices[0].path: "/dev/shm/x": in a file system of its own'
+	bad_config 's|"linux": {|"linux": {"devices": [{"path": "/dev/x", "type": "c", "major": 4096, "minor": 3}],|' 'linux.devices[0].major: an integer from 0 to 4095'
 	# linux.sysctl: only a namespace's own, and net.* only with a network
 	# namespace; process.oomScoreAdj in the kernel's range.
 	bad_config 's/"linux": {/"linux": {"sysctl": {"kernel.pid_max": "100"},/' 'linux.sysctl: "kernel.pid_max" belongs to no namespace: it would change the host'
@@ -492,7 +495,7 @@ oci_process() { # oci_process FILE ARGS [EXTRA]
 		"${3:-}" "$2" >"$1"
 }
 
-@test "07o.11 exec --process: a second process in every namespace of a running container, with process.json's user, capabilities, limits, cwd and environment; --detach leaves it to the caller, --pid-file names it; without, its status" {
+@test "07o.11 exec --process: a second process in every namespace of a running container, with process.json's user, capabilities, limits, cwd and environment; --detach leaves it to the caller once it exec'd (a command that cannot exec fails it), --pid-file names it; without, its status" {
 	need_root
 	local b=$T/bundle epid p nsp
 	oci_bundle "$b" "$ROOTFS"
@@ -551,6 +554,12 @@ oci_process() { # oci_process FILE ARGS [EXTRA]
 	[ "$(readlink "/proc/$p/exe" 2>/dev/null)" != "$CTR" ] || fail "its parent is a runtime"
 	resume "$T/io/edown"
 	wait_for gone "$epid"
+	# Detached, a command that cannot exec fails exec too, as runc's:
+	# the runtime waits for its execve(), not for its end.
+	oci_process "$T/p4.json" '["/no/such/binary"]'
+	run --separate-stderr "${OCI[@]}" exec --process "$T/p4.json" --detach e1
+	assert_failure 125
+	[[ $stderr == *'"/no/such/binary"'*'failed before its execve()'* ]] || fail "$stderr"
 	# No exec into a container that is gone, nor from a bad file.
 	oci_process "$T/p3.json" '[]'
 	run --separate-stderr "${OCI[@]}" exec --process "$T/p3.json" e1
@@ -924,7 +933,8 @@ mount_line() { # mount_line PID DEST
 	echo 'id -u >/mnt/id; echo $$ >/mnt/up; read -r _ </mnt/down' >"$T/io/cmd.sh"
 	sed -i -e 's/"type": "mount"/"type": "mount"}, {"type": "user"/' \
 		-e 's/"namespaces": \[/"uidMappings": [{"containerID": 0, "hostID": 200000, "size": 1000}, {"containerID": 1000, "hostID": 300000, "size": 10}], "gidMappings": [{"containerID": 0, "hostID": 210000, "size": 2000}], "namespaces": [/' \
-		-e 's/"uid": 0,/"uid": 1005,/' -e 's/"terminal": false,/"terminal": false, "oomScoreAdj": 300,/' "$b/config.json"
+		-e 's/"uid": 0,/"uid": 1005,/' -e 's/"terminal": false,/"terminal": false, "oomScoreAdj": 300,/' \
+		-e 's|"linux": {|"linux": {"devices": [{"path": "/dev/null", "type": "c", "major": 1, "minor": 3}],|' "$b/config.json"
 	"${OCI[@]}" create --bundle "$b" c19 >/dev/null 2>"$T/err" </dev/null
 	init=$(oci_pid c19)
 	# The init waits for start as 0 inside, 200000 outside, and the fifo

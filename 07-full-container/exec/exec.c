@@ -113,7 +113,8 @@ static pid_t start(struct exec_ctx *x)
 	pid_t j, pid = -1;
 	ssize_t n;
 
-	if (sync_open(x->go) == -1 || sync_open(x->pidp) == -1) {
+	if (sync_open(x->go) == -1 || sync_open(x->pidp) == -1 ||
+	    (x->spec != NULL && x->spec->detach && sync_open(x->execp) == -1)) {
 		nsl_error(errno, "pipe2(O_CLOEXEC)");
 		return -1;
 	}
@@ -126,6 +127,12 @@ static pid_t start(struct exec_ctx *x)
 	}
 	if (j == 0)
 		_exit(exec_joiner(x));
+	/* Only the command holds the write end now (the joiner's goes with
+	 * it): its end of file is the command's execve(), or its exit. */
+	if (x->execp[1] != -1) {
+		close(x->execp[1]);
+		x->execp[1] = -1;
+	}
 	join_close(&x->t);
 	close(x->go[0]);
 	close(x->pidp[1]);
@@ -188,6 +195,27 @@ static int wait_cmd(const struct exec_ctx *x, pid_t pid)
 	}
 }
 
+/* --detach: the command released, wait for its execve() (the pipe's
+ * end of file), not for its end. A byte first: it failed before, and
+ * said why on its stderr; it is reaped here, being our child. */
+static int wait_exec(const struct exec_ctx *x, pid_t pid)
+{
+	char byte;
+	ssize_t n;
+
+	do
+		n = read(x->execp[0], &byte, 1);
+	while (n == -1 && errno == EINTR);
+	if (n != 0) {
+		waitpid(pid, NULL, 0);
+		nsl_error(n == 1 ? ECANCELED : errno, "%d failed before its execve() (said above)",
+			  (int)pid);
+		return EXIT_RUNTIME;
+	}
+	say("%d released, and exec'd: it is our parent's now", (int)pid);
+	return EXIT_OK;
+}
+
 /* Everything after the container is found: X->rec names it. */
 static int exec_in(struct exec_ctx *x)
 {
@@ -207,8 +235,7 @@ static int exec_in(struct exec_ctx *x)
 	pid = start(x);
 	join_close(&x->t);
 	if (pid > 0 && x->spec != NULL && x->spec->detach) {
-		say("%d released: it is our parent's now", (int)pid);
-		status = EXIT_OK;
+		status = wait_exec(x, pid);
 	} else if (pid > 0) {
 		status = wait_cmd(x, pid);
 		say("%s exited with status %d", x->cmd != NULL ? x->cmd[0] : "the command", status);
@@ -216,6 +243,7 @@ static int exec_in(struct exec_ctx *x)
 out:
 	sync_close(x->go);
 	sync_close(x->pidp);
+	sync_close(x->execp);
 	if (x->sfd != -1)
 		close(x->sfd);
 	return status;
@@ -225,7 +253,7 @@ int ctr_exec(const char *target, int user_set, uid_t uid, gid_t gid, char **cmd)
 {
 	struct exec_ctx x = { .host = getpid(), .uid = user_set ? uid : 0,
 			      .gid = user_set ? gid : 0, .cmd = cmd, .sfd = -1,
-			      .go = { -1, -1 }, .pidp = { -1, -1 } };
+			      .go = { -1, -1 }, .pidp = { -1, -1 }, .execp = { -1, -1 } };
 
 	if (exec_find_container(target, &x.rec) == -1)
 		return EXIT_RUNTIME;
@@ -235,7 +263,7 @@ int ctr_exec(const char *target, int user_set, uid_t uid, gid_t gid, char **cmd)
 int exec_spec_run(const struct exec_spec *spec)
 {
 	struct exec_ctx x = { .host = getpid(), .sfd = -1, .go = { -1, -1 },
-			      .pidp = { -1, -1 }, .spec = spec };
+			      .pidp = { -1, -1 }, .execp = { -1, -1 }, .spec = spec };
 
 	snprintf(x.rec.name, sizeof(x.rec.name), "%s", spec->name);
 	x.rec.pid = spec->init;

@@ -18,8 +18,11 @@ struct exec_spec {
 	const char *name;       /* the container's name, for messages */
 	int userns;             /* 1: it has a user namespace of its own */
 	/* The command, inside, once released: sets itself up, execs, and
-	 * returns only when it failed, with the status to exit with. */
-	int (*body)(void *arg);
+	 * returns only when it failed, with the status to exit with. With
+	 * DETACH, REPORT_FD is the write end (O_CLOEXEC) of a pipe to keep
+	 * open until execve() closes it: its end of file tells us the
+	 * command runs, as runc waits for it (else -1). */
+	int (*body)(void *arg, int report_fd);
 	void *arg;
 	/* The host, before the release, told the command's pid (a pid
 	 * file): 0, or -1 after the report, and the command is killed. */
@@ -31,7 +34,8 @@ struct exec_spec {
 };
 
 /* Run SPEC's command in its container: with DETACH, EXIT_OK once it is
- * released; without, its status (128+signal), signals passed on to it
+ * released and has exec'd (EXIT_RUNTIME when it failed before, and
+ * said why); without, its status (128+signal), signals passed on to it
  * meanwhile. EXIT_RUNTIME after a reported failure. */
 int exec_spec_run(const struct exec_spec *spec);
 

@@ -21,6 +21,9 @@ struct exec_ctx {
 	int sfd;             /* signalfd: SIGCHLD and the forwarded signals */
 	int go[2];           /* host -> cmd: "you may run" (EOF: host gone) */
 	int pidp[2];         /* joiner -> host: the command's pid */
+	int execp[2];        /* the OCI runtime's --detach: cmd -> host, a
+			      * byte when it failed before its execve(),
+			      * end of file once it exec'd (O_CLOEXEC) */
 	int time_children;   /* 1: t's time fd is ns/time_for_children */
 	const struct exec_spec *spec; /* the OCI runtime's exec (exec.h); NULL
 				       * for exec's own */

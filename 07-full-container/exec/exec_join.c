@@ -121,8 +121,8 @@ static int cmd_main(void *arg)
 		return EXIT_RUNTIME;
 	}
 	close(x->go[0]);
-	if (x->spec != NULL)
-		return x->spec->body(x->spec->arg); /* sets itself up, as it was told */
+	if (x->spec != NULL) /* sets itself up, as it was told */
+		return x->spec->body(x->spec->arg, x->execp[1]);
 	/* A session of our own: no controlling terminal, so no TIOCSTI into
 	 * the caller's (CVE-2017-5226 and friends). */
 	if (setsid() == -1) {

@@ -951,10 +951,12 @@ static void res_skip(const struct json *sec, const char *name, const char *const
 	}
 }
 
-/* A device's major or minor, KEY of E (WHERE[I]): 0 to 2^32 - 1 into
- * *OUT; -1 (any) when absent or null and ANY, else an error. */
+/* A device's major or minor (or a node's uid or gid), KEY of E
+ * (WHERE[I]): 0 to MAX into *OUT; -1 (any) when absent or null and ANY,
+ * else an error. The kernel's numbers are 12 bits (major) and 20 bits
+ * (minor); an id stops short of (uid_t)-1, chown's "unchanged". */
 static int dev_number(const struct json *e, const char *where, size_t i, const char *key,
-		      int any, long long *out)
+		      int any, long long max, long long *out)
 {
 	const struct json *v = json_get(e, key);
 
@@ -963,8 +965,71 @@ static int dev_number(const struct json *e, const char *where, size_t i, const c
 		return 0;
 	if (v == NULL)
 		return refuse("%s[%zu].%s: missing", where, i, key);
-	if (json_int(v, 0, UINT32_MAX, out) == -1)
-		return refuse("%s[%zu].%s: an integer from 0 to %u", where, i, key, UINT32_MAX);
+	if (json_int(v, 0, max, out) == -1)
+		return refuse("%s[%zu].%s: an integer from 0 to %lld", where, i, key, max);
+	return 0;
+}
+#define MAJOR_MAX 4095LL
+#define MINOR_MAX 1048575LL
+#define ID_MAX (UINT32_MAX - 1LL)
+
+/* Whether R, rule J of the rules as applied (RULES, N), means the same
+ * on cgroup v1 as in v2's program. v2: the last rule that holds
+ * decides. v1 keeps a default and a list of exceptions to it: a rule
+ * that agrees with the default (a deny after "deny every device")
+ * removes from that list only an exception of exactly its type, major
+ * and minor. So a rule of the default's sense that overlaps an earlier,
+ * opposite one without being that very device (a deny of c 10:229
+ * after an allow of c *:*) would leave the earlier one standing on v1:
+ * refused, as runc refuses to "punch a hole" in a wildcard there. 0,
+ * or the index of the earlier rule it clashes with, plus one. */
+static size_t dev_clash(const struct oci_dev_rule *rules, size_t n, size_t j)
+{
+	const struct oci_dev_rule *r = &rules[j];
+	size_t start = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (rules[i].type == 'a')
+			start = i; /* the default from here on */
+	if (r->type == 'a' || j <= start || r->allow != rules[start].allow)
+		return 0;
+	for (size_t i = start + 1; i < j; i++) {
+		const struct oci_dev_rule *e = &rules[i];
+
+		if (e->allow == r->allow || e->type != r->type)
+			continue;
+		if ((e->major == -1 || r->major == -1 || e->major == r->major) &&
+		    (e->minor == -1 || r->minor == -1 || e->minor == r->minor) &&
+		    (e->major != r->major || e->minor != r->minor))
+			return i + 1;
+	}
+	return 0;
+}
+
+/* Every rule of O's, as applied (the defaults around them), means the
+ * same on v1 as on v2 (dev_clash()), or the first that does not is
+ * refused, with the one it clashes with. */
+static int dev_rules_agree(const struct oci_config *o)
+{
+	static struct oci_dev_rule rules[OCI_DEV_RULES_MAX];
+	size_t n = oci_dev_rules(o, rules), k;
+
+	for (size_t j = 0; j < n; j++) {
+		if ((k = dev_clash(rules, n, j)) == 0)
+			continue;
+		/* rules[0] is nslab's "deny every device"; the config's follow,
+		 * then the defaults. */
+		if (j <= o->ndev_rules)
+			return refuse("linux.resources.devices[%zu]: a %s that overlaps the %s of "
+				      "[%zu] without being the same device: cgroup v1 would keep "
+				      "the %s (runc refuses it too)", j - 1,
+				      rules[j].allow ? "allow" : "deny", rules[k - 1].allow ?
+				      "allow" : "deny", k - 2, rules[k - 1].allow ? "allow" : "deny");
+		return refuse("linux.resources.devices[%zu]: its %s overlaps the devices every "
+			      "container is allowed (null, ptys, mknod...) without being one of "
+			      "them: cgroup v1 would keep it", k - 2,
+			      rules[k - 1].allow ? "allow" : "deny");
+	}
 	return 0;
 }
 
@@ -1000,8 +1065,8 @@ static int read_dev_rules(const struct json *res, struct oci_config *o)
 				      v->str);
 		if (n == 1)
 			r->type = v->str[0];
-		if (dev_number(e, where, i, "major", 1, &r->major) == -1 ||
-		    dev_number(e, where, i, "minor", 1, &r->minor) == -1)
+		if (dev_number(e, where, i, "major", 1, MAJOR_MAX, &r->major) == -1 ||
+		    dev_number(e, where, i, "minor", 1, MINOR_MAX, &r->minor) == -1)
 			return -1;
 		r->access = OCI_DEV_RWM;
 		if ((n = member(e, "linux.resources.devices[]", "access", JSON_STRING, 0, &v)) == -1)
@@ -1026,7 +1091,7 @@ static int read_dev_rules(const struct json *res, struct oci_config *o)
 				      "\"rwm\"", where, i);
 		o->ndev_rules++;
 	}
-	return 0;
+	return dev_rules_agree(o);
 }
 
 /* linux.devices: the nodes to make in the container's /dev, each of
@@ -1072,6 +1137,12 @@ static int read_devices(const struct json *lx, struct oci_config *o)
 		if (path[0] == '\0' || path[0] == '/' || strstr(path, "//") != NULL ||
 		    path[strlen(path) - 1] == '/')
 			return refuse("%s[%zu].path: \"%s\": not a file's path", where, i, v->str);
+		/* /dev/pts, /dev/shm and /dev/mqueue are file systems of their
+		 * own, where a node cannot be made or would not work (nodev). */
+		if (strncmp(path, "pts/", 4) == 0 || strncmp(path, "shm/", 4) == 0 ||
+		    strncmp(path, "mqueue/", 7) == 0)
+			return refuse("%s[%zu].path: \"%s\": in a file system of its own, where no "
+				      "device node can go", where, i, v->str);
 		d->path = path;
 		if (member(e, "linux.devices[]", "type", JSON_STRING, 1, &v) == -1)
 			return -1;
@@ -1084,22 +1155,23 @@ static int read_devices(const struct json *lx, struct oci_config *o)
 		else
 			return refuse("%s[%zu].type: \"%s\", not \"c\", \"u\", \"b\" or \"p\"",
 				      where, i, v->str);
-		if (dev_number(e, where, i, "major", d->type == S_IFIFO, &num) == -1)
+		if (dev_number(e, where, i, "major", d->type == S_IFIFO, MAJOR_MAX, &num) == -1)
 			return -1;
 		d->major = num == -1 ? 0 : (unsigned int)num;
-		if (dev_number(e, where, i, "minor", d->type == S_IFIFO, &num) == -1)
+		if (dev_number(e, where, i, "minor", d->type == S_IFIFO, MINOR_MAX, &num) == -1)
 			return -1;
 		d->minor = num == -1 ? 0 : (unsigned int)num;
 		d->mode = 0666;
 		if ((v = json_get(e, "fileMode")) != NULL && v->type != JSON_NULL) {
 			if (json_int(v, 0, 07777 | S_IFMT, &num) == -1)
-				return refuse("%s[%zu].fileMode: an integer from 0 to 07777", where, i);
+				return refuse("%s[%zu].fileMode: an integer from 0 to 0177777 (its "
+					      "permission bits are used)", where, i);
 			d->mode = (mode_t)num & 07777; /* as runc: the type bits are the type's */
 		}
-		if (dev_number(e, where, i, "uid", 1, &num) == -1)
+		if (dev_number(e, where, i, "uid", 1, ID_MAX, &num) == -1)
 			return -1;
 		d->uid = num == -1 ? 0 : (uid_t)num;
-		if (dev_number(e, where, i, "gid", 1, &num) == -1)
+		if (dev_number(e, where, i, "gid", 1, ID_MAX, &num) == -1)
 			return -1;
 		d->gid = num == -1 ? 0 : (gid_t)num;
 		o->c.ndevices++;

@@ -18,7 +18,8 @@
  *             to make that scope; nslab, libc only, makes the same path
  *             itself, and systemd does not know the unit
  * Absent, with no limit asked for, the container gets no cgroup of its
- * own, as run rootless without delegation; with one, "ID" below ours.
+ * own, as run rootless without delegation, but as root, where it gets
+ * one for its devices (oci_devices.c); with one, "ID" below ours.
  *
  * resources, in the files of each version (0 in a field: not set):
  *   memory.limit   memory.max              memory.limit_in_bytes
@@ -224,6 +225,20 @@ static int want_devices(const char *id, struct cgroup *cg)
 	return 0;
 }
 
+/* A devices cgroup that could not be made (the failure recorded), when
+ * doing without loses nothing: the container's /dev then holds only the
+ * nodes every container is allowed (no linux.devices), and create
+ * leaves CAP_MKNOD out. 0 with *DEVICES 0, said; else -1. */
+static int no_devices(const struct oci_config *o, int *devices)
+{
+	if (o->c.ndevices > 0)
+		return -1;
+	say("linux.resources.devices: no devices cgroup: %s: %s", nsl_failed_call(),
+	    strerror(errno));
+	*devices = 0;
+	return 0;
+}
+
 int oci_cgroup_create(const struct oci_config *o, const char *id, int systemd,
 		      struct cgroup *cg, int *made, int *devices)
 {
@@ -250,8 +265,14 @@ int oci_cgroup_create(const struct oci_config *o, const char *id, int systemd,
 	else if (!systemd)
 		snprintf(path, sizeof(path), "%s", o->cgroups_path);
 	if (cgroup_detect(cg, id, getpid()) == -1 || cgroup_at(cg, path) == -1 ||
-	    cgroup_make_at(cg, limits) == -1)
+	    cgroup_make_at(cg, limits) == -1) {
+		/* Made for the devices alone: where that cannot be (a read-only
+		 * cgroupfs, a runtime inside a container), none, as before. */
+		if (limits == 1u << CG_DEVICES && o->cgroups_path == NULL &&
+		    no_devices(o, devices) == 0)
+			return 0;
 		goto fail;
+	}
 	*made = 1;
 	if (cg->v2.path[0] == '\0' && cg->v2_err != 0)
 		say("no cgroup v2 at %s: %s (no limit needs it)", path, strerror(cg->v2_err));
@@ -261,7 +282,9 @@ int oci_cgroup_create(const struct oci_config *o, const char *id, int systemd,
 	for (int i = 0; i < CG_NCTRL; i++)
 		if (cg->v1[i].path[0] != '\0')
 			say("its v1 %s cgroup: %s", cgroup_ctrl_name(i), cg->v1[i].path);
-	if (put_limits(cg, &o->res) == 0 && (!*devices || oci_devices_apply(o, cg) == 0))
+	if (put_limits(cg, &o->res) == 0 &&
+	    (!*devices || oci_devices_apply(o, cg) == 0 ||
+	     (cg->served[CG_DEVICES] == 2 && no_devices(o, devices) == 0)))
 		return 0;
 	nsl_error(errno, "%s", nsl_failed_call());
 	if (nsl_failed_hint() != NULL)

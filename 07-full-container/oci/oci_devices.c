@@ -5,12 +5,18 @@
  * stop it reading the host's disk through it. The devices cgroup does:
  * the kernel asks it on every open() and mknod() of a device, and
  * refuses (EPERM) what it does not allow. With it in force the
- * container may keep CAP_MKNOD, as the engines give it.
+ * container may keep CAP_MKNOD, as the engines give it. It holds the
+ * container's processes only: a node the container makes on a file
+ * system the host shares (a volume, a rootfs without an overlay) is
+ * a node there for the host's users too, as with runc and Docker;
+ * mount such volumes nodev.
  *
  * The rules are linux.resources.devices, in the spec's order, between
  * a "deny everything" first and, last, the devices every container
  * needs (null, zero, full, random, urandom, tty, console, ptmx, the
- * ptys, and mknod of any node), as runc adds them. A node linux.devices
+ * ptys, and mknod of any node), as runc adds them. When two rules cover
+ * a device the later one wins; config.c refuses the rules for which v1's
+ * kernel would answer otherwise. A node linux.devices
  * makes is not allowed for it: the engine that asks for one allows it
  * with a rule of its own (podman --device does), as runc has it. On a host that has a v1 devices hierarchy they are
  * written into devices.deny and devices.allow, one line each, and the
@@ -204,15 +210,21 @@ static int put_v2(const char *dir, const struct oci_dev_rule *rules, size_t n, s
 	if (prog_fd == -1 && (errno == EINVAL || errno == EACCES)) {
 		int err = errno;
 
-		/* Again, with the verifier's log for the report. */
+		char *last;
+
+		/* Again, with the verifier's log: its last line says why. */
 		attr.log_buf = (uint64_t)(uintptr_t)log;
 		attr.log_size = sizeof(log);
 		attr.log_level = 1;
 		log[0] = '\0';
 		sys_bpf(BPF_PROG_LOAD, &attr);
-		log[strcspn(log, "\n")] = '\0';
+		log[sizeof(log) - 1] = '\0';
+		while (log[0] != '\0' && log[strlen(log) - 1] == '\n')
+			log[strlen(log) - 1] = '\0';
+		last = strrchr(log, '\n');
+		last = last != NULL ? last + 1 : log;
 		errno = err;
-		return nsl_fail_hint(log[0] != '\0' ? log : NULL,
+		return nsl_fail_hint(last[0] != '\0' ? last : NULL,
 				     "bpf(BPF_PROG_LOAD, BPF_PROG_TYPE_CGROUP_DEVICE, %zu "
 				     "instructions) (linux.resources.devices)", *insns);
 	}
@@ -234,8 +246,9 @@ static int put_v2(const char *dir, const struct oci_dev_rule *rules, size_t n, s
 	attr.attach_flags = BPF_F_ALLOW_MULTI;
 	ret = (int)sys_bpf(BPF_PROG_ATTACH, &attr);
 	if (ret == -1)
-		ret = nsl_fail_hint(errno == EPERM ? "a cgroup above it has a device program that "
-				    "allows no other below it" : NULL,
+		ret = nsl_fail_hint(errno == EPERM ? "attaching needs CAP_SYS_ADMIN (or CAP_BPF and "
+				    "CAP_NET_ADMIN) in the host's user namespace, and no program "
+				    "above it that allows none below" : NULL,
 				    "bpf(BPF_PROG_ATTACH, \"%s\", BPF_CGROUP_DEVICE, "
 				    "BPF_F_ALLOW_MULTI)", dir);
 	close(cg_fd);

@@ -9,9 +9,9 @@
  *   runtime (host)               joiner             command (inside)
  *   --pid-file: its pid    <-    clone(PARENT)  ->  waits for "go"
  *   "go"                   ->                       --tty: a pty of the
- *   --detach: exit 0                                container's devpts,
- *   else: wait, pass signals on                     the master to the
- *                                                   console socket;
+ *   --detach: exit 0 once it                        container's devpts,
+ *   exec'd (a pipe's EOF)                           the master to the
+ *   else: wait, pass signals on                     console socket;
  *                                                   rlimits, caps,
  *                                                   no_new_privs,
  *                                                   seccomp; its user,
@@ -19,7 +19,9 @@
  *
  * With --detach the command outlives us, as the init does after
  * create: its parent is then our caller, a subreaper (conmon, the shim),
- * which collects its status.
+ * which collects its status. We return once it has exec'd, as runc
+ * does: a command that fails before (no such binary, no such working
+ * directory) fails exec too, and the engine hears of it.
  *
  * Read: the runtime spec's runtime.md, runc's exec(8), setns(2).
  */
@@ -41,10 +43,9 @@
 /* The command, inside the container, once released: its pty first,
  * while it is still root there, then the init's hardening, then the
  * container command's own steps. Returns only when that failed. */
-static int body(void *arg)
+static int run_body(const struct oci_exec_args *a, int report_fd)
 {
-	const struct oci_exec_args *a = arg;
-	struct ctr_child k = { .c = &a->o.c, .go = -1, .tty_slave = -1,
+	struct ctr_child k = { .c = &a->o.c, .go = -1, .tty_slave = -1, .report_fd = report_fd,
 			       .tty_size = { .ws_row = a->o.rows, .ws_col = a->o.cols } };
 	int master;
 
@@ -61,6 +62,17 @@ static int body(void *arg)
 	if (ctr_harden(&a->o.c) == -1)
 		return EXIT_RUNTIME;
 	return ctr_cmd_main(&k);
+}
+
+/* The command; with --detach, a byte on REPORT_FD when it failed before
+ * its execve() (which closes REPORT_FD), for the runtime to wait on. */
+static int body(void *arg, int report_fd)
+{
+	int status = run_body(arg, report_fd);
+
+	if (report_fd != -1 && write(report_fd, "!", 1) != 1)
+		nsl_error(errno, "write(the runtime's pipe)");
+	return status;
 }
 
 /* --pid-file, before the command is released. */
