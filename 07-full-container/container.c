@@ -499,6 +499,15 @@ int ctr_init_main(void *arg)
 	if (k->exec_fd != -1 && sync_wait(k->go) == -1)
 		return EXIT_RUNTIME;
 	close(k->go);
+	/* With a terminal, our stdio is create's, which containerd's shim
+	 * reads to its end of file before it calls create done: from here
+	 * on it is the pty's slave, as runc's init has it. */
+	if (k->exec_fd != -1 && k->tty_slave != -1 &&
+	    (dup2(k->tty_slave, 0) == -1 || dup2(k->tty_slave, 1) == -1 ||
+	     dup2(k->tty_slave, 2) == -1)) {
+		nsl_error(errno, "dup2(the pty's slave, 0..2)");
+		return EXIT_RUNTIME;
+	}
 	ctr_phase("hardened");
 	if (k->exec_fd != -1 && wait_for_start(k->exec_fd) == -1)
 		return EXIT_RUNTIME;

@@ -151,3 +151,28 @@ assert_all_unchanged() {
 	assert_equal "$(cat "$T/out" "$T/err")" ""
 	assert_all_unchanged
 }
+
+@test "07c.3 ctr run -t and task exec -t: the command's terminal is a pty of the container's own devpts, sized as ours, its master relayed by the shim; create holds none of its stdio past its end" {
+	# script(1) gives ctr a terminal, as a user's would be.
+	# shellcheck disable=SC2016
+	timeout "$(guard_s)" script -qec "stty cols 83 rows 21; $(printf '%q ' "${RUN[@]}")--rm -t $(printf '%q' "$D/rootfs") c3 sh -c 'tty; stty size; echo \$\$ >/mnt/up; read -r _ </mnt/down; exit 3'" /dev/null </dev/null >"$T/tty.out" 2>&1 &
+	local pid=$!
+	fifo_read inside "$T/io/up" || fail "no container: $(cat "$T/tty.out")"
+	init=$(task_pid c3)
+	assert_our_init
+	# A second process with a terminal of its own, from the same devpts
+	# (its size comes later: ctr task exec resizes it once it runs).
+	run timeout "$(guard_s)" script -qec "$(printf '%q ' "${CT[@]}")task exec -t --fifo-dir $(printf '%q' "$D/fifo") --exec-id x3 c3 tty" /dev/null </dev/null
+	assert_success
+	# ctr answers script's empty stdin with a NUL typed into the pty,
+	# which the terminal echoes as ^@ (ECHOCTL) before the output.
+	assert_line --index 0 --regexp '^(\^@)?/dev/pts/[0-9]+[[:space:]]*$'
+	resume
+	local rc=0
+	wait "$pid" || rc=$?
+	assert_equal "$rc" 3
+	tr -d '\0' <"$T/tty.out" | grep -qE '^(\^@)?/dev/pts/[0-9]+[[:space:]]*$' || fail "not a pty: $(cat -A "$T/tty.out")"
+	tr -d '\0' <"$T/tty.out" | grep -qE '^21 83[[:space:]]*$' || fail "not our size: $(cat -A "$T/tty.out")"
+	wait_for gone "$init"
+	assert_all_unchanged
+}
