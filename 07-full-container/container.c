@@ -425,6 +425,24 @@ int ctr_open_tty(struct ctr_child *k, int *master)
 	return 0;
 }
 
+/* The container's /dev/null on 0, 1 and 2. */
+static int stdio_to_null(void)
+{
+	int fd = open("/dev/null", O_RDWR | O_CLOEXEC), ret = 0;
+
+	if (fd == -1) {
+		nsl_error(errno, "open(\"/dev/null\", O_RDWR)");
+		return -1;
+	}
+	for (int i = 0; i <= 2 && ret == 0; i++)
+		ret = dup2(fd, i) == -1 ? -1 : 0;
+	if (ret == -1)
+		nsl_error(errno, "dup2(/dev/null, 0..2)");
+	if (fd > 2)
+		close(fd);
+	return ret;
+}
+
 /* "ready" to the runtime: one byte, and with -t the pty's master end
  * riding on it (SCM_RIGHTS). EPIPE: the runtime is gone, and the death
  * signal is on its way. */
@@ -501,13 +519,9 @@ int ctr_init_main(void *arg)
 	close(k->go);
 	/* With a terminal, our stdio is create's, which containerd's shim
 	 * reads to its end of file before it calls create done: from here
-	 * on it is the pty's slave, as runc's init has it. */
-	if (k->exec_fd != -1 && k->tty_slave != -1 &&
-	    (dup2(k->tty_slave, 0) == -1 || dup2(k->tty_slave, 1) == -1 ||
-	     dup2(k->tty_slave, 2) == -1)) {
-		nsl_error(errno, "dup2(the pty's slave, 0..2)");
+	 * on it is the container's /dev/null (the command's is the pty). */
+	if (k->exec_fd != -1 && k->tty_slave != -1 && stdio_to_null() == -1)
 		return EXIT_RUNTIME;
-	}
 	ctr_phase("hardened");
 	if (k->exec_fd != -1 && wait_for_start(k->exec_fd) == -1)
 		return EXIT_RUNTIME;

@@ -99,7 +99,7 @@ static int bind_host(const struct fs_config *c, int dirfd, const char *base, con
 	}
 	/* One of the six, bound from the host already: that very node. */
 	if (fstatat(dirfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-		ret = is_node(&st, d) ? 0 : -1;
+		ret = is_node(&st, d) || S_ISLNK(st.st_mode) ? 0 : -1; /* ptmx... kept */
 		if (ret == -1)
 			nsl_error(EEXIST, "\"%s\" is there already, and not the %c device %u:%u",
 				  target, kind(d->type), d->major, d->minor);
@@ -127,6 +127,10 @@ static int make(int dirfd, const char *base, const char *where, const struct fs_
 			nsl_error(errno, "mknod(\"%s\", S_IF%c|%04o, makedev(%u, %u))", target,
 				  kind(d->type), d->mode, d->major, d->minor);
 			return -1;
+		}
+		if (fstatat(dirfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode)) {
+			say_more("%s: one of /dev's links already (ptmx...), kept", target);
+			return 0; /* runc skips what is there, too */
 		}
 		if (fstatat(dirfd, base, &st, AT_SYMLINK_NOFOLLOW) == -1 || !is_node(&st, d)) {
 			nsl_error(EEXIST, "\"%s\" is there already, and not the %c device %u:%u",

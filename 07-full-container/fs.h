@@ -166,10 +166,11 @@ int dev_mask_paths(const struct fs_config *c, int rootfd);
  * the rootfs (pivot_root refuses a shared new root, so not before): /
  * given C->root_prop. Every mount there was made private first, so
  * "shared" starts a peer group of the container's own, and a "slave"
- * has no master: nothing crosses to or from the host. An r form covers
- * every mount; the propagation config.json gives a mount of its own is
- * then set again, so that it still wins, as with runc. 0 (also with
- * none asked for), or -1 after the report. */
+ * has no master: nothing crosses to or from the host (so Kubernetes'
+ * HostToContainer propagation cannot work). An r form covers every
+ * mount; the propagation config.json gives a mount of its own is then
+ * set again, so that it still wins (runc's rshared, set last, wins over
+ * it instead). 0 (also with none asked for), or -1 after the report. */
 int fs_root_propagation(const struct fs_config *c);
 
 /* dev_nodes.c: C's devices (the OCI runtime's linux.devices) in the

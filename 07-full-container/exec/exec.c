@@ -38,6 +38,7 @@
 #include "../ctr.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -196,13 +197,35 @@ static int wait_cmd(const struct exec_ctx *x, pid_t pid)
 }
 
 /* --detach: the command released, wait for its execve() (the pipe's
- * end of file), not for its end. A byte first: it failed before, and
- * said why on its stderr; it is reaped here, being our child. */
+ * end of file), not for its end, passing signals on meanwhile (a
+ * command stuck before it, in a working directory that hangs, can be
+ * stopped). A byte first: it failed before, and said why on its
+ * stderr (with --tty, on its pty); it is reaped here, being our child.
+ * A command killed by a signal before its execve() cannot say so, and
+ * counts as exec'd: its status is the engine's to collect. */
 static int wait_exec(const struct exec_ctx *x, pid_t pid)
 {
+	struct pollfd p[2] = { { .fd = x->execp[0], .events = POLLIN },
+			       { .fd = x->sfd, .events = POLLIN } };
+	struct signalfd_siginfo si;
 	char byte;
 	ssize_t n;
 
+	while (p[0].revents == 0) {
+		if (poll(p, 2, -1) == -1) {
+			if (errno != EINTR) {
+				nsl_error(errno, "poll(the command's pipe, signalfd)");
+				return EXIT_RUNTIME;
+			}
+			p[0].revents = p[1].revents = 0;
+			continue;
+		}
+		if ((p[1].revents & POLLIN) && read(x->sfd, &si, sizeof(si)) == (ssize_t)sizeof(si) &&
+		    si.ssi_signo != SIGCHLD) {
+			say_more("%s: passed on to %d", strsignal((int)si.ssi_signo), (int)pid);
+			kill(pid, (int)si.ssi_signo);
+		}
+	}
 	do
 		n = read(x->execp[0], &byte, 1);
 	while (n == -1 && errno == EINTR);

@@ -435,8 +435,6 @@ static struct fs_attr *attr_of(const char *dest, struct oci_config *o)
 	return a;
 }
 
-/* A propagation option of the mount at DEST: recorded (the last one
- * wins, as in mount(8)), 1; or 0 when OPT is none. */
 /* A propagation's name ("rslave") as mount(2)'s flags; 0: not one. */
 static unsigned long propagation(const char *name)
 {
@@ -456,6 +454,8 @@ static unsigned long propagation(const char *name)
 	return 0;
 }
 
+/* A propagation option of the mount at DEST: recorded (the last one
+ * wins, as in mount(8)), 1; or 0 when OPT is none. */
 static int read_propagation(const char *opt, const char *dest, struct oci_config *o)
 {
 	unsigned long flags = propagation(opt);

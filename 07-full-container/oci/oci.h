@@ -80,7 +80,8 @@ struct oci_dev_rule {
 	long long major, minor;
 	unsigned access;
 };
-#define OCI_MAX_DEVICES 64       /* linux.devices */
+#define OCI_MAX_DEVICES 1024     /* linux.devices (--privileged lists
+				  * every node of the host's /dev) */
 #define OCI_MAX_DEV_RULES 128    /* linux.resources.devices */
 /* With "deny every device" first and the defaults last (oci_devices.c),
  * and the program each compiles to: at most 8 instructions a rule. */

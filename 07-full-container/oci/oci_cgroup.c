@@ -226,12 +226,15 @@ static int want_devices(const char *id, struct cgroup *cg)
 }
 
 /* A devices cgroup that could not be made (the failure recorded), when
- * doing without loses nothing: the container's /dev then holds only the
- * nodes every container is allowed (no linux.devices), and create
- * leaves CAP_MKNOD out. 0 with *DEVICES 0, said; else -1. */
+ * the kernel refused it as it refuses a runtime inside a container (a
+ * read-only cgroupfs: EROFS; no right to: EPERM, EACCES), and doing
+ * without loses nothing: the container's /dev then holds only the nodes
+ * every container is allowed (no linux.devices), and create leaves
+ * CAP_MKNOD out. 0 with *DEVICES 0, said; else -1: any other failure
+ * (a cgroup that is there already...) fails create. */
 static int no_devices(const struct oci_config *o, int *devices)
 {
-	if (o->c.ndevices > 0)
+	if (o->c.ndevices > 0 || (errno != EROFS && errno != EPERM && errno != EACCES))
 		return -1;
 	say("linux.resources.devices: no devices cgroup: %s: %s", nsl_failed_call(),
 	    strerror(errno));
