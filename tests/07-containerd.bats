@@ -152,10 +152,12 @@ assert_all_unchanged() {
 	assert_all_unchanged
 }
 
-@test "07c.3 ctr run -t and task exec -t: the command's terminal is a pty of the container's own devpts, sized as ours, its master relayed by the shim; create holds none of its stdio past its end" {
-	# script(1) gives ctr a terminal, as a user's would be.
+@test "07c.3 ctr run -t and task exec -t: the command's terminal is a pty of the container's own devpts, its master relayed by the shim; create holds none of its stdio past its end" {
+	# script(1) gives ctr a terminal, as a user's would be. Its size is
+	# not checked: ctr sets it on the pty once the task runs, after the
+	# command may have asked (consoleSize is podman's way: 07p.3).
 	# shellcheck disable=SC2016
-	timeout "$(guard_s)" script -qec "stty cols 83 rows 21; $(printf '%q ' "${RUN[@]}")--rm -t $(printf '%q' "$D/rootfs") c3 sh -c 'tty; stty size; echo \$\$ >/mnt/up; read -r _ </mnt/down; exit 3'" /dev/null </dev/null >"$T/tty.out" 2>&1 &
+	timeout "$(guard_s)" script -qec "$(printf '%q ' "${RUN[@]}")--rm -t $(printf '%q' "$D/rootfs") c3 sh -c 'tty; echo \$\$ >/mnt/up; read -r _ </mnt/down; exit 3'" /dev/null </dev/null >"$T/tty.out" 2>&1 &
 	local pid=$!
 	fifo_read inside "$T/io/up" || fail "no container: $(cat "$T/tty.out")"
 	init=$(task_pid c3)
@@ -172,7 +174,6 @@ assert_all_unchanged() {
 	wait "$pid" || rc=$?
 	assert_equal "$rc" 3
 	tr -d '\0' <"$T/tty.out" | grep -qE '^(\^@)?/dev/pts/[0-9]+[[:space:]]*$' || fail "not a pty: $(cat -A "$T/tty.out")"
-	tr -d '\0' <"$T/tty.out" | grep -qE '^21 83[[:space:]]*$' || fail "not our size: $(cat -A "$T/tty.out")"
 	wait_for gone "$init"
 	assert_all_unchanged
 }
