@@ -7,8 +7,9 @@
 # as root from a session scope and as user 1000 from a delegated scope.
 # Ends with one "N passed, N failed, N skipped" line for both runs.
 #
-#   VM_TESTS='tests/05-user.bats ...'   the files to run (default: 07-cgroups,
-#                                       07-network, security, 05-user)
+#   VM_TESTS='tests/05-user.bats ...'   the files to run (default: 07-full-container,
+#                                       07-cgroups, 07-network, security, 05-user,
+#                                       07-oci, 07-podman)
 #   NSLAB_VM_SUITE=full                 root runs every tests/*.bats
 #   NSLAB_VM_ACCEL=tcg|kvm|auto         tcg unless told (some nested KVMs
 #                                       cannot boot a stock kernel)

@@ -10,8 +10,9 @@
 # podman runs in a sandbox of this file's own, scripts/podman-sandbox.sh's
 # (its store, run and tmp directories below $BATS_FILE_TMPDIR, vfs
 # storage, no network), with cgroups disabled: this machine's own
-# cgroups are not a test's to touch (07o.14 to 07o.16 check the
-# runtime's cgroups, where podman would have them made).
+# cgroups are not a test's to touch. 07p.6 turns them on where cgroup v2
+# holds the controllers (make vm-test's VM, a learner's machine), with
+# both of podman's cgroup managers.
 
 # ROOTFS is set in ctr.bash (ctr_setup_file).
 # shellcheck disable=SC2153
@@ -91,8 +92,29 @@ setup() {
 teardown() {
 	[ -z "$PODMAN_SKIP" ] || return 0
 	"${PM[@]}" rm -a -f -t 0 >/dev/null 2>&1 || true
+	podman_cgroups_undo
 	ctr_teardown
 }
+
+# What podman's cgroupfs manager leaves of 07p.6: the parent it was given
+# ($P6), holding conmon's cgroup, and on the way from the root down every
+# controller of cgroup.controllers enabled in cgroup.subtree_control.
+# Podman's, not the runtime's (its container cgroup is gone with rm); put
+# back as it was ($P6_ROOT_CTL) once conmon has left.
+P6='' P6_ROOT_CTL=''
+podman_cgroups_undo() {
+	local top c now
+	[ -n "$P6" ] || return 0
+	top=$(cgroup_dir '' /)
+	[ ! -d "$top$P6/conmon" ] || wait_for no_procs "$top$P6/conmon"
+	rmdir "$top$P6/conmon" "$top$P6" 2>/dev/null || true
+	read -ra now <"$top/cgroup.subtree_control"
+	for c in "${now[@]}"; do
+		[[ " $P6_ROOT_CTL " == *" $c "* ]] || echo "-$c" >"$top/cgroup.subtree_control"
+	done
+	P6=''
+}
+no_procs() { [ ! -s "$1/cgroup.procs" ]; }
 
 # What podman leaves on a host outside its store, when it leaves it.
 podman_traces() {
@@ -293,5 +315,70 @@ init_of() { # init_of ID
 	assert_output --regexp '/dev/pts/[0-9]+'
 	run "${rl[@]}" ps -a -q
 	assert_output ""
+	assert_all_unchanged
+}
+
+@test "07p.6 podman with cgroups on cgroup v2: with either manager, the container's cgroup is the one podman names, holding its limits; exec joins it; rm removes it" {
+	[ "$(served_by pids)" = 2 ] || skip "cgroup v1 holds the controllers here: podman's cgroups would be made at the roots of this machine's v1 hierarchies, outside this check's own (make vm-test runs it on cgroup v2)"
+	local top cg id slice_was=0
+	top=$(cgroup_dir '' /)
+	P6=/nslab-p6.$$
+	[ ! -e "$top$P6" ] || skip "$top$P6 is there already"
+	P6_ROOT_CTL=$(cat "$top/cgroup.subtree_control")
+	# The cgroupfs manager: podman asks for PARENT/libpod-ID, the
+	# runtime makes it and writes the limits. The sandbox's config says
+	# cgroups = "disabled"; --cgroups=enabled overrides it for this run.
+	# shellcheck disable=SC2016
+	id=$("${PM[@]}" run -d --cgroups=enabled --cgroup-parent="$P6" --pids-limit 32 --memory 64m \
+		-v "$T/io:/mnt" nslab-busybox \
+		sh -c 'cat /proc/self/cgroup /sys/fs/cgroup/pids.max /sys/fs/cgroup/memory.max >/mnt/in; echo $$ >/mnt/up; cat /mnt/down')
+	fifo_read inside "$T/io/up"
+	init=$(init_of "$id")
+	cmd=$(child_with_nspid "$init" 2)
+	cg=$top$P6/libpod-$id
+	assert_equal "$(cgroup_of "$init" '')" "$cg"
+	assert_equal "$(cgroup_of "$cmd" '')" "$cg"
+	assert_equal "$(cat "$cg/pids.max")" 32
+	assert_equal "$(cat "$cg/memory.max")" $((64 << 20))
+	# Inside, that cgroup is the root of its own cgroup namespace, and
+	# its limits are there to read.
+	assert_equal "$(cat "$T/io/in")" "0::/
+32
+$((64 << 20))"
+	# An exec's command joins it: "/" in its cgroup namespace, which any
+	# other cgroup would show as a path.
+	run "${PM[@]}" exec "$id" cat /proc/self/cgroup
+	assert_success
+	assert_output "0::/"
+	resume
+	wait_for gone "$init"
+	run "${PM[@]}" rm "$id"
+	assert_success
+	[ ! -e "$cg" ]
+	[ ! -e "/run/nslab-oci/$id" ]
+
+	# The systemd manager, podman's default where systemd runs: the
+	# runtime gets --systemd-cgroup and machine.slice:libpod:ID, and
+	# makes the scope's path itself (nslab speaks no D-Bus). Without
+	# systemd (make vm-test's VM), podman only warns that conmon stays
+	# where it is.
+	[ ! -d "$top/machine.slice" ] || slice_was=1
+	# shellcheck disable=SC2016
+	id=$("${PM[@]}" --cgroup-manager=systemd run -d --cgroups=enabled --pids-limit 24 -v "$T/io:/mnt" \
+		nslab-busybox sh -c 'echo $$ >/mnt/up; cat /mnt/down' 2>"$T/err")
+	fifo_read inside "$T/io/up"
+	init=$(init_of "$id")
+	cg=$top/machine.slice/libpod-$id.scope
+	assert_equal "$(cgroup_of "$init" '')" "$cg"
+	assert_equal "$(cat "$cg/pids.max")" 24
+	resume
+	wait_for gone "$init"
+	"${PM[@]}" rm "$id" >/dev/null
+	[ ! -e "$cg" ]
+	if [ "$slice_was" = 0 ]; then
+		[ ! -e "$top/machine.slice" ]
+	fi
+	podman_cgroups_undo
+	assert_equal "$(cat "$top/cgroup.subtree_control")" "$P6_ROOT_CTL"
 	assert_all_unchanged
 }

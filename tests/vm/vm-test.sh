@@ -17,7 +17,7 @@
 #
 # The files: FILE.bats... (make vm-test VM_TESTS='tests/05-user.bats'),
 # else tests/07-full-container.bats, 07-cgroups, 07-network, security,
-# 05-user and 07-oci. With
+# 05-user, 07-oci and 07-podman (where this machine has podman). With
 # NSLAB_VM_SUITE=full root runs every tests/*.bats (the user run keeps
 # the files above).
 #
@@ -75,7 +75,7 @@ cd "$top"
 user_tests=("$@")
 if [ ${#user_tests[@]} -eq 0 ]; then
 	user_tests=(tests/07-full-container.bats tests/07-cgroups.bats tests/07-network.bats
-		tests/security.bats tests/05-user.bats tests/07-oci.bats)
+		tests/security.bats tests/05-user.bats tests/07-oci.bats tests/07-podman.bats)
 fi
 for f in "${user_tests[@]}"; do
 	[ -f "$f" ] || die "no such file of checks: $f"
@@ -235,8 +235,9 @@ host_programs() {
 	for t in awk hostname; do
 		type -P "$t" || die "needs $t on this machine"
 	done
-	# runc, for `runc spec` (07-oci.bats's bundles), when it is here.
-	type -P runc || true
+	# runc, for `runc spec` (07-oci.bats's bundles), and podman with
+	# conmon (07-podman.bats), when they are here.
+	for t in runc podman conmon; do type -P "$t" || true; done
 }
 
 # gcc, as much of it as the checks' own builds use: tests/probes (static,
@@ -299,7 +300,8 @@ accounts() {
 # build_base FILE: the base archive.
 build_base() {
 	local p m progs=() tc=() libs=()
-	mkdir -p "$stage"/usr/{bin,sbin,lib,lib64} "$stage"/{dev,proc,sys,run,tmp}
+	mkdir -p "$stage"/usr/{bin,sbin,lib,lib64} "$stage"/{dev,proc,sys,run,tmp,var/lib,var/tmp}
+	chmod 1777 "$stage/var/tmp"
 	# The layout of a merged /usr, as Debian 12 has: /bin is usr/bin.
 	for p in bin sbin lib lib64; do
 		ln -s "usr/$p" "$stage/$p"
@@ -333,7 +335,10 @@ build_base() {
 	say "copied ${#libs[@]} libraries"
 	# The C.UTF-8 locale, and what programs read from /etc.
 	[ ! -d /usr/lib/locale/C.utf8 ] || put /usr/lib/locale/C.utf8/*
-	for p in /etc/login.defs /etc/nsswitch.conf /etc/shells /etc/ld.so.cache; do
+	# podman's trust policy (podman import reads it) and default seccomp
+	# profile (07p.4 looks for its errno).
+	for p in /etc/login.defs /etc/nsswitch.conf /etc/shells /etc/ld.so.cache \
+		/etc/containers/policy.json /usr/share/containers/seccomp.json; do
 		[ ! -e "$p" ] || put "$p"
 	done
 	mkdir -p "$stage/lib/modules/$kver"
