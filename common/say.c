@@ -10,6 +10,26 @@
 int say_level = 1;
 
 static const char *role = "host";
+static int copy_fd = -1;
+
+void say_copy_errors(int fd)
+{
+	copy_fd = fd;
+}
+
+/* All of BUF's N bytes to FD, through EINTR; a failed write ends it. */
+static void write_all(int fd, const char *buf, int n)
+{
+	ssize_t w;
+
+	for (int off = 0; off < n; off += (int)w) {
+		w = write(fd, buf + off, (size_t)(n - off));
+		if (w == -1 && errno == EINTR)
+			w = 0;
+		else if (w <= 0)
+			break;
+	}
+}
 
 void say_role(const char *r)
 {
@@ -30,7 +50,6 @@ static void vline_lead(const char *lead, const char *fmt, va_list ap)
 {
 	int width = 9 - (int)strlen(role), saved = errno, n, m;
 	char buf[2048];
-	ssize_t w;
 
 	n = snprintf(buf, sizeof(buf), "[%s %*d] %s", role, width > 0 ? width : 0,
 		     (int)getpid(), lead);
@@ -44,13 +63,9 @@ static void vline_lead(const char *lead, const char *fmt, va_list ap)
 	if ((size_t)n > sizeof(buf) - 2)
 		n = sizeof(buf) - 2;
 	buf[n++] = '\n';
-	for (int off = 0; off < n; off += (int)w) {
-		w = write(STDERR_FILENO, buf + off, (size_t)(n - off));
-		if (w == -1 && errno == EINTR)
-			w = 0;
-		else if (w <= 0)
-			break;
-	}
+	write_all(STDERR_FILENO, buf, n);
+	if (copy_fd != -1 && *lead != '\0')
+		write_all(copy_fd, buf, n);
 	errno = saved;
 }
 

@@ -40,6 +40,11 @@ void say_more(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * Never hidden by -q. Does not exit: the caller decides. */
 void nsl_error(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* From now on, every error and hint line also goes to FD (-1: no
+ * more), whole, in one write: a process whose stderr nobody reads yet
+ * (a detached command's pty) tells its parent why it failed. */
+void say_copy_errors(int fd);
+
 /* A hint of the caller's own, printed as "hint: ..." under an error. */
 void nsl_hint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -435,6 +435,17 @@ bad_config() { # bad_config SED-EXPRESSION EXPECTED-TEXT
 	assert_line $'/dev/pts/1\r'
 	assert_line $'25 90\r'
 	assert_line $'65534\r'
+	# One that cannot exec said why on its pty, which an engine reads
+	# only once exec has returned: exec's own last line says it too.
+	con3=$("$T/probes/console" "$T/console3.sock" "$T/console3.out" 60)
+	oci_process "$T/p3.json" '["/no/such/binary"]'
+	sed -i 's/"terminal": false/"terminal": true/' "$T/p3.json"
+	run --separate-stderr "${OCI[@]}" exec --process "$T/p3.json" --tty --console-socket "$T/console3.sock" \
+		--detach t1 </dev/null
+	assert_failure 125
+	[[ ${stderr_lines[-1]} == *'exec "t1": the process could not be started: '*'"/no/such/binary"'*': No such file or directory' ]] ||
+		fail "$stderr"
+	wait_for gone "$con3"
 	resume
 	wait_for stopped t1
 	wait_for gone "$con"
@@ -445,7 +456,7 @@ bad_config() { # bad_config SED-EXPRESSION EXPECTED-TEXT
 	assert_equal "$(cat "$T/out" "$T/err")" ""
 	run "${OCI[@]}" delete t1
 	assert_success
-	rm "$T/console.sock" "$T/console2.sock"
+	rm "$T/console.sock" "$T/console2.sock" "$T/console3.sock"
 	assert_host_unchanged
 }
 
@@ -560,6 +571,8 @@ oci_process() { # oci_process FILE ARGS [EXTRA]
 	run --separate-stderr "${OCI[@]}" exec --process "$T/p4.json" --detach e1
 	assert_failure 125
 	[[ $stderr == *'"/no/such/binary"'*'failed before its execve()'* ]] || fail "$stderr"
+	[[ ${stderr_lines[-1]} == *'exec "e1": the process could not be started: '*'"/no/such/binary"'*': No such file or directory' ]] ||
+		fail "$stderr"
 	# No exec into a container that is gone, nor from a bad file.
 	oci_process "$T/p3.json" '[]'
 	run --separate-stderr "${OCI[@]}" exec --process "$T/p3.json" e1

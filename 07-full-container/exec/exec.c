@@ -199,16 +199,20 @@ static int wait_cmd(const struct exec_ctx *x, pid_t pid)
 /* --detach: the command released, wait for its execve() (the pipe's
  * end of file), not for its end, passing signals on meanwhile (a
  * command stuck before it, in a working directory that hangs, can be
- * stopped). A byte first: it failed before, and said why on its
- * stderr (with --tty, on its pty); it is reaped here, being our child.
- * A command killed by a signal before its execve() cannot say so, and
- * counts as exec'd: its status is the engine's to collect. */
+ * stopped). Its error lines come through the pipe too (say_copy_errors),
+ * and a "!" last means it failed before its execve(): it said why on its
+ * stderr, which with --tty is a pty nobody reads yet, so the first error
+ * line goes to SPEC->why for the runtime's own last line. It is reaped
+ * here, being our child. A command killed by a signal before its
+ * execve() cannot say so, and counts as exec'd: its status is the
+ * engine's to collect. */
 static int wait_exec(const struct exec_ctx *x, pid_t pid)
 {
 	struct pollfd p[2] = { { .fd = x->execp[0], .events = POLLIN },
 			       { .fd = x->sfd, .events = POLLIN } };
 	struct signalfd_siginfo si;
-	char byte;
+	char text[4096], *e, *nl;
+	size_t len = 0;
 	ssize_t n;
 
 	while (p[0].revents == 0) {
@@ -226,12 +230,22 @@ static int wait_exec(const struct exec_ctx *x, pid_t pid)
 			kill(pid, (int)si.ssi_signo);
 		}
 	}
-	do
-		n = read(x->execp[0], &byte, 1);
-	while (n == -1 && errno == EINTR);
-	if (n != 0) {
+	/* To its end of file: lines past TEXT's size are read and dropped. */
+	do {
+		n = read(x->execp[0], text + len, sizeof(text) - 1 - len);
+		if (n > 0 && (len += (size_t)n) == sizeof(text) - 1)
+			len = sizeof(text) - 2; /* the last byte read stays last */
+	} while (n > 0 || (n == -1 && errno == EINTR));
+	text[len] = '\0';
+	if (n == -1 || (len > 0 && text[len - 1] == '!')) {
 		waitpid(pid, NULL, 0);
-		nsl_error(n == 1 ? ECANCELED : errno, "%d failed before its execve() (said above)",
+		if ((e = strstr(text, "] error: ")) != NULL && x->spec->why != NULL) {
+			e += strlen("] error: ");
+			if ((nl = strchr(e, '\n')) != NULL)
+				*nl = '\0';
+			snprintf(x->spec->why, x->spec->why_size, "%s", e);
+		}
+		nsl_error(n == -1 ? errno : ECANCELED, "%d failed before its execve() (said above)",
 			  (int)pid);
 		return EXIT_RUNTIME;
 	}

@@ -31,6 +31,10 @@ struct exec_spec {
 	 * (a subreaper: conmon, containerd's shim) - no PR_SET_PDEATHSIG,
 	 * and its status is the parent's to collect. */
 	int detach;
+	/* With DETACH, when the command failed before its execve(): its
+	 * first error line ("CALL: ERRNO'S TEXT"), else left as it was. */
+	char *why;
+	size_t why_size;
 };
 
 /* Run SPEC's command in its container: with DETACH, EXIT_OK once it is

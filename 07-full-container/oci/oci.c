@@ -848,9 +848,12 @@ static int cmd_exec(const struct oci_global *g, int argc, char **argv)
 	if (a.console != -1)
 		close(a.console);
 	oci_config_free(&a.o);
-	/* Detached, anything but 0 is ours, said on stderr: --log too. */
+	/* Detached, anything but 0 is ours, said on stderr: --log too,
+	 * with the command's own reason (with --tty it said it on a pty
+	 * that nobody reads yet). */
 	if (a.detach && status != EXIT_OK)
-		return failed(g, status, "exec \"%s\": the process could not be started", a.id);
+		return failed(g, status, "exec \"%s\": the process could not be started%s%s", a.id,
+			      a.why[0] != '\0' ? ": " : "", a.why);
 	return status;
 }
 

@@ -144,6 +144,7 @@ struct oci_exec_args {
 	pid_t init;              /* the container's init */
 	int console;             /* --console-socket, connected; else -1 */
 	int detach;              /* --detach: exit once it is released */
+	char why[512];           /* --detach: why it failed before its execve() */
 	const struct cgroup *cg; /* the container's cgroups; NULL: none */
 };
 int oci_exec(struct oci_exec_args *a);

@@ -64,11 +64,15 @@ static int run_body(const struct oci_exec_args *a, int report_fd)
 	return ctr_cmd_main(&k);
 }
 
-/* The command; with --detach, a byte on REPORT_FD when it failed before
- * its execve() (which closes REPORT_FD), for the runtime to wait on. */
+/* The command; with --detach, its error lines and then a "!" on
+ * REPORT_FD when it failed before its execve() (which closes
+ * REPORT_FD), for the runtime to wait on. */
 static int body(void *arg, int report_fd)
 {
-	int status = run_body(arg, report_fd);
+	int status;
+
+	say_copy_errors(report_fd);
+	status = run_body(arg, report_fd);
 
 	if (report_fd != -1 && write(report_fd, "!", 1) != 1)
 		nsl_error(errno, "write(the runtime's pipe)");
@@ -101,7 +105,7 @@ int oci_exec(struct oci_exec_args *a)
 {
 	struct exec_spec spec = { .init = a->init, .name = a->id, .userns = a->o.c.userns,
 				  .body = body, .arg = a, .started = started,
-				  .detach = a->detach };
+				  .detach = a->detach, .why = a->why, .why_size = sizeof(a->why) };
 
 	a->o.c.tty = a->console != -1;
 	snprintf(a->o.c.name, sizeof(a->o.c.name), "%.64s", a->id);
