@@ -13,7 +13,9 @@
 # a tmpfs on /run, where the shims put their sockets (/run/containerd/s)
 # whatever the config says, so that nothing of it reaches the host's
 # /run. The container's root is a copy of the rootfs (ctr --rootfs:
-# no image, no snapshotter), which the container may write to.
+# no image, no snapshotter), which the container may write to; 07c.4
+# imports the rootfs as an image (scripts/oci-image.sh) and runs that,
+# on containerd's overlayfs snapshotter.
 
 # ROOTFS is set in ctr.bash (ctr_setup_file).
 # shellcheck disable=SC2153
@@ -175,5 +177,56 @@ assert_all_unchanged() {
 	assert_equal "$rc" 3
 	tr -d '\0' <"$T/tty.out" | grep -qE '^(\^@)?/dev/pts/[0-9]+[[:space:]]*$' || fail "not a pty: $(cat -A "$T/tty.out")"
 	wait_for gone "$init"
+	assert_all_unchanged
+}
+
+@test "07c.4 ctr run of an image: containerd unpacks its layer into a snapshot and mounts an overlay as the bundle's rootfs; what the container writes lands in its own upper layer, never in the image; rm takes that layer away" {
+	local out upper lower n
+	"$NSLAB_ROOT/scripts/oci-image.sh" "$ROOTFS" docker.io/library/nslab-busybox:latest "$T/image.tar"
+	run "${CT[@]}" images import "$T/image.tar"
+	assert_success
+	run "${CT[@]}" images ls -q
+	assert_output docker.io/library/nslab-busybox:latest
+	# shellcheck disable=SC2016
+	"${CT[@]}" run --fifo-dir "$D/fifo" --runc-binary "$CTR" \
+		--mount "type=bind,src=$T/io,dst=/mnt,options=rbind:rw" --rm \
+		docker.io/library/nslab-busybox:latest c4 \
+		sh -c 'echo written >/etc/by-c4; echo $$ >/mnt/up; cat /mnt/down >/dev/null; exit 3' \
+		>"$T/out" 2>"$T/err" </dev/null &
+	ctr=$!
+	fifo_read inside "$T/io/up"
+	init=$(task_pid c4)
+	assert_our_init
+	cmd=$(child_with_nspid "$init" 2)
+	# Its / is an overlay, as the shim mounted it in the bundle before
+	# create: the image's snapshot below, the container's own above.
+	mounts_of "$cmd" | grep -q '^/ overlay ' || fail "/ is not an overlay: $(mounts_of "$cmd")"
+	upper=$(awk '$5 == "/" { print $NF }' "/proc/$cmd/mountinfo" | tr ',' '\n' | sed -n 's/^upperdir=//p')
+	lower=$(awk '$5 == "/" { print $NF }' "/proc/$cmd/mountinfo" | tr ',' '\n' | sed -n 's/^lowerdir=//p')
+	[ -d "$upper" ] && [ -d "$lower" ] || fail "no upper or lower: $(grep ' / / ' "/proc/$cmd/mountinfo")"
+	# From the host: the file the container wrote is in its upper layer,
+	# and not in the image's snapshot nor in the rootfs it was made of.
+	assert_equal "$(cat "$upper/etc/by-c4")" written
+	[ ! -e "$lower/etc/by-c4" ] && [ ! -e "$ROOTFS/etc/by-c4" ]
+	[ -x "$lower/bin/busybox" ]
+	n=$("${CT[@]}" snapshots ls | grep -c Active)
+	assert_equal "$n" 1
+	resume
+	out=0
+	wait "$ctr" || out=$?
+	ctr=
+	assert_equal "$out" 3
+	assert_equal "$(cat "$T/out" "$T/err")" ""
+	wait_for gone "$init"
+	# --rm: the container and its snapshot are gone (its directory a
+	# moment later, by containerd's garbage collector); the image's
+	# snapshot stays, for the next container.
+	run "${CT[@]}" snapshots ls
+	refute_output --partial Active
+	assert_output --partial Committed
+	wait_for test ! -e "$upper"
+	run "${CT[@]}" container ls -q
+	assert_output ""
+	"${CT[@]}" images rm docker.io/library/nslab-busybox:latest >/dev/null
 	assert_all_unchanged
 }
