@@ -105,7 +105,8 @@ struct ctr_config {
 	const char *ns_path[JOIN_NTYPES]; /* the OCI runtime's namespace
 					  * paths, by 06's join_types: joined,
 					  * not made (pid by create, the rest
-					  * by the init; never user) */
+					  * by the init; user by create:
+					  * oci.h's userns_path) */
 	int nnp_off;                     /* the OCI runtime's noNewPrivileges
 					  * false (or absent): not set */
 	struct ctr_rlimit {

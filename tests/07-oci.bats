@@ -24,7 +24,7 @@ setup() {
 	ctr_setup
 	R=$T/oci-root
 	OCI=("${AS[@]}" "$CTR" --root "$R")
-	con='' con2=''
+	con='' con2='' con3='' holder=''
 }
 
 teardown() {
@@ -32,11 +32,14 @@ teardown() {
 	# end of the console socket.
 	[ -z "${con:-}" ] || kill "$con" 2>/dev/null || true
 	[ -z "${con2:-}" ] || kill "$con2" 2>/dev/null || true
+	[ -z "${con3:-}" ] || kill "$con3" 2>/dev/null || true
 	if [ -d "$R" ]; then
 		for d in "$R"/*/; do
 			[ -d "$d" ] && "${AS[@]}" "$CTR" --root "$R" delete --force "$(basename "$d")" 2>/dev/null
 		done
 	fi
+	# 07o.13's and 07o.22's holder of namespaces, ours to end.
+	[ -z "${holder:-}" ] || kill -KILL "$holder" 2>/dev/null || true
 	ctr_teardown
 }
 
@@ -297,7 +300,7 @@ bad_config() { # bad_config SED-EXPRESSION EXPECTED-TEXT
 	bad_config 's/"effective": \[/"effective": ["CAP_SYS_ADMIN", /' 'process.capabilities.effective: more than permitted (the kernel refuses that)'
 	bad_config 's/"RLIMIT_NOFILE"/"RLIMIT_NOPE"/' 'process.rlimits[0].type: "RLIMIT_NOPE" is not a limit'
 	bad_config 's/"type": "ipc"/"type": "ipc", "path": "proc\/1\/ns\/ipc"/' 'linux.namespaces[2].path: "proc/1/ns/ipc" is not absolute'
-	bad_config 's/"type": "mount"/"type": "mount"}, {"type": "user", "path": "\/proc\/1\/ns\/user"/' 'linux.namespaces[5].path: joining a user namespace: not supported'
+	bad_config 's/"type": "mount"/"type": "mount"}, {"type": "user", "path": "\/proc\/self\/ns\/user"/' 'linux.namespaces[5].path: "/proc/self/ns/user" is the user namespace this runtime runs in'
 	# The host's own mount namespace: the container would pivot it.
 	bad_config "s|\"type\": \"mount\"|\"type\": \"mount\", \"path\": \"/proc/$$/ns/mnt\"|" "linux.namespaces[4].path: \"/proc/$$/ns/mnt\" is the mount namespace this runtime runs in: the container would change it"
 	bad_config 's/"type": "uts"/"type": "utz"/' 'linux.namespaces[3].type: "utz": not a namespace nslab knows'
@@ -694,6 +697,7 @@ SECCOMP_PROFILE='{"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARC
 	"${OCI[@]}" delete j1
 	echo released >"$T/hdown"
 	wait "$holder"
+	holder=
 	assert_equal "$(cat "$T/err")" ""
 	assert_host_unchanged
 }
@@ -1059,5 +1063,113 @@ devices_cmd() {
 	resume
 	wait_for stopped c20b
 	"${OCI[@]}" delete c20b
+	assert_host_unchanged
+}
+
+@test "07o.21 one command at a time: a delete that comes while create is building waits for it (an flock on the container's directory), and then removes what a killed create left" {
+	need_root
+	local b=$T/bundle line paused='' del rc=0
+	oci_bundle "$b" "$ROOTFS"
+	echo "exit 0" >"$T/io/cmd.sh"
+	mkfifo "$T/err"
+	NSLAB_PAUSE_AT=ready "$CTR" --root "$R" create --bundle "$b" c21 >/dev/null 2>"$T/err" </dev/null 3>&- &
+	ctr=$!
+	watchdog_start "$ctr"
+	exec {errfd}<"$T/err"
+	while IFS= read -r line <&"$errfd"; do
+		[[ $line != *"paused at ready (NSLAB_PAUSE_AT)"* ]] || { paused=1; break; }
+	done
+	watchdog_stop
+	[ -n "$paused" ] || fail "create never paused at ready"
+	# Half-made: an exec fifo and no state, as a dead create leaves it.
+	# A delete now waits: /proc/locks shows it blocked ("->") on the
+	# FLOCK that create holds, on the directory's inode.
+	"$CTR" --root "$R" delete c21 >"$T/del.out" 2>&1 &
+	del=$!
+	wait_for grep -qE "^[0-9]+: -> FLOCK +ADVISORY +WRITE +$del " /proc/locks
+	grep -qE "^[0-9]+: FLOCK +ADVISORY +WRITE +$ctr .*:$(stat -c %i "$R/c21") " /proc/locks ||
+		fail "create holds no lock on $R/c21: $(cat /proc/locks)"
+	[ -p "$R/c21/exec.fifo" ] && [ ! -e "$R/c21/state.json" ]
+	# A second create of the id is refused at once: the directory is there.
+	run --separate-stderr "$CTR" --root "$R" create --bundle "$b" c21 </dev/null
+	assert_failure 125
+	[[ $stderr == *'container "c21" exists already'* ]] || fail "$stderr"
+	# create killed: its lock goes with it (the init, which shared it,
+	# closed its copy first thing), and delete goes on.
+	kill -KILL "$ctr"
+	wait "$ctr" || true
+	ctr=
+	exec {errfd}<&-
+	wait "$del" || rc=$?
+	assert_equal "$rc" 0
+	[ ! -e "$R/c21" ]
+	assert_host_unchanged
+}
+
+@test "07o.22 linux.namespaces' user path: the container joins a holder's user namespace (and its network namespace) and makes the rest inside it, owned by it; its root is the holder's map's 0, on the host 400000" {
+	need_root
+	local b=$T/bundle h own ns
+	oci_bundle "$b" "$ROOTFS"
+	# The holder, as a pod's sandbox would be: a user namespace with a
+	# network namespace it owns (unshare(1) execs sh, so $! is it); its
+	# maps written from here, as root: 0-65535 inside, 400000 on.
+	mkfifo "$T/hup" "$T/hdown"
+	unshare --user --net sh -c 'exec 3<>"$2"; echo up >"$1"; read -r _ <&3' _ "$T/hup" "$T/hdown" &
+	h=$! holder=$!
+	fifo_read _ "$T/hup"
+	echo '0 400000 65536' >"/proc/$h/uid_map"
+	echo '0 400000 65536' >"/proc/$h/gid_map"
+	sed -i -e "s|\"namespaces\": \[|\"namespaces\": [{\"type\": \"user\", \"path\": \"/proc/$h/ns/user\"},|" \
+		-e "s|\"type\": \"network\"|\"type\": \"network\", \"path\": \"/proc/$h/ns/net\"|" "$b/config.json"
+	# shellcheck disable=SC2016
+	echo 'echo $$ >/mnt/up; cat /mnt/down' >"$T/io/cmd.sh"
+	# Maps of the config's own with it are refused: a namespace joined
+	# keeps the ones it has.
+	sed 's|"linux": {|"linux": {"uidMappings": [{"containerID": 0, "hostID": 500000, "size": 1}], "gidMappings": [{"containerID": 0, "hostID": 500000, "size": 1}],|' \
+		"$b/config.json" >"$T/with-maps.json"
+	mkdir "$T/b2"
+	cp "$T/with-maps.json" "$T/b2/config.json"
+	run --separate-stderr "${OCI[@]}" create --bundle "$T/b2" u0 </dev/null
+	assert_failure 125
+	[[ $stderr == *'linux.uidMappings, gidMappings: given with a user namespace'* ]] || fail "$stderr"
+	[ ! -e "$R/u0" ]
+	"${OCI[@]}" create --bundle "$b" u1 >/dev/null 2>"$T/err" </dev/null
+	init=$(oci_pid u1)
+	# While it waits for start: root of the holder's namespace, which is
+	# 400000 on the host, on an exec fifo of its own ids.
+	assert_equal "$(status_of "$init" Uid)" "400000 400000 400000 400000"
+	assert_equal "$(stat -c %u:%g "$R/u1/exec.fifo")" 400000:400000
+	"${OCI[@]}" start u1
+	fifo_read inside "$T/io/up"
+	cmd=$(child_with_nspid "$init" "$inside")
+	# From the host: the user and network namespaces are the holder's;
+	# the others are new, and the holder's user namespace owns them
+	# (lsns's ONS), as it would own the ones of a namespace made for
+	# the container. Its maps are the holder's, not written again.
+	for ns in user net; do
+		assert_equal "$(readlink "/proc/$init/ns/$ns")" "$(readlink "/proc/$h/ns/$ns")"
+	done
+	own=$(stat -L -c %i "/proc/$h/ns/user")
+	for ns in mnt uts ipc pid; do
+		[ "$(readlink "/proc/$init/ns/$ns")" != "$(readlink "/proc/$h/ns/$ns")" ] || fail "$ns is the holder's"
+		assert_equal "$(lsns -n -o ONS -t "$ns" -p "$init" | tr -d ' ')" "$own"
+	done
+	assert_equal "$(awk '{ $1 = $1; print }' "/proc/$init/uid_map")" "0 400000 65536"
+	assert_equal "$(status_of "$cmd" Uid)" "400000 400000 400000 400000"
+	# An exec joins the same user namespace: root there, 400000 here.
+	printf '{"terminal": false, "user": {"uid": 0, "gid": 0}, "args": ["id", "-u"], "cwd": "/"}\n' >"$T/p.json"
+	run "${OCI[@]}" exec --process "$T/p.json" u1
+	assert_success
+	assert_output 0
+	resume
+	wait_for stopped u1
+	"${OCI[@]}" delete u1
+	# The holder and its namespaces are as they were: only joined.
+	[ -e "/proc/$h" ]
+	assert_equal "$(awk '{ $1 = $1; print }' "/proc/$h/uid_map")" "0 400000 65536"
+	echo released >"$T/hdown"
+	wait "$h"
+	holder=
+	assert_equal "$(cat "$T/err")" ""
 	assert_host_unchanged
 }

@@ -652,7 +652,7 @@ static int read_ns_path(const struct json *e, size_t i, const char *type, struct
 {
 	static const char *const names[][2] = {
 		{ "pid", "pid" }, { "network", "net" }, { "mount", "mnt" },
-		{ "ipc", "ipc" }, { "uts", "uts" }, { "cgroup", "cgroup" },
+		{ "ipc", "ipc" }, { "uts", "uts" }, { "cgroup", "cgroup" }, { "user", "user" },
 	};
 	const struct json *p;
 	int n;
@@ -674,11 +674,14 @@ static int read_ns_path(const struct json *e, size_t i, const char *type, struct
 		if (stat(own, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino)
 			return refuse("linux.namespaces[%zu].path: \"%s\" is the %s namespace this "
 				      "runtime runs in: the container would change it", i, p->str, type);
-		o->c.ns_path[join_type_index(names[k][1])] = p->str;
+		if (strcmp(type, "user") == 0)
+			o->userns_path = p->str;
+		else
+			o->c.ns_path[join_type_index(names[k][1])] = p->str;
 		return 0;
 	}
-	return refuse("linux.namespaces[%zu].path: joining a %s namespace: not supported "
-		      "(nslab makes a user namespace, or none)", i, type);
+	return refuse("linux.namespaces[%zu].path: joining a %s namespace: not supported", i,
+		      type);
 }
 
 /* linux.namespaces: nslab's init always has its own PID, mount, UTS,
@@ -719,11 +722,11 @@ static int read_namespaces(const struct json *lx, struct oci_config *o)
 		if (!seen[k])
 			return refuse("linux.namespaces: no \"%s\": nslab always gives a container "
 				      "its own, or joins one by path", always[k]);
-	for (size_t k = 0; o->c.userns && k < JOIN_NTYPES; k++)
+	for (size_t k = 0; o->c.userns && o->userns_path == NULL && k < JOIN_NTYPES; k++)
 		if (o->c.ns_path[k] != NULL)
-			return refuse("linux.namespaces: a %s path with a user namespace: the init, "
-				      "in a user namespace of its own, may not join it (not supported)",
-				      join_types[k].name);
+			return refuse("linux.namespaces: a %s path with a new user namespace: the "
+				      "init, in a user namespace of its own, may not join it (give the "
+				      "user namespace's path too)", join_types[k].name);
 	/* A network namespace joined is not set up: it is someone's. */
 	o->c.net = net && o->c.ns_path[join_type_index("net")] == NULL ? CTR_NET_NONE :
 									 CTR_NET_HOST;
@@ -1383,7 +1386,11 @@ int oci_config_load(const char *bundle, struct oci_config *o)
 	 * what the capabilities may hold. */
 	if (member(cfg, "", "linux", JSON_OBJECT, 1, &lx) == -1 || read_namespaces(lx, o) == -1)
 		return -1;
-	if (o->c.userns) {
+	if (o->userns_path != NULL && (json_get(lx, "uidMappings") != NULL ||
+				       json_get(lx, "gidMappings") != NULL))
+		return refuse("linux.uidMappings, gidMappings: given with a user namespace's "
+			      "path: a namespace joined keeps the maps it has");
+	if (o->c.userns && o->userns_path == NULL) {
 		int uset = 0, gset = 0;
 
 		if (read_map(lx, "uidMappings", getuid(), o->uid_map, sizeof(o->uid_map),

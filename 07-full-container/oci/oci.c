@@ -16,6 +16,8 @@
  *
  * The state lives in ROOT/ID/ (--root; default /run/nslab-oci as root,
  * $XDG_RUNTIME_DIR/nslab-oci otherwise), apart from run's records.
+ * create, start and delete change it one at a time: each holds an
+ * flock(2) on ROOT/ID/ until it is done (state and kill only read).
  * Everything but state's JSON goes to stderr, and nothing at all to
  * stdout during create: the engines own the container's streams.
  *
@@ -36,6 +38,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -335,13 +338,56 @@ static int open_live(const struct oci_state *s)
 	return pfd;
 }
 
+/* The container's lock, held from here to the end of the command
+ * (oci_main lets go of it). A delete that comes while create is still
+ * building waits for it, instead of taking the half-made directory for
+ * one that a dead create left; a second start waits for the first, and
+ * then finds the container running. The lock belongs to the open file,
+ * which the init, a clone of create, shares until it closes every fd
+ * it was given (ctr_init_main): create unlocks it, not only closes it.
+ * 0, or -1 with errno (ENOENT: no such container). */
+static int lock_fd = -1;
+
+static int lock_container(const char *dir)
+{
+	lock_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (lock_fd == -1)
+		return -1;
+	while (flock(lock_fd, LOCK_EX) == -1) {
+		if (errno != EINTR) {
+			int err = errno;
+
+			close(lock_fd);
+			lock_fd = -1;
+			errno = err;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void unlock_container(void)
+{
+	if (lock_fd == -1)
+		return;
+	flock(lock_fd, LOCK_UN);
+	close(lock_fd);
+	lock_fd = -1;
+}
+
 /* ID's directory and state, or a failure in the words containerd
- * looks for ("does not exist"). */
+ * looks for ("does not exist"); with LOCK, the container locked first. */
 static int find(const struct oci_global *g, const char *id, char *dir, size_t len,
-		struct oci_state *s, int *status)
+		struct oci_state *s, int *status, int lock)
 {
 	if (container_dir(g, id, dir, len) == -1) {
 		*status = failed_call(g, errno);
+		return -1;
+	}
+	if (lock && lock_container(dir) == -1) {
+		*status = errno == ENOENT ? failed(g, EXIT_RUNTIME, "container \"%s\" does not exist", id)
+					  : failed(g, EXIT_RUNTIME, "flock(\"%s\", LOCK_EX): %s", dir,
+						   strerror(errno));
 		return -1;
 	}
 	if (load_state(dir, s) == -1) {
@@ -500,6 +546,131 @@ static void back_home(int own)
 	close(own);
 }
 
+/* linux.namespaces' user path, PATH: a child of ours joins that user
+ * namespace, posts on UP and waits for our end of HOLD to close, so
+ * that we can read its maps: what /proc/PID/uid_map says depends on who
+ * reads it, and from here it is the host's ids. Its pid, or -1 after
+ * the report. */
+static pid_t join_userns(const char *path, int up[2], int hold[2])
+{
+	pid_t pid;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		nsl_error(errno, "open(\"%s\") (linux.namespaces: user)", path);
+		return -1;
+	}
+	fflush(stderr);
+	if ((pid = fork()) == -1) {
+		nsl_error(errno, "fork()");
+		close(fd);
+		return -1;
+	}
+	if (pid == 0) {
+		close(up[0]);
+		close(hold[1]); /* or our end of file would never come */
+		if (setns(fd, CLONE_NEWUSER) == -1) {
+			nsl_error(errno, "setns(\"%s\", CLONE_NEWUSER)", path);
+			_exit(EXIT_RUNTIME);
+		}
+		sync_post(up[1]);
+		sync_wait(hold[0]); /* EPIPE: our end of file, as meant */
+		_exit(EXIT_OK);
+	}
+	close(fd);
+	return pid;
+}
+
+/* The host's ids of 0 inside the user namespace at PATH, for the exec
+ * fifo's owner: 0, or -1 after the report. */
+static int joined_root_ids(const char *path, uint32_t *uid, uint32_t *gid)
+{
+	static struct userns_map m; /* 4 KiB: not on the stack */
+	int up[2] = { -1, -1 }, hold[2] = { -1, -1 }, ret = -1;
+	pid_t pid = -1;
+
+	if (sync_open(up) == -1 || sync_open(hold) == -1) {
+		nsl_error(errno, "pipe2(O_CLOEXEC)");
+		goto out;
+	}
+	if ((pid = join_userns(path, up, hold)) == -1)
+		goto out;
+	close(up[1]);
+	up[1] = -1;
+	if (sync_wait(up[0]) == -1)
+		goto out; /* it said why */
+	if (userns_read_map(pid, "uid_map", &m) == -1 || userns_to_outside(&m, 0, uid) == -1 ||
+	    userns_read_map(pid, "gid_map", &m) == -1 || userns_to_outside(&m, 0, gid) == -1) {
+		nsl_error(ENOENT, "0 in the maps of the user namespace \"%s\" (/proc/%d/uid_map, "
+			  "gid_map)", path, (int)pid);
+		nsl_hint("the init builds the container as root there: 0 inside must be mapped");
+		goto out;
+	}
+	ret = 0;
+out:
+	sync_close(hold); /* the child goes */
+	sync_close(up);
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+	return ret;
+}
+
+/* The init, cloned from inside the user namespace at PATH (CLONE_PARENT:
+ * our child still), so that the namespaces it is born in belong to
+ * that user namespace, as they would to one made with it. */
+struct in_userns {
+	const char *path;
+	struct ctr_child *k;
+	int flags;
+	int pidp; /* the init's pid, to us */
+};
+
+static int clone_from_userns(void *arg)
+{
+	const struct in_userns *u = arg;
+	int fd = open(u->path, O_RDONLY | O_CLOEXEC);
+	pid_t pid;
+
+	if (fd == -1 || setns(fd, CLONE_NEWUSER) == -1) {
+		nsl_error(errno, "%s(\"%s\"%s)", fd == -1 ? "open" : "setns", u->path,
+			  fd == -1 ? "" : ", CLONE_NEWUSER");
+		return EXIT_RUNTIME;
+	}
+	close(fd);
+	if ((pid = proc_clone(ctr_init_main, u->k, u->flags | CLONE_PARENT)) == -1) {
+		nsl_error(errno, "clone(CLONE_PARENT|%#x) in the user namespace \"%s\"",
+			  (unsigned)u->flags, u->path);
+		return EXIT_RUNTIME;
+	}
+	say("setns(\"%s\", CLONE_NEWUSER), then clone(CLONE_PARENT) = %d: the init is ours, "
+	    "and its new namespaces belong to that user namespace", u->path, (int)pid);
+	return write(u->pidp, &pid, sizeof(pid)) == (ssize_t)sizeof(pid) ? EXIT_OK : EXIT_RUNTIME;
+}
+
+static pid_t clone_init(const struct oci_config *o, struct ctr_child *k, int flags)
+{
+	struct in_userns u = { .path = o->userns_path, .k = k, .flags = flags };
+	int pidp[2];
+	pid_t helper, pid = -1;
+
+	if (o->userns_path == NULL)
+		return proc_clone(ctr_init_main, k, flags);
+	if (sync_open(pidp) == -1)
+		return -1;
+	u.pidp = pidp[1];
+	helper = proc_clone(clone_from_userns, &u, 0);
+	close(pidp[1]);
+	if (helper != -1) {
+		if (read(pidp[0], &pid, sizeof(pid)) != (ssize_t)sizeof(pid))
+			pid = -1;
+		waitpid(helper, NULL, 0);
+	}
+	close(pidp[0]);
+	if (pid == -1)
+		errno = ECHILD; /* the helper said why */
+	return pid;
+}
+
 /* Clone the init as run does, maps and all, put it in CG (NULL: none)
  * before its "go", and wait for its "ready" (with the pty's master, for
  * CONSOLE, when the config asks for a terminal). The init's pid, or -1
@@ -513,7 +684,7 @@ static pid_t start_init(const struct oci_config *o, struct ctr_child *k, const c
 
 	if (o->c.net != CTR_NET_HOST)
 		flags |= CLONE_NEWNET;
-	if (o->c.userns)
+	if (o->c.userns && o->userns_path == NULL)
 		flags |= CLONE_NEWUSER;
 	/* Namespaces joined by path are not made: the init joins them
 	 * (container.c), but for the PID namespace, which only a child can
@@ -529,7 +700,7 @@ static pid_t start_init(const struct oci_config *o, struct ctr_child *k, const c
 		return -1;
 	}
 	k->go = go[0];
-	pid = proc_clone(ctr_init_main, k, flags);
+	pid = clone_init(o, k, flags);
 	back_home(own);
 	close(go[0]);
 	if (pid == -1) {
@@ -543,7 +714,7 @@ static pid_t start_init(const struct oci_config *o, struct ctr_child *k, const c
 		nsl_error(errno, "%s", nsl_failed_call());
 	else if (cg != NULL)
 		say("placed the init %d in its cgroups (cgroup.procs) before \"go\"", (int)pid);
-	if (!placed || (o->c.userns && ctr_write_maps(&o->c, pid) == -1) ||
+	if (!placed || (o->c.userns && o->userns_path == NULL && ctr_write_maps(&o->c, pid) == -1) ||
 	    oci_set_oom(&o->c, pid) == -1 || sync_post(go[1]) == -1 ||
 	    (o->terminal ? hand_console(go[1], console) : sync_wait(go[1])) == -1) {
 		/* The init said why, on the same stderr, or we did. */
@@ -634,7 +805,20 @@ static int cmd_create(const struct oci_global *g, int argc, char **argv)
 				      argv[optind], g->root);
 		return failed(g, EXIT_RUNTIME, "mkdir(\"%s\"): %s", dir, strerror(err));
 	}
+	if (lock_container(dir) == -1) {
+		int err = errno;
+
+		rmdir(dir);
+		oci_config_free(&o);
+		return failed(g, EXIT_RUNTIME, "flock(\"%s\", LOCK_EX): %s", dir, strerror(err));
+	}
 	snprintf(fifo, sizeof(fifo), "%s/exec.fifo", dir);
+	if (o.userns_path != NULL && joined_root_ids(o.userns_path, &o.root_uid, &o.root_gid) == -1) {
+		remove_dir(g, dir);
+		oci_config_free(&o);
+		return failed(g, EXIT_RUNTIME, "create \"%s\": the user namespace to join",
+			      argv[optind]);
+	}
 	/* As root with a user namespace, the init is 0 inside's uid outside
 	 * (100000 with run's map): the fifo is its to open. */
 	if (mkfifo(fifo, 0600) == -1 ||
@@ -721,7 +905,7 @@ static int cmd_start(const struct oci_global *g, const char *id)
 	enum status st;
 	int status, fd;
 
-	if (find(g, id, dir, sizeof(dir), &s, &status) == -1)
+	if (find(g, id, dir, sizeof(dir), &s, &status, 1) == -1)
 		return status;
 	if ((st = status_of(dir, &s)) != CREATED)
 		return failed(g, EXIT_RUNTIME, "container \"%s\" is %s, not created: it can start "
@@ -796,7 +980,7 @@ static int cmd_exec(const struct oci_global *g, int argc, char **argv)
 	a.id = argv[optind];
 	if (tty && console == NULL)
 		return failed(g, EXIT_USAGE, "--tty: the pty's master needs a --console-socket");
-	if (find(g, a.id, dir, sizeof(dir), &s, &status) == -1)
+	if (find(g, a.id, dir, sizeof(dir), &s, &status, 0) == -1)
 		return status;
 	if (status_of(dir, &s) == STOPPED)
 		return failed(g, EXIT_RUNTIME, "container \"%s\" is not running: nothing to exec "
@@ -864,7 +1048,7 @@ static int cmd_state(const struct oci_global *g, const char *id)
 	enum status st;
 	int status;
 
-	if (find(g, id, dir, sizeof(dir), &s, &status) == -1)
+	if (find(g, id, dir, sizeof(dir), &s, &status, 0) == -1)
 		return status;
 	st = status_of(dir, &s);
 	printf("{\"ociVersion\":\"" OCI_VERSION "\",\"id\":");
@@ -935,7 +1119,7 @@ static int cmd_kill(const struct oci_global *g, int argc, char **argv)
 		return usage_error(PROG, "kill: SIG%s would not reach the command: the init passes "
 				   "on INT, TERM, HUP, QUIT, USR1, USR2 and WINCH; KILL, STOP and "
 				   "CONT act on it", sigabbrev_np(sig));
-	if (find(g, argv[optind], dir, sizeof(dir), &s, &status) == -1)
+	if (find(g, argv[optind], dir, sizeof(dir), &s, &status, 0) == -1)
 		return status;
 	pfd = open_live(&s);
 	if (pfd == -1)
@@ -982,6 +1166,11 @@ static int cmd_delete(const struct oci_global *g, int argc, char **argv)
 		return usage_error(PROG, "delete needs one container id");
 	if (container_dir(g, argv[optind], dir, sizeof(dir)) == -1)
 		return failed_call(g, errno);
+	if (lock_container(dir) == -1)
+		return errno == ENOENT ? failed(g, EXIT_RUNTIME, "container \"%s\" does not exist",
+						argv[optind])
+				       : failed(g, EXIT_RUNTIME, "flock(\"%s\", LOCK_EX): %s", dir,
+						strerror(errno));
 	if (load_state(dir, &s) == -1) {
 		int err = errno;
 
@@ -1071,6 +1260,26 @@ static int default_root(struct oci_global *g)
 	return 0;
 }
 
+static int run_command(const struct oci_global *g, const char *cmd, int argc, char **argv)
+{
+	if (strcmp(cmd, "create") == 0)
+		return cmd_create(g, argc, argv);
+	if (strcmp(cmd, "kill") == 0)
+		return cmd_kill(g, argc, argv);
+	if (strcmp(cmd, "delete") == 0)
+		return cmd_delete(g, argc, argv);
+	if (strcmp(cmd, "exec") == 0)
+		return cmd_exec(g, argc, argv);
+	if ((strcmp(cmd, "start") == 0 || strcmp(cmd, "state") == 0) && argc != 2)
+		return usage_error(PROG, "%s needs one container id", cmd);
+	if (strcmp(cmd, "start") == 0)
+		return cmd_start(g, argv[1]);
+	if (strcmp(cmd, "state") == 0)
+		return cmd_state(g, argv[1]);
+	return usage_error(PROG, "unknown command '%s' (create, start, state, kill, delete, "
+			   "exec)", cmd);
+}
+
 int oci_main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -1085,7 +1294,7 @@ int oci_main(int argc, char **argv)
 	};
 	struct oci_global g = { .root = "" };
 	const char *cmd;
-	int opt;
+	int opt, status;
 
 	say_level = 0; /* the engines own our streams: errors only */
 	while ((opt = getopt_long(argc, argv, "+:", longopts, NULL)) != -1) {
@@ -1126,20 +1335,7 @@ int oci_main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	optind = 0; /* getopt_long() starts again, from argv[1] */
-	if (strcmp(cmd, "create") == 0)
-		return cmd_create(&g, argc, argv);
-	if (strcmp(cmd, "kill") == 0)
-		return cmd_kill(&g, argc, argv);
-	if (strcmp(cmd, "delete") == 0)
-		return cmd_delete(&g, argc, argv);
-	if (strcmp(cmd, "exec") == 0)
-		return cmd_exec(&g, argc, argv);
-	if ((strcmp(cmd, "start") == 0 || strcmp(cmd, "state") == 0) && argc != 2)
-		return usage_error(PROG, "%s needs one container id", cmd);
-	if (strcmp(cmd, "start") == 0)
-		return cmd_start(&g, argv[1]);
-	if (strcmp(cmd, "state") == 0)
-		return cmd_state(&g, argv[1]);
-	return usage_error(PROG, "unknown command '%s' (create, start, state, kill, delete, "
-			   "exec)", cmd);
+	status = run_command(&g, cmd, argc, argv);
+	unlock_container();
+	return status;
 }

@@ -96,6 +96,9 @@ struct oci_config {
 				  * (c.uid_map and c.gid_map point here) */
 	uint32_t root_uid, root_gid; /* 0 inside, outside: the init's ids on
 				  * the host with a user namespace */
+	const char *userns_path; /* linux.namespaces' user path: joined, not
+				  * made (c.userns is 1 too), and its maps
+				  * are its own */
 	int terminal;            /* process.terminal (c.tty too) */
 	unsigned short rows, cols; /* process.consoleSize; 0: none given */
 	char **args;             /* process.args (c.cmd), into doc */
