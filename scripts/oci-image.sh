@@ -50,8 +50,17 @@ gzip -n "$work/layer.tar"
 layer_size=$(size "$work/layer.tar.gz")
 layer=$(blob "$work/layer.tar.gz")
 
-printf '{"architecture":"amd64","os":"linux","config":{"Cmd":["/bin/sh"],"Env":["PATH=/usr/sbin:/usr/bin:/sbin:/bin"]},"rootfs":{"type":"layers","diff_ids":["sha256:%s"]}}' \
-	"$diff_id" >"$work/config.json"
+# The platform, in Go's words, as the engines match it.
+case $(uname -m) in
+x86_64) arch=amd64 ;;
+aarch64) arch=arm64 ;;
+i?86) arch=386 ;;
+armv7l) arch=arm ;;
+*) arch=$(uname -m) ;;
+esac
+
+printf '{"architecture":"%s","os":"linux","config":{"Cmd":["/bin/sh"],"Env":["PATH=/usr/sbin:/usr/bin:/sbin:/bin"]},"rootfs":{"type":"layers","diff_ids":["sha256:%s"]}}' \
+	"$arch" "$diff_id" >"$work/config.json"
 config_size=$(size "$work/config.json")
 config=$(blob "$work/config.json")
 

@@ -207,7 +207,8 @@ assert_all_unchanged() {
 	# From the host: the file the container wrote is in its upper layer,
 	# and not in the image's snapshot nor in the rootfs it was made of.
 	assert_equal "$(cat "$upper/etc/by-c4")" written
-	[ ! -e "$lower/etc/by-c4" ] && [ ! -e "$ROOTFS/etc/by-c4" ]
+	[ ! -e "$lower/etc/by-c4" ]
+	[ ! -e "$ROOTFS/etc/by-c4" ]
 	[ -x "$lower/bin/busybox" ]
 	n=$("${CT[@]}" snapshots ls | grep -c Active)
 	assert_equal "$n" 1

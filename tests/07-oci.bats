@@ -33,6 +33,11 @@ teardown() {
 	[ -z "${con:-}" ] || kill "$con" 2>/dev/null || true
 	[ -z "${con2:-}" ] || kill "$con2" 2>/dev/null || true
 	[ -z "${con3:-}" ] || kill "$con3" 2>/dev/null || true
+	# 07o.21's create, paused with the container's lock: a delete would
+	# wait for it forever.
+	if [ -n "${ctr:-}" ] && [ "$(readlink "/proc/$ctr/exe" 2>/dev/null)" = "$CTR" ]; then
+		kill -KILL "$ctr" 2>/dev/null || true
+	fi
 	if [ -d "$R" ]; then
 		for d in "$R"/*/; do
 			[ -d "$d" ] && "${AS[@]}" "$CTR" --root "$R" delete --force "$(basename "$d")" 2>/dev/null
@@ -40,6 +45,7 @@ teardown() {
 	fi
 	# 07o.13's and 07o.22's holder of namespaces, ours to end.
 	[ -z "${holder:-}" ] || kill -KILL "$holder" 2>/dev/null || true
+	restore_accounts # 07o.23's user, when it failed halfway
 	ctr_teardown
 }
 
@@ -169,7 +175,8 @@ stopped() { [ "$(oci_status "$1")" = stopped ]; }
 	run "${OCI[@]}" delete -f c3
 	assert_success
 	wait_for gone "$i2" "$init"
-	[ ! -e "$R/c2" ] && [ ! -e "$R/c3" ]
+	[ ! -e "$R/c2" ]
+	[ ! -e "$R/c3" ]
 	assert_equal "$(cat "$T/err")" ""
 	assert_host_unchanged
 }
@@ -487,7 +494,8 @@ bad_config() { # bad_config SED-EXPRESSION EXPECTED-TEXT
 	# Its socket closed before the last byte: the init, built and
 	# hardened, ends instead of waiting for a start nobody can find.
 	wait_for gone "$init"
-	[ -p "$R/c10/exec.fifo" ] && [ ! -e "$R/c10/state.json" ]
+	[ -p "$R/c10/exec.fifo" ]
+	[ ! -e "$R/c10/state.json" ]
 	run --separate-stderr "$CTR" --root "$R" state c10
 	assert_failure 125
 	[[ $stderr == *'container "c10" does not exist'* ]]
@@ -1089,7 +1097,8 @@ devices_cmd() {
 	wait_for grep -qE "^[0-9]+: -> FLOCK +ADVISORY +WRITE +$del " /proc/locks
 	grep -qE "^[0-9]+: FLOCK +ADVISORY +WRITE +$ctr .*:$(stat -c %i "$R/c21") " /proc/locks ||
 		fail "create holds no lock on $R/c21: $(cat /proc/locks)"
-	[ -p "$R/c21/exec.fifo" ] && [ ! -e "$R/c21/state.json" ]
+	[ -p "$R/c21/exec.fifo" ]
+	[ ! -e "$R/c21/state.json" ]
 	# A second create of the id is refused at once: the directory is there.
 	run --separate-stderr "$CTR" --root "$R" create --bundle "$b" c21 </dev/null
 	assert_failure 125
@@ -1106,21 +1115,26 @@ devices_cmd() {
 	assert_host_unchanged
 }
 
-@test "07o.22 linux.namespaces' user path: the container joins a holder's user namespace (and its network namespace) and makes the rest inside it, owned by it; its root is the holder's map's 0, on the host 400000" {
+@test "07o.22 linux.namespaces' user path: the container joins a holder's user namespace (and its network and PID namespaces) and makes the rest inside it, owned by it; its root is the holder's map's 0, on the host 400000" {
 	need_root
-	local b=$T/bundle h own ns
+	local b=$T/bundle h hs own ns
 	oci_bundle "$b" "$ROOTFS"
-	# The holder, as a pod's sandbox would be: a user namespace with a
-	# network namespace it owns (unshare(1) execs sh, so $! is it); its
-	# maps written from here, as root: 0-65535 inside, 400000 on.
+	# The holder, as a pod's sandbox would be: a user namespace with
+	# network and PID namespaces it owns (unshare(1) stays in the first
+	# two, its sh is pid 1 of the third); its maps written from here,
+	# as root: 0-65535 inside, 400000 on.
 	mkfifo "$T/hup" "$T/hdown"
-	unshare --user --net sh -c 'exec 3<>"$2"; echo up >"$1"; read -r _ <&3' _ "$T/hup" "$T/hdown" &
+	unshare --user --net --pid --fork --kill-child sh -c 'exec 3<>"$2"; echo up >"$1"; read -r _ <&3' _ \
+		"$T/hup" "$T/hdown" &
 	h=$! holder=$!
 	fifo_read _ "$T/hup"
+	hs=$(child_with_nspid "$h" 1)
+	[ -n "$hs" ]
 	echo '0 400000 65536' >"/proc/$h/uid_map"
 	echo '0 400000 65536' >"/proc/$h/gid_map"
 	sed -i -e "s|\"namespaces\": \[|\"namespaces\": [{\"type\": \"user\", \"path\": \"/proc/$h/ns/user\"},|" \
-		-e "s|\"type\": \"network\"|\"type\": \"network\", \"path\": \"/proc/$h/ns/net\"|" "$b/config.json"
+		-e "s|\"type\": \"network\"|\"type\": \"network\", \"path\": \"/proc/$h/ns/net\"|" \
+		-e "s|\"type\": \"pid\"|\"type\": \"pid\", \"path\": \"/proc/$hs/ns/pid\"|" "$b/config.json"
 	# shellcheck disable=SC2016
 	echo 'echo $$ >/mnt/up; cat /mnt/down' >"$T/io/cmd.sh"
 	# Maps of the config's own with it are refused: a namespace joined
@@ -1142,15 +1156,20 @@ devices_cmd() {
 	"${OCI[@]}" start u1
 	fifo_read inside "$T/io/up"
 	cmd=$(child_with_nspid "$init" "$inside")
-	# From the host: the user and network namespaces are the holder's;
-	# the others are new, and the holder's user namespace owns them
-	# (lsns's ONS), as it would own the ones of a namespace made for
-	# the container. Its maps are the holder's, not written again.
+	# From the host: the user, network and PID namespaces are the
+	# holder's (the init's pid, create's to record, is the host's: it
+	# is this binary, and not pid 1 there, the holder's sh is); the
+	# others are new, and the holder's user namespace owns them (lsns's
+	# ONS), as it would own those of a namespace made for the container.
+	# Its maps are the holder's, not written again.
+	assert_equal "$(readlink "/proc/$init/exe")" "$CTR"
 	for ns in user net; do
 		assert_equal "$(readlink "/proc/$init/ns/$ns")" "$(readlink "/proc/$h/ns/$ns")"
 	done
+	assert_equal "$(readlink "/proc/$init/ns/pid")" "$(readlink "/proc/$hs/ns/pid")"
+	[ "$(awk '$1 == "NSpid:" { print $NF }' "/proc/$init/status")" -gt 1 ]
 	own=$(stat -L -c %i "/proc/$h/ns/user")
-	for ns in mnt uts ipc pid; do
+	for ns in mnt uts ipc; do
 		[ "$(readlink "/proc/$init/ns/$ns")" != "$(readlink "/proc/$h/ns/$ns")" ] || fail "$ns is the holder's"
 		assert_equal "$(lsns -n -o ONS -t "$ns" -p "$init" | tr -d ' ')" "$own"
 	done
@@ -1171,5 +1190,63 @@ devices_cmd() {
 	wait "$h"
 	holder=
 	assert_equal "$(cat "$T/err")" ""
+	assert_host_unchanged
+}
+
+@test "07o.23 rootless, with maps wider than one's own id: newuidmap and newgidmap write the config's, as /etc/subuid and /etc/subgid allow; an id inside past 0 is a subordinate one on the host" {
+	need_root
+	need_userns
+	need_cmd newuidmap uidmap
+	command -v useradd >/dev/null || skip "needs useradd (the passwd package)"
+	local b=$T/bundle u=nslab-oci-sub uid gid rfs=$T/rootfs-sub
+	save_accounts
+	make_sub_user "$u" 410000-475535 || fail "could not make $u with subordinate ids"
+	uid=$(id -u "$u") gid=$(id -g "$u")
+	cp -a "$ROOTFS" "$rfs"
+	chown -R "$uid:$gid" "$rfs"
+	# runc spec --rootless maps its user's own id to 0 (made here as
+	# root, then given the user's id); a second line gives 1 to 65536
+	# inside the user's subordinate ids.
+	oci_bundle "$b" "$rfs" --rootless
+	sed -i -e "0,/\"hostID\": 0,/s//\"hostID\": $uid,/" -e "s|\"hostID\": 0,|\"hostID\": $gid,|" \
+		-e 's|"uidMappings": \[|"uidMappings": [{"containerID": 1, "hostID": 410000, "size": 65536},|' \
+		-e 's|"gidMappings": \[|"gidMappings": [{"containerID": 1, "hostID": 410000, "size": 65536},|' "$b/config.json"
+	chown -R "$uid:$gid" "$b"
+	mkdir -m 700 "$R"
+	chown "$uid:$gid" "$R"
+	AS=(setpriv "--reuid=$uid" "--regid=$gid" --init-groups)
+	OCI=("${AS[@]}" "$CTR" --root "$R")
+	# shellcheck disable=SC2016
+	echo 'echo $$ >/mnt/up; cat /mnt/down' >"$T/io/cmd.sh"
+	"${OCI[@]}" create --bundle "$b" s1 >/dev/null 2>"$T/err" </dev/null || { cat "$T/err" >&2; false; }
+	init=$(oci_pid s1)
+	# From the host: the init is the user, and its maps are both lines,
+	# as the kernel took them from newuidmap and newgidmap.
+	assert_equal "$(status_of "$init" Uid)" "$uid $uid $uid $uid"
+	assert_equal "$(awk '{ $1 = $1; print }' "/proc/$init/uid_map" | sort -n)" "0 $uid 1
+1 410000 65536"
+	assert_equal "$(awk '{ $1 = $1; print }' "/proc/$init/gid_map" | sort -n)" "0 $gid 1
+1 410000 65536"
+	"${OCI[@]}" start s1
+	fifo_read inside "$T/io/up"
+	# An exec as 1000 inside: the file it makes is 410999's on the host.
+	printf '{"terminal": false, "user": {"uid": 1000, "gid": 1000}, "args": ["touch", "/mnt/by-1000"], "cwd": "/"}\n' >"$T/p.json"
+	chmod a+r "$T/p.json"
+	run --separate-stderr "${OCI[@]}" exec --process "$T/p.json" s1
+	assert_success
+	assert_equal "$(stat -c %u:%g "$T/io/by-1000")" 410999:410999
+	resume
+	wait_for stopped s1
+	"${OCI[@]}" delete s1
+	[ ! -e "$R/s1" ]
+	# Without subordinate ids for that range, newuidmap refuses: create
+	# fails with its name, and leaves nothing.
+	sed -i 's|"hostID": 410000|"hostID": 500000|' "$b/config.json"
+	run --separate-stderr "${OCI[@]}" create --bundle "$b" s2 </dev/null
+	assert_failure 125
+	[[ $stderr == *'newuidmap'* ]] || fail "$stderr"
+	[ ! -e "$R/s2" ]
+	assert_equal "$(cat "$T/err")" ""
+	restore_accounts
 	assert_host_unchanged
 }

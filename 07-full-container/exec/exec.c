@@ -213,29 +213,30 @@ static int wait_exec(const struct exec_ctx *x, pid_t pid)
 	struct signalfd_siginfo si;
 	char text[4096], *e, *nl;
 	size_t len = 0;
-	ssize_t n;
+	ssize_t n = 1;
 
-	while (p[0].revents == 0) {
+	/* To the pipe's end of file, passing signals on all the while;
+	 * lines past TEXT's size are read and dropped, its last byte kept. */
+	while (n != 0) {
 		if (poll(p, 2, -1) == -1) {
-			if (errno != EINTR) {
-				nsl_error(errno, "poll(the command's pipe, signalfd)");
-				return EXIT_RUNTIME;
-			}
-			p[0].revents = p[1].revents = 0;
-			continue;
+			if (errno == EINTR)
+				continue;
+			nsl_error(errno, "poll(the command's pipe, signalfd)");
+			return EXIT_RUNTIME;
 		}
 		if ((p[1].revents & POLLIN) && read(x->sfd, &si, sizeof(si)) == (ssize_t)sizeof(si) &&
 		    si.ssi_signo != SIGCHLD) {
 			say_more("%s: passed on to %d", strsignal((int)si.ssi_signo), (int)pid);
 			kill(pid, (int)si.ssi_signo);
 		}
-	}
-	/* To its end of file: lines past TEXT's size are read and dropped. */
-	do {
+		if (p[0].revents == 0)
+			continue;
 		n = read(x->execp[0], text + len, sizeof(text) - 1 - len);
 		if (n > 0 && (len += (size_t)n) == sizeof(text) - 1)
-			len = sizeof(text) - 2; /* the last byte read stays last */
-	} while (n > 0 || (n == -1 && errno == EINTR));
+			len = sizeof(text) - 2;
+		else if (n == -1 && errno != EINTR)
+			break;
+	}
 	text[len] = '\0';
 	if (n == -1 || (len > 0 && text[len - 1] == '!')) {
 		waitpid(pid, NULL, 0);

@@ -646,8 +646,8 @@ static int read_mounts(const struct json *cfg, const char *bundle, struct oci_co
  * a mount namespace makes every mount private and pivots the root of
  * every process there. So the namespaces this runtime runs in (the
  * host's, most of the time) are refused: the host would be changed.
- * The user namespace is not joined: the maps and the capabilities
- * would be someone else's. */
+ * A user namespace's path is create's to join (oci.c's clone_init()),
+ * with the maps it has. */
 static int read_ns_path(const struct json *e, size_t i, const char *type, struct oci_config *o)
 {
 	static const char *const names[][2] = {
@@ -741,14 +741,14 @@ static int read_namespaces(const struct json *lx, struct oci_config *o)
  * id SELF to 0, alone; as root, 0-65535 to 100000-165535), whose 0 is
  * *ROOT outside. Given: as root, any map the kernel takes (05's checks:
  * no two lines overlap, at most 340), as long as 0 inside is mapped:
- * the init builds the container as root there; rootless, the one map an
- * unprivileged process may write, SELF to 0 (wider ones need newuidmap,
- * not used yet). Its text into BUF (LEN bytes), *SET 1. */
+ * the init builds the container as root there; rootless, SELF to 0, the
+ * one map an unprivileged process may write itself, or a wider one that
+ * newuidmap and newgidmap write (*HELPERS 1), if /etc/subuid and subgid
+ * grant it. Its text into BUF (LEN bytes), its lines into M, *SET 1. */
 static int read_map(const struct json *lx, const char *name, uint32_t self, char *buf,
-		    size_t len, uint32_t *root, int *set)
+		    size_t len, uint32_t *root, int *set, struct userns_map *m, int *helpers)
 {
 	static const char *const keys[] = { "containerID", "hostID", "size" };
-	static struct userns_map m; /* 4 KiB: not on the stack */
 	const struct json *maps, *e;
 	const char *why = NULL;
 	size_t i = 0;
@@ -757,7 +757,7 @@ static int read_map(const struct json *lx, const char *name, uint32_t self, char
 	*root = getuid() == 0 ? 100000 : self;
 	if ((n = member(lx, "linux", name, JSON_ARRAY, 0, &maps)) <= 0)
 		return n;
-	memset(&m, 0, sizeof(m));
+	memset(m, 0, sizeof(*m));
 	for (e = maps->child; e != NULL; e = e->next, i++) {
 		unsigned long long v[3];
 		struct userns_extent x;
@@ -774,17 +774,15 @@ static int read_map(const struct json *lx, const char *name, uint32_t self, char
 				      "past the last id, %u", name, i, v[2], v[0], v[1], USERNS_ID_LAST);
 		x = (struct userns_extent){ .inside = (uint32_t)v[0], .outside = (uint32_t)v[1],
 					    .count = (uint32_t)v[2] };
-		if (userns_add_extent(&m, &x, &why) == -1)
+		if (userns_add_extent(m, &x, &why) == -1)
 			return refuse("linux.%s[%zu]: %s", name, i, why != NULL ? why : strerror(errno));
 	}
-	if (userns_to_outside(&m, 0, root) == -1)
+	if (userns_to_outside(m, 0, root) == -1)
 		return refuse("linux.%s: 0 inside is not mapped: nslab's init builds the container "
 			      "as root of its user namespace", name);
-	if (getuid() != 0 && (!userns_is_self_map(&m, self) || m.e[0].inside != 0))
-		return refuse("linux.%s: without root, the one map nslab writes is your id, %u, "
-			      "to 0 (a wider map needs newuidmap: not supported yet)", name,
-			      (unsigned)self);
-	if (userns_format_map(&m, buf, len) == -1)
+	if (getuid() != 0 && (!userns_is_self_map(m, self) || m->e[0].inside != 0))
+		*helpers = 1; /* newuidmap checks it against /etc/subuid */
+	if (userns_format_map(m, buf, len) == -1)
 		return refuse("linux.%s: longer than a map may be", name);
 	*set = 1;
 	return 0;
@@ -1394,9 +1392,9 @@ int oci_config_load(const char *bundle, struct oci_config *o)
 		int uset = 0, gset = 0;
 
 		if (read_map(lx, "uidMappings", getuid(), o->uid_map, sizeof(o->uid_map),
-			     &o->root_uid, &uset) == -1 ||
+			     &o->root_uid, &uset, &o->uids, &o->helper_maps) == -1 ||
 		    read_map(lx, "gidMappings", getgid(), o->gid_map, sizeof(o->gid_map),
-			     &o->root_gid, &gset) == -1)
+			     &o->root_gid, &gset, &o->gids, &o->helper_maps) == -1)
 			return -1;
 		if (uset != gset)
 			return refuse("linux.%s: given without linux.%s: nslab writes both or "

@@ -39,6 +39,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -345,25 +346,34 @@ static int open_live(const struct oci_state *s)
  * then finds the container running. The lock belongs to the open file,
  * which the init, a clone of create, shares until it closes every fd
  * it was given (ctr_init_main): create unlocks it, not only closes it.
+ * The directory locked must still be the one at DIR: the command we
+ * waited for may have removed it, and another create made it anew.
  * 0, or -1 with errno (ENOENT: no such container). */
 static int lock_fd = -1;
 
 static int lock_container(const char *dir)
 {
-	lock_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (lock_fd == -1)
-		return -1;
-	while (flock(lock_fd, LOCK_EX) == -1) {
-		if (errno != EINTR) {
-			int err = errno;
+	struct stat locked, now;
+	int err;
 
-			close(lock_fd);
-			lock_fd = -1;
-			errno = err;
+	for (;;) {
+		if ((lock_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
 			return -1;
-		}
+		while (flock(lock_fd, LOCK_EX) == -1)
+			if (errno != EINTR)
+				goto fail;
+		if (fstat(lock_fd, &locked) == -1 || stat(dir, &now) == -1)
+			goto fail; /* ENOENT: removed while we waited */
+		if (now.st_dev == locked.st_dev && now.st_ino == locked.st_ino)
+			return 0;
+		close(lock_fd); /* made anew meanwhile: that one, then */
 	}
-	return 0;
+fail:
+	err = errno;
+	close(lock_fd);
+	lock_fd = -1;
+	errno = err;
+	return -1;
 }
 
 static void unlock_container(void)
@@ -569,6 +579,12 @@ static pid_t join_userns(const char *path, int up[2], int hold[2])
 	if (pid == 0) {
 		close(up[0]);
 		close(hold[1]); /* or our end of file would never come */
+		/* Host root in someone else's user namespace: not to be
+		 * traced or looked into from there (as exec's joiner). */
+		if (prctl(PR_SET_DUMPABLE, 0) == -1) {
+			nsl_error(errno, "prctl(PR_SET_DUMPABLE, 0)");
+			_exit(EXIT_RUNTIME);
+		}
 		if (setns(fd, CLONE_NEWUSER) == -1) {
 			nsl_error(errno, "setns(\"%s\", CLONE_NEWUSER)", path);
 			_exit(EXIT_RUNTIME);
@@ -599,12 +615,21 @@ static int joined_root_ids(const char *path, uint32_t *uid, uint32_t *gid)
 	up[1] = -1;
 	if (sync_wait(up[0]) == -1)
 		goto out; /* it said why */
-	if (userns_read_map(pid, "uid_map", &m) == -1 || userns_to_outside(&m, 0, uid) == -1 ||
-	    userns_read_map(pid, "gid_map", &m) == -1 || userns_to_outside(&m, 0, gid) == -1) {
-		nsl_error(ENOENT, "0 in the maps of the user namespace \"%s\" (/proc/%d/uid_map, "
-			  "gid_map)", path, (int)pid);
-		nsl_hint("the init builds the container as root there: 0 inside must be mapped");
-		goto out;
+	for (int i = 0; i < 2; i++) {
+		const char *file = i == 0 ? "uid_map" : "gid_map";
+
+		if (userns_read_map(pid, file, &m) == -1) {
+			nsl_error(errno, "open(\"/proc/%d/%s\") (the user namespace \"%s\")",
+				  (int)pid, file, path);
+			goto out;
+		}
+		if (userns_to_outside(&m, 0, i == 0 ? uid : gid) == -1) {
+			nsl_error(ENOENT, "0 in /proc/%d/%s (the user namespace \"%s\")", (int)pid,
+				  file, path);
+			nsl_hint("the init builds the container as root there: 0 inside must be "
+				 "mapped");
+			goto out;
+		}
 	}
 	ret = 0;
 out:
@@ -620,23 +645,46 @@ out:
  * that user namespace, as they would to one made with it. */
 struct in_userns {
 	const char *path;
+	const char *pid_path; /* linux.namespaces' pid path, or NULL */
 	struct ctr_child *k;
 	int flags;
 	int pidp; /* the init's pid, to us */
 };
 
+/* setns() into the namespace of type TYPE at PATH: 0, or -1 after the
+ * report. */
+static int enter(const char *path, int type, const char *name)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd == -1 || setns(fd, type) == -1) {
+		nsl_error(errno, "%s(\"%s\"%s%s) (linux.namespaces: %s)",
+			  fd == -1 ? "open" : "setns", path, fd == -1 ? "" : ", CLONE_NEW",
+			  fd == -1 ? "" : type == CLONE_NEWPID ? "PID" : "USER", name);
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
 static int clone_from_userns(void *arg)
 {
 	const struct in_userns *u = arg;
-	int fd = open(u->path, O_RDONLY | O_CLOEXEC);
 	pid_t pid;
 
-	if (fd == -1 || setns(fd, CLONE_NEWUSER) == -1) {
-		nsl_error(errno, "%s(\"%s\"%s)", fd == -1 ? "open" : "setns", u->path,
-			  fd == -1 ? "" : ", CLONE_NEWUSER");
+	/* Not to be traced from the namespace it joins (as exec's joiner);
+	 * the init inherits it. The PID namespace first, while we are
+	 * still root of the host's user namespace: our children are born
+	 * there, and the pid clone() gives back is still ours to read. */
+	if (prctl(PR_SET_DUMPABLE, 0) == -1) {
+		nsl_error(errno, "prctl(PR_SET_DUMPABLE, 0)");
 		return EXIT_RUNTIME;
 	}
-	close(fd);
+	if ((u->pid_path != NULL && enter(u->pid_path, CLONE_NEWPID, "pid") == -1) ||
+	    enter(u->path, CLONE_NEWUSER, "user") == -1)
+		return EXIT_RUNTIME;
 	if ((pid = proc_clone(ctr_init_main, u->k, u->flags | CLONE_PARENT)) == -1) {
 		nsl_error(errno, "clone(CLONE_PARENT|%#x) in the user namespace \"%s\"",
 			  (unsigned)u->flags, u->path);
@@ -649,7 +697,8 @@ static int clone_from_userns(void *arg)
 
 static pid_t clone_init(const struct oci_config *o, struct ctr_child *k, int flags)
 {
-	struct in_userns u = { .path = o->userns_path, .k = k, .flags = flags };
+	struct in_userns u = { .path = o->userns_path, .k = k, .flags = flags,
+			       .pid_path = o->c.ns_path[join_type_index("pid")] };
 	int pidp[2];
 	pid_t helper, pid = -1;
 
@@ -664,11 +713,32 @@ static pid_t clone_init(const struct oci_config *o, struct ctr_child *k, int fla
 		if (read(pidp[0], &pid, sizeof(pid)) != (ssize_t)sizeof(pid))
 			pid = -1;
 		waitpid(helper, NULL, 0);
+		if (pid == -1)
+			errno = ECHILD; /* the helper said why */
 	}
 	close(pidp[0]);
-	if (pid == -1)
-		errno = ECHILD; /* the helper said why */
 	return pid;
+}
+
+/* The maps of the init PID's new user namespace: run's, or the
+ * config's, written by us, or, rootless and wider than our own id, by
+ * newuidmap and newgidmap (05's piece), which check them against
+ * /etc/subuid and /etc/subgid. 0, or -1 after the report. */
+static int write_maps(const struct oci_config *o, pid_t pid)
+{
+	const char *failed = "newuidmap";
+
+	if (!o->helper_maps)
+		return ctr_write_maps(&o->c, pid);
+	if (userns_map_with_helpers(pid, &o->uids, &o->gids, &failed) == -1) {
+		nsl_error(errno, "%s %d (linux.uidMappings and gidMappings)", failed, (int)pid);
+		nsl_hint("without root, newuidmap and newgidmap map your own id and the ranges "
+			 "/etc/subuid and /etc/subgid give you, nothing else");
+		return -1;
+	}
+	say("linux.uidMappings and gidMappings written by newuidmap and newgidmap: wider than "
+	    "our own id, as /etc/subuid and /etc/subgid allow");
+	return 0;
 }
 
 /* Clone the init as run does, maps and all, put it in CG (NULL: none)
@@ -692,7 +762,10 @@ static pid_t start_init(const struct oci_config *o, struct ctr_child *k, const c
 	for (int i = 0; i < JOIN_NTYPES; i++)
 		if (o->c.ns_path[i] != NULL)
 			flags &= ~join_types[i].flag;
-	if (join_pid_path(&o->c, &own) == -1)
+	/* With a user namespace's path, the helper that joins it joins the
+	 * PID namespace too (clone_init()). */
+	own = -1;
+	if (o->userns_path == NULL && join_pid_path(&o->c, &own) == -1)
 		return -1;
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, go) == -1) {
 		nsl_error(errno, "socketpair(AF_UNIX, SOCK_STREAM|SOCK_CLOEXEC)");
@@ -714,7 +787,7 @@ static pid_t start_init(const struct oci_config *o, struct ctr_child *k, const c
 		nsl_error(errno, "%s", nsl_failed_call());
 	else if (cg != NULL)
 		say("placed the init %d in its cgroups (cgroup.procs) before \"go\"", (int)pid);
-	if (!placed || (o->c.userns && o->userns_path == NULL && ctr_write_maps(&o->c, pid) == -1) ||
+	if (!placed || (o->c.userns && o->userns_path == NULL && write_maps(o, pid) == -1) ||
 	    oci_set_oom(&o->c, pid) == -1 || sync_post(go[1]) == -1 ||
 	    (o->terminal ? hand_console(go[1], console) : sync_wait(go[1])) == -1) {
 		/* The init said why, on the same stderr, or we did. */
@@ -1166,6 +1239,12 @@ static int cmd_delete(const struct oci_global *g, int argc, char **argv)
 		return usage_error(PROG, "delete needs one container id");
 	if (container_dir(g, argv[optind], dir, sizeof(dir)) == -1)
 		return failed_call(g, errno);
+	/* --force ends the init first, before the lock: a start that waits
+	 * for a stuck init holds the lock, and delete would wait behind it. */
+	if (force && load_state(dir, &s) == 0 && (pfd = open_live(&s)) != -1) {
+		syscall(SYS_pidfd_send_signal, pfd, SIGKILL, NULL, 0);
+		close(pfd);
+	}
 	if (lock_container(dir) == -1)
 		return errno == ENOENT ? failed(g, EXIT_RUNTIME, "container \"%s\" does not exist",
 						argv[optind])

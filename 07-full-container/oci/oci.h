@@ -96,6 +96,9 @@ struct oci_config {
 				  * (c.uid_map and c.gid_map point here) */
 	uint32_t root_uid, root_gid; /* 0 inside, outside: the init's ids on
 				  * the host with a user namespace */
+	struct userns_map uids, gids; /* those maps, line by line */
+	int helper_maps;         /* rootless, and wider than one's own id:
+				  * newuidmap and newgidmap write them */
 	const char *userns_path; /* linux.namespaces' user path: joined, not
 				  * made (c.userns is 1 too), and its maps
 				  * are its own */
