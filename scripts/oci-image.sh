@@ -55,7 +55,7 @@ case $(uname -m) in
 x86_64) arch=amd64 ;;
 aarch64) arch=arm64 ;;
 i?86) arch=386 ;;
-armv7l) arch=arm ;;
+armv*l) arch=arm ;;
 *) arch=$(uname -m) ;;
 esac
 

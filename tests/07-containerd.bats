@@ -82,6 +82,18 @@ teardown() {
 	ctr_teardown
 }
 
+# The command let go, ctr run (our job $ctr) ends with STATUS, having
+# printed nothing, and the init is gone.
+ended_with() { # ended_with STATUS
+	local out=0
+	resume
+	wait "$ctr" || out=$?
+	ctr=
+	assert_equal "$out" "$1"
+	assert_equal "$(cat "$T/out" "$T/err")" ""
+	wait_for gone "$init"
+}
+
 # The pid of task ID, as ctr lists it.
 task_pid() { "${CT[@]}" task ls | awk -v id="$1" '$1 == id { print $2 }'; }
 
@@ -99,7 +111,6 @@ assert_all_unchanged() {
 }
 
 @test "07c.1 ctr run --rm: the shim's child is our init, the command its child with containerd's /run tmpfs; the status comes back; nothing left" {
-	local out
 	# shellcheck disable=SC2016
 	"${RUN[@]}" --rm "$D/rootfs" c1 sh -c 'echo $$ >/mnt/up; cat /mnt/down >/dev/null; exit 3' \
 		>"$T/out" 2>"$T/err" </dev/null &
@@ -116,13 +127,7 @@ assert_all_unchanged() {
 	mounts_of "$cmd" | grep -qx '/run tmpfs rw,nosuid' || fail "no tmpfs at /run: $(mounts_of "$cmd")"
 	grep ' /run ' "/proc/$cmd/mountinfo" | grep -q ' tmpfs rw,size=65536k,mode=755' ||
 		fail "not the spec's size and mode: $(grep ' /run ' "/proc/$cmd/mountinfo")"
-	resume
-	out=0
-	wait "$ctr" || out=$?
-	ctr=
-	assert_equal "$out" 3
-	assert_equal "$(cat "$T/out" "$T/err")" ""
-	wait_for gone "$init"
+	ended_with 3
 	run "${CT[@]}" container ls -q
 	assert_output ""
 	assert_all_unchanged
@@ -181,7 +186,7 @@ assert_all_unchanged() {
 }
 
 @test "07c.4 ctr run of an image: containerd unpacks its layer into a snapshot and mounts an overlay as the bundle's rootfs; what the container writes lands in its own upper layer, never in the image; rm takes that layer away" {
-	local out upper lower n
+	local upper lower n
 	"$NSLAB_ROOT/scripts/oci-image.sh" "$ROOTFS" docker.io/library/nslab-busybox:latest "$T/image.tar"
 	run "${CT[@]}" images import "$T/image.tar"
 	assert_success
@@ -212,13 +217,7 @@ assert_all_unchanged() {
 	[ -x "$lower/bin/busybox" ]
 	n=$("${CT[@]}" snapshots ls | grep -c Active)
 	assert_equal "$n" 1
-	resume
-	out=0
-	wait "$ctr" || out=$?
-	ctr=
-	assert_equal "$out" 3
-	assert_equal "$(cat "$T/out" "$T/err")" ""
-	wait_for gone "$init"
+	ended_with 3
 	# --rm: the container and its snapshot are gone (its directory a
 	# moment later, by containerd's garbage collector); the image's
 	# snapshot stays, for the next container.

@@ -46,6 +46,7 @@ teardown() {
 	# 07o.13's and 07o.22's holder of namespaces, ours to end.
 	[ -z "${holder:-}" ] || kill -KILL "$holder" 2>/dev/null || true
 	restore_accounts # 07o.23's user, when it failed halfway
+	rm -rf "$BATS_FILE_TMPDIR/accounts"
 	ctr_teardown
 }
 
@@ -470,13 +471,14 @@ bad_config() { # bad_config SED-EXPRESSION EXPECTED-TEXT
 	assert_host_unchanged
 }
 
-@test "07o.10 create killed after the init's \"ready\", before the state: the init ends too; delete removes what is left, and the id is free again" {
-	need_root
-	local b=$T/bundle line paused=
-	oci_bundle "$b" "$ROOTFS"
-	echo "exit 0" >"$T/io/cmd.sh"
+# create of BUNDLE as ID in the background ($ctr), paused by run's test
+# hook once the init said "ready" and before the state is written; its
+# stderr is read, through the fifo $T/err, to that line ($errfd stays
+# open: close it once create is gone).
+create_paused() { # create_paused BUNDLE ID
+	local line paused=''
 	mkfifo "$T/err"
-	NSLAB_PAUSE_AT=ready "$CTR" --root "$R" create --bundle "$b" c10 >/dev/null 2>"$T/err" </dev/null 3>&- &
+	NSLAB_PAUSE_AT=ready "$CTR" --root "$R" create --bundle "$1" "$2" >/dev/null 2>"$T/err" </dev/null 3>&- &
 	ctr=$!
 	watchdog_start "$ctr"
 	exec {errfd}<"$T/err"
@@ -485,6 +487,14 @@ bad_config() { # bad_config SED-EXPRESSION EXPECTED-TEXT
 	done
 	watchdog_stop
 	[ -n "$paused" ] || fail "create never paused at ready"
+}
+
+@test "07o.10 create killed after the init's \"ready\", before the state: the init ends too; delete removes what is left, and the id is free again" {
+	need_root
+	local b=$T/bundle
+	oci_bundle "$b" "$ROOTFS"
+	echo "exit 0" >"$T/io/cmd.sh"
+	create_paused "$b" c10
 	init=$(children_of "$ctr")
 	[ -n "$init" ]
 	kill -KILL "$ctr"
@@ -1076,19 +1086,10 @@ devices_cmd() {
 
 @test "07o.21 one command at a time: a delete that comes while create is building waits for it (an flock on the container's directory), and then removes what a killed create left" {
 	need_root
-	local b=$T/bundle line paused='' del rc=0
+	local b=$T/bundle del rc=0
 	oci_bundle "$b" "$ROOTFS"
 	echo "exit 0" >"$T/io/cmd.sh"
-	mkfifo "$T/err"
-	NSLAB_PAUSE_AT=ready "$CTR" --root "$R" create --bundle "$b" c21 >/dev/null 2>"$T/err" </dev/null 3>&- &
-	ctr=$!
-	watchdog_start "$ctr"
-	exec {errfd}<"$T/err"
-	while IFS= read -r line <&"$errfd"; do
-		[[ $line != *"paused at ready (NSLAB_PAUSE_AT)"* ]] || { paused=1; break; }
-	done
-	watchdog_stop
-	[ -n "$paused" ] || fail "create never paused at ready"
+	create_paused "$b" c21
 	# Half-made: an exec fifo and no state, as a dead create leaves it.
 	# A delete now waits: /proc/locks shows it blocked ("->") on the
 	# FLOCK that create holds, on the directory's inode.
@@ -1244,8 +1245,15 @@ devices_cmd() {
 	sed -i 's|"hostID": 410000|"hostID": 500000|' "$b/config.json"
 	run --separate-stderr "${OCI[@]}" create --bundle "$b" s2 </dev/null
 	assert_failure 125
-	[[ $stderr == *'newuidmap'* ]] || fail "$stderr"
+	[[ $stderr == *'error: newuidmap '*'(linux.uidMappings and gidMappings)'* ]] || fail "$stderr"
 	[ ! -e "$R/s2" ]
+	# A map without the user's own id is refused before anything is
+	# made: the exec fifo is the user's, for the init to open.
+	sed -i "0,/\"hostID\": $uid,/s//\"hostID\": 470000,/" "$b/config.json"
+	run --separate-stderr "${OCI[@]}" create --bundle "$b" s3 </dev/null
+	assert_failure 125
+	[[ $stderr == *"linux.uidMappings: without root, your own id, $uid, must be mapped"* ]] || fail "$stderr"
+	[ ! -e "$R/s3" ]
 	assert_equal "$(cat "$T/err")" ""
 	restore_accounts
 	assert_host_unchanged

@@ -65,7 +65,7 @@ static int set_user(const struct exec_ctx *x)
 		nsl_error(errno, "setgid(%u), setuid(%u)", (unsigned)x->gid, (unsigned)x->uid);
 		if (errno == EINVAL)
 			nsl_hint("the id is not mapped in the container's user namespace "
-				 "(see /proc/%d/uid_map; a rootless container maps only 0)",
+				 "(see /proc/%d/uid_map)",
 				 (int)x->rec.pid);
 		return -1;
 	}

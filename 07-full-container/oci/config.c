@@ -299,9 +299,9 @@ static int read_process(const struct json *p, struct oci_config *o)
 			c->groups[c->ngroups++] = (gid_t)id;
 		}
 		if (c->ngroups > 0 && c->userns && getuid() != 0)
-			return refuse("process.user.additionalGids: a rootless container cannot "
-				      "have supplementary groups (setgroups(2) is denied in its user "
-				      "namespace)");
+			return refuse("process.user.additionalGids: not supported without root "
+				      "(a user namespace whose maps an unprivileged runtime writes "
+				      "denies setgroups(2))");
 		if ((n = member(user, "process.user", "umask", JSON_NUMBER, 0, &v)) == -1)
 			return -1;
 		if (n == 1) {
@@ -780,8 +780,19 @@ static int read_map(const struct json *lx, const char *name, uint32_t self, char
 	if (userns_to_outside(m, 0, root) == -1)
 		return refuse("linux.%s: 0 inside is not mapped: nslab's init builds the container "
 			      "as root of its user namespace", name);
-	if (getuid() != 0 && (!userns_is_self_map(m, self) || m->e[0].inside != 0))
-		*helpers = 1; /* newuidmap checks it against /etc/subuid */
+	if (getuid() != 0 && (!userns_is_self_map(m, self) || m->e[0].inside != 0)) {
+		/* newuidmap checks it against /etc/subuid. Our own id must be
+		 * in it: the exec fifo, ours, is the init's to open. */
+		size_t k;
+
+		for (k = 0; k < m->n && (self < m->e[k].outside ||
+					 self - m->e[k].outside >= m->e[k].count); k++)
+			;
+		if (k == m->n)
+			return refuse("linux.%s: without root, your own id, %u, must be mapped "
+				      "(runc spec --rootless maps it to 0)", name, (unsigned)self);
+		*helpers = 1;
+	}
 	if (userns_format_map(m, buf, len) == -1)
 		return refuse("linux.%s: longer than a map may be", name);
 	*set = 1;

@@ -347,11 +347,12 @@ static int open_live(const struct oci_state *s)
  * which the init, a clone of create, shares until it closes every fd
  * it was given (ctr_init_main): create unlocks it, not only closes it.
  * The directory locked must still be the one at DIR: the command we
- * waited for may have removed it, and another create made it anew.
+ * waited for may have removed it, and another create made it anew
+ * (MADE: create's own, just made, and only that one will do).
  * 0, or -1 with errno (ENOENT: no such container). */
 static int lock_fd = -1;
 
-static int lock_container(const char *dir)
+static int lock_container(const char *dir, int made)
 {
 	struct stat locked, now;
 	int err;
@@ -366,6 +367,10 @@ static int lock_container(const char *dir)
 			goto fail; /* ENOENT: removed while we waited */
 		if (now.st_dev == locked.st_dev && now.st_ino == locked.st_ino)
 			return 0;
+		if (made) { /* create locks the one it made, or none */
+			errno = EEXIST;
+			goto fail;
+		}
 		close(lock_fd); /* made anew meanwhile: that one, then */
 	}
 fail:
@@ -394,7 +399,7 @@ static int find(const struct oci_global *g, const char *id, char *dir, size_t le
 		*status = failed_call(g, errno);
 		return -1;
 	}
-	if (lock && lock_container(dir) == -1) {
+	if (lock && lock_container(dir, 0) == -1) {
 		*status = errno == ENOENT ? failed(g, EXIT_RUNTIME, "container \"%s\" does not exist", id)
 					  : failed(g, EXIT_RUNTIME, "flock(\"%s\", LOCK_EX): %s", dir,
 						   strerror(errno));
@@ -675,9 +680,11 @@ static int clone_from_userns(void *arg)
 	pid_t pid;
 
 	/* Not to be traced from the namespace it joins (as exec's joiner);
-	 * the init inherits it. The PID namespace first, while we are
-	 * still root of the host's user namespace: our children are born
-	 * there, and the pid clone() gives back is still ours to read. */
+	 * the init inherits it. The PID namespace first, while we are still
+	 * in the host's user namespace, whose root may join any: joined
+	 * after the user namespace, it would have to be one that namespace
+	 * owns. setns(CLONE_NEWPID) moves only the children we make (our
+	 * own pid, and the one clone() gives back, stay the host's). */
 	if (prctl(PR_SET_DUMPABLE, 0) == -1) {
 		nsl_error(errno, "prctl(PR_SET_DUMPABLE, 0)");
 		return EXIT_RUNTIME;
@@ -878,10 +885,11 @@ static int cmd_create(const struct oci_global *g, int argc, char **argv)
 				      argv[optind], g->root);
 		return failed(g, EXIT_RUNTIME, "mkdir(\"%s\"): %s", dir, strerror(err));
 	}
-	if (lock_container(dir) == -1) {
+	if (lock_container(dir, 1) == -1) {
 		int err = errno;
 
-		rmdir(dir);
+		if (err != EEXIST)
+			rmdir(dir);
 		oci_config_free(&o);
 		return failed(g, EXIT_RUNTIME, "flock(\"%s\", LOCK_EX): %s", dir, strerror(err));
 	}
@@ -1245,7 +1253,7 @@ static int cmd_delete(const struct oci_global *g, int argc, char **argv)
 		syscall(SYS_pidfd_send_signal, pfd, SIGKILL, NULL, 0);
 		close(pfd);
 	}
-	if (lock_container(dir) == -1)
+	if (lock_container(dir, 0) == -1)
 		return errno == ENOENT ? failed(g, EXIT_RUNTIME, "container \"%s\" does not exist",
 						argv[optind])
 				       : failed(g, EXIT_RUNTIME, "flock(\"%s\", LOCK_EX): %s", dir,
