@@ -516,6 +516,26 @@ static int hand_console(int go, const char *console)
 	return ret;
 }
 
+/* setns() into the namespace of type TYPE (NAME in config.json) at
+ * PATH: 0, or -1 after the report. */
+static int enter(const char *path, int type, const char *name)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd == -1) {
+		nsl_error(errno, "open(\"%s\") (linux.namespaces: %s)", path, name);
+		return -1;
+	}
+	if (setns(fd, type) == -1) {
+		nsl_error(errno, "setns(\"%s\", CLONE_NEW%s)", path,
+			  type == CLONE_NEWPID ? "PID" : "USER");
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
 /* linux.namespaces' pid path: setns() here, so that the init is born in
  * that PID namespace (/proc/self/ns/pid_for_children); this process
  * stays where it is. *OWN: our own PID namespace, opened first, for
@@ -524,7 +544,6 @@ static int hand_console(int go, const char *console)
 static int join_pid_path(const struct ctr_config *c, int *own)
 {
 	const char *path = c->ns_path[join_type_index("pid")];
-	int fd;
 
 	*own = -1;
 	if (path == NULL)
@@ -533,18 +552,11 @@ static int join_pid_path(const struct ctr_config *c, int *own)
 		nsl_error(errno, "open(\"/proc/self/ns/pid\")");
 		return -1;
 	}
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		nsl_error(errno, "open(\"%s\") (linux.namespaces: pid)", path);
+	if (enter(path, CLONE_NEWPID, "pid") == -1) {
 		close(*own);
+		*own = -1;
 		return -1;
 	}
-	if (setns(fd, CLONE_NEWPID) == -1) {
-		nsl_error(errno, "setns(\"%s\", CLONE_NEWPID)", path);
-		close(fd);
-		close(*own);
-		return -1;
-	}
-	close(fd);
 	say("setns(\"%s\", CLONE_NEWPID): the init is born in that PID namespace", path);
 	return 0;
 }
@@ -655,24 +667,6 @@ struct in_userns {
 	int flags;
 	int pidp; /* the init's pid, to us */
 };
-
-/* setns() into the namespace of type TYPE at PATH: 0, or -1 after the
- * report. */
-static int enter(const char *path, int type, const char *name)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd == -1 || setns(fd, type) == -1) {
-		nsl_error(errno, "%s(\"%s\"%s%s) (linux.namespaces: %s)",
-			  fd == -1 ? "open" : "setns", path, fd == -1 ? "" : ", CLONE_NEW",
-			  fd == -1 ? "" : type == CLONE_NEWPID ? "PID" : "USER", name);
-		if (fd != -1)
-			close(fd);
-		return -1;
-	}
-	close(fd);
-	return 0;
-}
 
 static int clone_from_userns(void *arg)
 {
